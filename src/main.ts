@@ -1,0 +1,279 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import * as core from '@actions/core';
+import { exactTag, parseLsRemoteTags, resolveCanvosTag } from './canvos-tags.js';
+import type { CanvosFiles } from './canvos-source.js';
+import { dockerLogin, dockerRootDir } from './docker.js';
+import { diskAdvice, freeBytes } from './disk.js';
+import { earthlyArguments, earthlyConfig, earthlyFailure, runEarthly } from './earthly-build.js';
+import { installEarthly, type EarthlyInstallation } from './earthly-install.js';
+import { ActionError } from './errors.js';
+import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
+import { type Inputs, parseInputs } from './inputs.js';
+import { type CanvosCheckout, type Plan, buildFiles, makePlan } from './plan.js';
+import { lookupDigest, lookupLocalImage } from './registry.js';
+import { type ImageResult, type Timing, outputs, setOutputs, summaryMarkdown } from './report.js';
+import { type RestoreEntry, State, saveRestoreEntries } from './state.js';
+
+/** Times each phase for the job summary, and shows each as a collapsible log group. */
+class Phases {
+  readonly timings: Timing[] = [];
+  async run<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
+    const start = Date.now();
+    try {
+      return await core.group(phase, async () => work());
+    } finally {
+      this.timings.push({ phase, ms: Date.now() - start });
+    }
+  }
+}
+
+function runnerContext() {
+  return {
+    runnerArch: process.env.RUNNER_ARCH,
+    serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com',
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    readFile: (path: string) => readFileSync(path, 'utf8'),
+    isDirectory: (path: string) => existsSync(path) && statSync(path).isDirectory(),
+  };
+}
+
+/** Registers every secret with the runner before anything could print it. */
+function maskSecrets(inputs: Inputs): void {
+  const secrets = [inputs.registryAuth?.password, inputs.canvos.token, ...inputs.secrets.map(([, value]) => value)];
+  if (inputs.canvos.token) secrets.push(Buffer.from(`x-access-token:${inputs.canvos.token}`).toString('base64'));
+  for (const url of [inputs.httpProxy, inputs.httpsProxy]) {
+    if (!url) continue;
+    const { username, password } = new URL(url);
+    if (password) secrets.push(password, decodeURIComponent(password), url);
+    else if (username) secrets.push(url);
+  }
+  for (const secret of secrets) if (secret) core.setSecret(secret);
+}
+
+function gitAuth(inputs: Inputs): GitAuth | undefined {
+  const token = inputs.canvos.token;
+  return token ? { token, serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com' } : undefined;
+}
+
+async function readCanvosFiles(dir: string): Promise<CanvosFiles> {
+  const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => undefined);
+  const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
+    read('Earthfile'),
+    read('earthly.sh'),
+    read('k8s_version.json'),
+  ]);
+  if (earthfile === undefined) throw new ActionError(`${dir} has no Earthfile: is it a CanvOS checkout?`);
+  return { earthfile, earthlySh, k8sVersionJson };
+}
+
+async function cloneCanvos(inputs: Inputs, tempDir: string): Promise<CanvosCheckout> {
+  const { repository, version, prerelease } = inputs.canvos;
+  const auth = gitAuth(inputs);
+  let tag = exactTag(version);
+  if (tag) {
+    core.info(`CanvOS ${tag} (exact tag, no listing needed)`);
+  } else {
+    const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
+    tag = resolveCanvosTag(version, tags, prerelease);
+    core.info(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
+  }
+  const path = join(tempDir, 'canvos');
+  const commit = await cloneTag(repository, tag, path, auth);
+  core.info(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+  return { tag, commit, path, files: await readCanvosFiles(path) };
+}
+
+async function useCheckout(path: string): Promise<CanvosCheckout> {
+  const commit = await headCommit(path).catch(() => '');
+  const tag = (commit && (await describeTag(path))) || (commit ? commit.slice(0, 12) : 'local checkout');
+  core.info(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
+  return { tag, commit, path, files: await readCanvosFiles(path) };
+}
+
+function logPlan(plan: Plan): void {
+  core.info(`CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`);
+  core.info(`PE_VERSION:       ${plan.peVersion}`);
+  core.info(`Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`);
+  if (plan.earthly.buildkitImage) core.info(`BuildKit image:   ${plan.earthly.buildkitImage}`);
+  core.info(`Kubernetes:       ${plan.k8sVersions.join(', ')}`);
+  for (const image of plan.images) core.info(`Image:            ${image.ref}`);
+}
+
+/** Writes the build files into the checkout; in a workflow's own checkout, remembers what to put back. */
+async function writeBuildFiles(
+  inputs: Inputs,
+  checkout: CanvosCheckout,
+  versions: string[],
+  tempDir: string,
+  ownCheckout: boolean,
+): Promise<ReturnType<typeof buildFiles>> {
+  const build = buildFiles(inputs, checkout, versions);
+  const restore: RestoreEntry[] = [];
+  for (const [index, file] of build.files.entries()) {
+    const path = join(checkout.path, file.path);
+    if (ownCheckout) {
+      const backup = existsSync(path) ? join(tempDir, `backup-${index}`) : undefined;
+      if (backup) await copyFile(path, backup);
+      restore.push({ path, backup });
+      saveRestoreEntries(restore);
+    }
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.content);
+    core.info(`Wrote ${file.path}`);
+  }
+  const argFile = build.files.find((file) => file.path === '.arg');
+  if (argFile) core.info(`.arg:\n${argFile.content.trimEnd()}`);
+  return build;
+}
+
+async function diskPreflight(inputs: Inputs, imageCount: number): Promise<void> {
+  if (inputs.diskCheck === 'off' || inputs.earthly.buildkitHost || imageCount === 0) return;
+  const root = (await dockerRootDir()) ?? '/var/lib/docker';
+  const free = await freeBytes(root);
+  if (free === undefined) return core.info(`Could not measure free disk at ${root}; skipping the disk check`);
+  const advice = diskAdvice(root, free, imageCount);
+  if (!advice) return core.info(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
+  if (inputs.diskCheck === 'error') throw new ActionError(`Not enough disk: ${advice}`);
+  core.warning(advice);
+}
+
+/** The environment Earthly runs in: the runner's, without the action's inputs, plus the secrets. */
+function earthlyEnv(inputs: Inputs): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_')) env[key] = value;
+  }
+  for (const [key, value] of inputs.secrets) env[key] = value;
+  env.EARTHLY_DISABLE_ANALYTICS = 'true';
+  return env;
+}
+
+async function verify(inputs: Inputs, images: ImageResult[]): Promise<void> {
+  const missing: string[] = [];
+  for (const image of images) {
+    if (image.skipped) continue;
+    if (inputs.push) {
+      image.digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth });
+      image.pushed = image.digest !== undefined;
+      image.status = 'pushed';
+    } else {
+      image.digest = await lookupLocalImage(image.ref);
+      image.status = 'built';
+    }
+    if (!image.digest) missing.push(image.ref);
+    else core.info(`${image.ref}@${image.digest}`);
+  }
+  if (missing.length) {
+    const where = inputs.push ? 'in the registry' : 'in the local Docker';
+    throw new ActionError(`Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`);
+  }
+}
+
+export async function run(): Promise<void> {
+  core.saveState(State.isPost, 'true');
+  const phases = new Phases();
+  const inputs = await phases.run('Inputs', () => parseInputs((name) => core.getInput(name), runnerContext()));
+  maskSecrets(inputs);
+
+  const tempRoot = process.env.RUNNER_TEMP || (await import('node:os')).tmpdir();
+  const tempDir = await mkdtemp(join(tempRoot, 'canvos-action-'));
+  core.saveState(State.tempDir, tempDir);
+
+  const ownCheckout = inputs.canvos.path !== undefined;
+  let earthly: Promise<EarthlyInstallation> | undefined;
+  const startInstall = (version: string) => {
+    earthly = installEarthly({
+      version,
+      distribution: inputs.earthly.distribution,
+      arch: inputs.arch,
+      downloadUrlTemplate: inputs.earthly.downloadUrl,
+      sha256: inputs.earthly.sha256,
+    });
+    earthly.catch(() => undefined); // awaited later; don't let an early failure go unhandled
+  };
+  // An exact Earthly version is known up front: download it while CanvOS is cloned.
+  if (!inputs.dryRun && inputs.earthly.version !== 'auto') startInstall(inputs.earthly.version);
+
+  const checkout = await phases.run('CanvOS checkout', () =>
+    ownCheckout ? useCheckout(inputs.canvos.path!) : cloneCanvos(inputs, tempDir),
+  );
+  const plan = await phases.run('Plan', () => {
+    const plan = makePlan(inputs, checkout);
+    logPlan(plan);
+    return plan;
+  });
+  if (!inputs.dryRun && !earthly) startInstall(plan.earthly.version);
+
+  const images: ImageResult[] = plan.images.map((image) => ({
+    ...image,
+    pushed: false,
+    skipped: false,
+    status: 'planned',
+  }));
+
+  if (!inputs.dryRun) {
+    if (inputs.registryAuth) {
+      const host = plan.images[0].registry;
+      await phases.run('Registry login', async () => {
+        await dockerLogin(host, inputs.registryAuth!.username, inputs.registryAuth!.password);
+        core.saveState(State.registryHost, host);
+        core.info(`Logged in to ${host} as ${inputs.registryAuth!.username}`);
+      });
+    } else if (inputs.push) {
+      core.info('No registry-username given: relying on an earlier docker login (e.g. docker/login-action)');
+    }
+    if (inputs.skipExisting && inputs.push) {
+      await phases.run('Existing images', async () => {
+        for (const image of images) {
+          const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth });
+          if (!digest) continue;
+          Object.assign(image, { digest, skipped: true, status: 'skipped' });
+          core.info(`${image.ref} already exists (${digest}): skipping`);
+        }
+      });
+    }
+  }
+
+  const toBuild = images.filter((image) => !image.skipped);
+  const build = await phases.run('Build files', () =>
+    writeBuildFiles(inputs, checkout, toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions, tempDir, ownCheckout),
+  );
+
+  if (!inputs.dryRun && toBuild.length) {
+    await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
+    const installation = await phases.run('Install Earthly', async () => {
+      const installation = await earthly!;
+      core.info(`Earthly ${installation.version} at ${installation.binary}${installation.cacheHit ? ' (cached)' : ''}`);
+      return installation;
+    });
+    await phases.run('Build', async () => {
+      const configPath = join(tempDir, 'earthly-config.yml');
+      await writeFile(configPath, earthlyConfig());
+      const args = earthlyArguments({
+        push: inputs.push,
+        configPath,
+        buildkitImage: plan.earthly.buildkitImage,
+        buildkitHost: inputs.earthly.buildkitHost,
+        remoteCache: inputs.earthly.remoteCache,
+        secretNames: inputs.secrets.map(([key]) => key),
+        extraArgs: inputs.earthly.args,
+        buildArgs: build.commandLineArgs,
+      });
+      core.info(`[command] ${installation.command} ${args.join(' ')}`);
+      const result = await runEarthly(installation.binary, args, { cwd: checkout.path, env: earthlyEnv(inputs) });
+      if (result.exitCode !== 0) throw earthlyFailure(result);
+    });
+    await phases.run('Verify', () => verify(inputs, images));
+  } else if (!inputs.dryRun) {
+    core.info('Every image already exists: nothing to build');
+  }
+
+  setOutputs(outputs(plan, images));
+  const markdown = summaryMarkdown(plan, images, phases.timings, {
+    repository: ownCheckout ? undefined : inputs.canvos.repository,
+    dryRun: inputs.dryRun,
+  });
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+}
