@@ -95,7 +95,10 @@ export function normalizeEarthlyVersion(version: string): string {
 
 /** Lower-case 64-hex sha256 (an optional `sha256:` prefix is accepted); throws otherwise. */
 export function normalizeSha256(value: string): string {
-  const hex = value.trim().replace(/^sha256:/i, '').toLowerCase();
+  const hex = value
+    .trim()
+    .replace(/^sha256:/i, '')
+    .toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hex)) {
     throw new Error(`earthly-sha256 must be 64 hexadecimal characters, got "${value.trim()}"`);
   }
@@ -115,7 +118,9 @@ export function parseChecksumAsc(text: string, asset: string): string | undefine
   if (begin >= 0) {
     let start = begin + 1;
     while (start < lines.length && lines[start].trim() !== '') start++; // skip "Hash: ..." headers
-    const end = lines.findIndex((l, i) => i > start && l.trim() === '-----BEGIN PGP SIGNATURE-----');
+    const end = lines.findIndex(
+      (l, i) => i > start && l.trim() === '-----BEGIN PGP SIGNATURE-----',
+    );
     body = lines.slice(start + 1, end < 0 ? lines.length : end);
   }
   let found: string | undefined;
@@ -403,7 +408,9 @@ export async function withFileLock<T>(
     const stat = await fs.stat(lockPath).catch(() => undefined);
     if (!stat) continue; // released between our open and stat: try again at once
     if (Date.now() - stat.mtimeMs > staleMs) {
-      core.info(`Removing stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`);
+      core.info(
+        `Removing stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`,
+      );
       await fs.rm(lockPath, { force: true });
       continue;
     }
