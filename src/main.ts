@@ -8,7 +8,7 @@ import { dockerLogin, dockerRootDir } from './docker.js';
 import { diskAdvice, freeBytes } from './disk.js';
 import { earthlyArguments, earthlyConfig, earthlyFailure, runEarthly } from './earthly-build.js';
 import { installEarthly, type EarthlyInstallation } from './earthly-install.js';
-import { ActionError } from './errors.js';
+import { ActionError, errorMessage } from './errors.js';
 import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
 import { type Inputs, parseInputs } from './inputs.js';
 import { type CanvosCheckout, type Plan, buildFiles, makePlan } from './plan.js';
@@ -227,7 +227,11 @@ export async function run(): Promise<void> {
     if (inputs.skipExisting && inputs.push) {
       await phases.run('Existing images', async () => {
         for (const image of images) {
-          const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth });
+          // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
+          const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth }).catch((error) => {
+            core.warning(`Could not tell whether ${image.ref} exists (${errorMessage(error)}): building it`);
+            return undefined;
+          });
           if (!digest) continue;
           Object.assign(image, { digest, skipped: true, status: 'skipped' });
           core.info(`${image.ref} already exists (${digest}): skipping`);
