@@ -33306,7 +33306,16 @@ const FLAGS_WITH_INPUTS = {
     '-P': 'the action (it always allows privileged mode, as CanvOS does)',
     '--allow-privileged': 'the action (it always allows privileged mode, as CanvOS does)',
     '--build-arg': 'build-args',
+    '--arg-file-path': 'the action (it writes .arg)',
+    '--platform': 'arch',
+    '-i': 'nothing: a CI build cannot be interactive',
+    '--interactive': 'nothing: a CI build cannot be interactive',
+    '-a': 'nothing: this action builds images, not artifacts',
+    '--artifact': 'nothing: this action builds images, not artifacts',
+    '--image': 'nothing: this action builds +build-provider-images',
 };
+// Secret names that would replace part of the environment Earthly, Docker or the runner rely on.
+const RESERVED_ENV = /^(PATH|HOME|USER|SHELL|TMPDIR|(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*)$/;
 const KEY = /^[A-Z_][A-Z0-9_]*$/;
 const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
@@ -33408,7 +33417,7 @@ function parseRepository(value, serverUrl) {
         return DEFAULT_CANVOS_REPOSITORY;
     singleLine('canvos-repository', value);
     if (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value) && !value.startsWith('-')) {
-        return `${serverUrl.replace(/\/+$/, '')}/${value}.git`;
+        return `${serverUrl.replace(/\/+$/, '')}/${value.replace(/\.git$/, '')}.git`;
     }
     let url;
     try {
@@ -33420,8 +33429,8 @@ function parseRepository(value, serverUrl) {
     if (!['https:', 'http:', 'file:', 'ssh:'].includes(url.protocol)) {
         throw new errors/* InputError */.dz('canvos-repository', `scheme ${url.protocol} is not supported: use https, http, ssh or file`);
     }
-    if (url.password) {
-        throw new errors/* InputError */.dz('canvos-repository', 'must not contain a password: use github-token');
+    if (url.username || url.password) {
+        throw new errors/* InputError */.dz('canvos-repository', 'must not contain credentials: use github-token');
     }
     return value;
 }
@@ -33456,7 +33465,7 @@ function parseRegistry(value) {
         throw new errors/* InputError */.dz(input, `${quote(value)} must not end with /`);
     const [hostPort, ...path] = value.split('/');
     const [host, port, ...rest] = hostPort.split(':');
-    if (rest.length || (port !== undefined && !/^\d{1,5}$/.test(port))) {
+    if (rest.length || (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535))) {
         throw new errors/* InputError */.dz(input, `${quote(hostPort)} has an invalid port`);
     }
     if (host.includes('_')) {
@@ -33567,6 +33576,8 @@ function parseProxy(input, value) {
     singleLine(input, value);
     let url;
     try {
+        if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+            throw new Error('no scheme');
         url = new URL(value);
     }
     catch {
@@ -33656,14 +33667,23 @@ function parseBuildArgs(value) {
         if (val.includes("'") || /[\0-\x08\x0b-\x1f\x7f]/.test(val)) {
             throw new errors/* InputError */.dz(input, `${key}: the value must not contain ' or control characters`);
         }
+        // godotenv reads a quote after a backslash as escaped, so a trailing \ runs into the next line.
+        if (val.endsWith('\\'))
+            throw new errors/* InputError */.dz(input, `${key}: the value must not end with \\`);
     }
     return pairs;
 }
 function parseSecrets(value) {
     const pairs = parseKeyValueLines('secrets', value);
+    const seen = new Set();
     for (const [key, val] of pairs) {
         if (val === '')
             throw new errors/* InputError */.dz('secrets', `${key} has an empty value`);
+        if (RESERVED_ENV.test(key))
+            throw new errors/* InputError */.dz('secrets', `${key} is a reserved environment variable name`);
+        if (seen.has(key))
+            throw new errors/* InputError */.dz('secrets', `${key} is given twice`);
+        seen.add(key);
     }
     return pairs;
 }
@@ -33718,6 +33738,9 @@ function parseEarthlyArgs(value) {
             previousWasFlag = !token.includes('=');
         }
         else {
+            // A value after a flag that takes none would be read as the target.
+            if (token.includes('+'))
+                throw new errors/* InputError */.dz(input, `${quote(token)} could name a target: only flags go here`);
             if (!previousWasFlag)
                 throw new errors/* InputError */.dz(input, `${quote(token)} is not a flag or a flag's value`);
             previousWasFlag = false;
@@ -34042,8 +34065,9 @@ function signingConfig(publicKeyPem) {
 function renderArgFile(entries) {
     const lines = ['# Written by the CanvOS provider images action: inputs first, then build-args.'];
     for (const [key, value] of entries) {
-        if (value.includes("'") || /[\r\n]/.test(value))
+        if (value.includes("'") || /[\r\n]/.test(value) || value.endsWith('\\')) {
             throw new Error(`unsafe .arg value for ${key}`);
+        }
         lines.push(/^[A-Za-z0-9_./:@%+,=-]*$/.test(value) ? `${key}=${value}` : `${key}='${value}'`);
     }
     return `${lines.join('\n')}\n`;
@@ -34524,7 +34548,7 @@ function outputs(plan, images) {
         images: images.map((image) => image.ref).join('\n'),
         image: images[0]?.ref ?? '',
         digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
-        json: JSON.stringify(images.map(({ status: _status, ...image }) => image)),
+        json: JSON.stringify(images.map(({ status: _status, ...image }) => ({ ...image, digest: image.digest ?? null }))),
         'k8s-versions': JSON.stringify(plan.k8sVersions),
         'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
         'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),

@@ -102,7 +102,17 @@ const FLAGS_WITH_INPUTS: Record<string, string> = {
   '-P': 'the action (it always allows privileged mode, as CanvOS does)',
   '--allow-privileged': 'the action (it always allows privileged mode, as CanvOS does)',
   '--build-arg': 'build-args',
+  '--arg-file-path': 'the action (it writes .arg)',
+  '--platform': 'arch',
+  '-i': 'nothing: a CI build cannot be interactive',
+  '--interactive': 'nothing: a CI build cannot be interactive',
+  '-a': 'nothing: this action builds images, not artifacts',
+  '--artifact': 'nothing: this action builds images, not artifacts',
+  '--image': 'nothing: this action builds +build-provider-images',
 };
+
+// Secret names that would replace part of the environment Earthly, Docker or the runner rely on.
+const RESERVED_ENV = /^(PATH|HOME|USER|SHELL|TMPDIR|(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*)$/;
 
 const KEY = /^[A-Z_][A-Z0-9_]*$/;
 const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
@@ -209,7 +219,7 @@ export function parseRepository(value: string, serverUrl: string): string {
   if (value === '') return DEFAULT_CANVOS_REPOSITORY;
   singleLine('canvos-repository', value);
   if (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value) && !value.startsWith('-')) {
-    return `${serverUrl.replace(/\/+$/, '')}/${value}.git`;
+    return `${serverUrl.replace(/\/+$/, '')}/${value.replace(/\.git$/, '')}.git`;
   }
   let url: URL;
   try {
@@ -220,8 +230,8 @@ export function parseRepository(value: string, serverUrl: string): string {
   if (!['https:', 'http:', 'file:', 'ssh:'].includes(url.protocol)) {
     throw new InputError('canvos-repository', `scheme ${url.protocol} is not supported: use https, http, ssh or file`);
   }
-  if (url.password) {
-    throw new InputError('canvos-repository', 'must not contain a password: use github-token');
+  if (url.username || url.password) {
+    throw new InputError('canvos-repository', 'must not contain credentials: use github-token');
   }
   return value;
 }
@@ -255,7 +265,7 @@ export function parseRegistry(value: string): string {
   if (value.endsWith('/')) throw new InputError(input, `${quote(value)} must not end with /`);
   const [hostPort, ...path] = value.split('/');
   const [host, port, ...rest] = hostPort.split(':');
-  if (rest.length || (port !== undefined && !/^\d{1,5}$/.test(port))) {
+  if (rest.length || (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535))) {
     throw new InputError(input, `${quote(hostPort)} has an invalid port`);
   }
   if (host.includes('_')) {
@@ -377,6 +387,7 @@ export function parseProxy(input: string, value: string): string {
   singleLine(input, value);
   let url: URL;
   try {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new Error('no scheme');
     url = new URL(value);
   } catch {
     throw new InputError(input, 'is not a URL such as http://proxy.example.com:3128');
@@ -461,14 +472,20 @@ export function parseBuildArgs(value: string): KeyValue[] {
     if (val.includes("'") || /[\0-\x08\x0b-\x1f\x7f]/.test(val)) {
       throw new InputError(input, `${key}: the value must not contain ' or control characters`);
     }
+    // godotenv reads a quote after a backslash as escaped, so a trailing \ runs into the next line.
+    if (val.endsWith('\\')) throw new InputError(input, `${key}: the value must not end with \\`);
   }
   return pairs;
 }
 
 export function parseSecrets(value: string): KeyValue[] {
   const pairs = parseKeyValueLines('secrets', value);
+  const seen = new Set<string>();
   for (const [key, val] of pairs) {
     if (val === '') throw new InputError('secrets', `${key} has an empty value`);
+    if (RESERVED_ENV.test(key)) throw new InputError('secrets', `${key} is a reserved environment variable name`);
+    if (seen.has(key)) throw new InputError('secrets', `${key} is given twice`);
+    seen.add(key);
   }
   return pairs;
 }
@@ -517,6 +534,8 @@ export function parseEarthlyArgs(value: string): string[] {
       }
       previousWasFlag = !token.includes('=');
     } else {
+      // A value after a flag that takes none would be read as the target.
+      if (token.includes('+')) throw new InputError(input, `${quote(token)} could name a target: only flags go here`);
       if (!previousWasFlag) throw new InputError(input, `${quote(token)} is not a flag or a flag's value`);
       previousWasFlag = false;
     }

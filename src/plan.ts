@@ -224,7 +224,9 @@ export function signingConfig(publicKeyPem: string): string {
 export function renderArgFile(entries: readonly KeyValue[]): string {
   const lines = ['# Written by the CanvOS provider images action: inputs first, then build-args.'];
   for (const [key, value] of entries) {
-    if (value.includes("'") || /[\r\n]/.test(value)) throw new Error(`unsafe .arg value for ${key}`);
+    if (value.includes("'") || /[\r\n]/.test(value) || value.endsWith('\\')) {
+      throw new Error(`unsafe .arg value for ${key}`);
+    }
     lines.push(/^[A-Za-z0-9_./:@%+,=-]*$/.test(value) ? `${key}=${value}` : `${key}='${value}'`);
   }
   return `${lines.join('\n')}\n`;

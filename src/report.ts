@@ -27,7 +27,7 @@ export function outputs(plan: Plan, images: ImageResult[]): Record<string, strin
     images: images.map((image) => image.ref).join('\n'),
     image: images[0]?.ref ?? '',
     digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
-    json: JSON.stringify(images.map(({ status: _status, ...image }) => image)),
+    json: JSON.stringify(images.map(({ status: _status, ...image }) => ({ ...image, digest: image.digest ?? null }))),
     'k8s-versions': JSON.stringify(plan.k8sVersions),
     'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
     'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
