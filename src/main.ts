@@ -204,7 +204,8 @@ export async function run(): Promise<void> {
     logPlan(plan);
     return plan;
   });
-  if (!inputs.dryRun && !earthly) startInstall(plan.earthly.version);
+  // With skip-existing the download waits for the registry lookups: a re-run release may build nothing.
+  if (!inputs.dryRun && !earthly && !inputs.skipExisting) startInstall(plan.earthly.version);
 
   const images: ImageResult[] = plan.images.map((image) => ({
     ...image,
@@ -246,6 +247,7 @@ export async function run(): Promise<void> {
   );
 
   if (!inputs.dryRun && toBuild.length) {
+    if (!earthly) startInstall(plan.earthly.version);
     await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
     const installation = await phases.run('Install Earthly', async () => {
       const installation = await earthly!;

@@ -1,0 +1,189 @@
+// Build and publish end to end: dist/index.js and its post step against a real git server, a real
+// Earthly release server (tool-cache downloads), a real registry with htpasswd auth and a real Docker
+// engine, with the stand-in earthly making tiny images in it.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ActionResult, type Harness, runAction, runJob, startHarness } from '../harness/index.js';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+function baseInputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'canvos-repository': harness.canvos.url,
+    'canvos-version': 'v4.9.38',
+    'image-registry': `${harness.registry.host}/edge`,
+    'earthly-download-url': harness.releases.downloadUrlTemplate,
+    'registry-username': harness.registry.username,
+    'registry-password': harness.registry.password,
+    ...extra,
+  };
+}
+
+/** Everything a run shows or leaves, except the ::add-mask:: lines the runner consumes. */
+function everythingShown(...results: ActionResult[]): string {
+  return results
+    .map((r) =>
+      [
+        r.stdout
+          .split('\n')
+          .filter((line) => !line.startsWith('::add-mask::'))
+          .join('\n'),
+        r.stderr,
+        JSON.stringify(r.outputs),
+        JSON.stringify(r.state),
+        r.summary,
+      ].join('\n'),
+    )
+    .join('\n');
+}
+
+/** Earthly builds so far (not `earthly --version` checks). */
+function builds() {
+  return harness.invocations().filter((run) => run.target === '+build-provider-images');
+}
+
+function dockerAuths(workDir: string): Record<string, unknown> {
+  const file = join(workDir, 'home', '.docker', 'config.json');
+  return existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')).auths ?? {}) as Record<string, unknown>) : {};
+}
+
+describe('push mode', () => {
+  it('builds two versions in one Earthly run, pushes, verifies, reports digests and logs out', async () => {
+    const workDir = harness.jobDir('push');
+    const invocationsBefore = builds().length;
+    const { main, post } = await runJob({
+      inputs: baseInputs({ 'k8s-version': '1.32.3,1.31.4', 'custom-tag': 'e2e' }),
+      env: harness.env(),
+      workDir,
+    });
+    expect(main.errors).toEqual([]);
+    expect(main.code).toBe(0);
+
+    const refs = ['1.31.4', '1.32.3'].map((v) => `${harness.registry.host}/edge/ubuntu:k3s-${v}-v4.9.38-e2e`);
+    expect(main.outputs.images.split('\n')).toEqual(refs);
+    const registryDigests = await Promise.all(
+      ['1.31.4', '1.32.3'].map((v) => harness.registry.digestOf('edge/ubuntu', `k3s-${v}-v4.9.38-e2e`)),
+    );
+    expect(registryDigests.every((d) => /^sha256:[a-f0-9]{64}$/.test(d ?? ''))).toBe(true);
+    expect(main.outputs.digests.split('\n')).toEqual(refs.map((ref, i) => `${ref}@${registryDigests[i]}`));
+    const json = JSON.parse(main.outputs.json);
+    expect(json.map((i: { digest: string; pushed: boolean }) => [i.digest, i.pushed])).toEqual(
+      registryDigests.map((d) => [d, true]),
+    );
+
+    // One Earthly run for both versions, straight from BuildKit: --ci --push, nothing in local Docker.
+    const runs = builds().slice(invocationsBefore);
+    expect(runs).toHaveLength(1);
+    const [run] = runs;
+    expect(run.argv.indexOf('+build-provider-images')).toBe(run.argv.length - 1);
+    expect(run.globalFlags).toMatchObject({ ci: true, push: true, allowPrivileged: true });
+    expect(run.buildArgs.K8S_VERSION ?? '').toBe('');
+    expect(run.refs.sort()).toEqual(refs);
+    expect(run.output).toBe(false);
+    expect(await harness.localImages()).toEqual([]);
+    expect(run.configFile).toContain('nofile=1048576:1048576');
+    expect(run.configFile).toContain('disable_analytics: true');
+
+    // Logged in for the build, logged out by the post step.
+    expect(harness.registry.logins().length).toBeGreaterThan(0);
+    expect(main.state['registry-host']).toBe(harness.registry.host);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(`Logged out of ${harness.registry.host}`);
+    expect(dockerAuths(workDir)).not.toHaveProperty(harness.registry.host);
+    expect(existsSync(main.state['temp-dir'])).toBe(false);
+
+    // The password is masked and shows nowhere.
+    expect(main.masks).toContain(harness.registry.password);
+    expect(everythingShown(main, post)).not.toContain(harness.registry.password);
+    expect(main.summary).toContain(`| \`${refs[0]}\` | k3s 1.31.4 | \`${registryDigests[0]}\` | pushed |`);
+  });
+
+  it('a second run on the same tool cache downloads nothing', async () => {
+    const toolCache = join(harness.jobDir('shared-cache'), 'cache');
+    const env = harness.env({ RUNNER_TOOL_CACHE: toolCache });
+    const inputs = baseInputs({ 'k8s-version': '1.30.4' });
+    const first = await runJob({ inputs, env, workDir: harness.jobDir('cold') });
+    expect(first.main.errors).toEqual([]);
+    const downloads = harness.releases.downloads().length;
+    const checksums = harness.releases.checksumFetches().length;
+    const second = await runJob({ inputs, env, workDir: harness.jobDir('warm') });
+    expect(second.main.errors).toEqual([]);
+    expect(harness.releases.downloads().length).toBe(downloads);
+    expect(harness.releases.checksumFetches().length).toBe(checksums);
+    expect(second.main.stdout).toMatch(/cache/i);
+  });
+
+  it('skip-existing skips what is already in the registry and still reports every image', async () => {
+    const inputs = baseInputs({ 'k8s-version': '1.29.6', 'custom-tag': 'rerun', 'skip-existing': 'true' });
+    const first = await runJob({ inputs, env: harness.env(), workDir: harness.jobDir('release') });
+    expect(first.main.errors).toEqual([]);
+    const before = builds().length;
+    const again = await runJob({ inputs, env: harness.env(), workDir: harness.jobDir('release-rerun') });
+    expect(again.main.errors).toEqual([]);
+    expect(builds().length).toBe(before); // no Earthly run at all
+    expect(again.main.outputs.digests).toBe(first.main.outputs.digests);
+    expect(JSON.parse(again.main.outputs.json)[0]).toMatchObject({ skipped: true, pushed: false });
+    expect(again.main.summary).toContain('already in registry');
+  });
+});
+
+describe('push: false', () => {
+  it('leaves the images in the local Docker and pushes nothing', async () => {
+    const before = builds().length;
+    const { main } = await runJob({
+      inputs: baseInputs({ 'k8s-version': '1.28.5', 'custom-tag': 'local', push: 'false' }),
+      env: harness.env(),
+      workDir: harness.jobDir('no-push'),
+    });
+    expect(main.errors).toEqual([]);
+    const ref = `${harness.registry.host}/edge/ubuntu:k3s-1.28.5-v4.9.38-local`;
+    expect(await harness.localImages()).toContain(ref);
+    expect(await harness.registry.digestOf('edge/ubuntu', 'k3s-1.28.5-v4.9.38-local')).toBeUndefined();
+    const [run] = builds().slice(before);
+    expect(run.globalFlags.push ?? false).toBe(false);
+    expect(run.output).toBe(true);
+    expect(JSON.parse(main.outputs.json)[0]).toMatchObject({ ref, pushed: false });
+  });
+});
+
+describe('failures', () => {
+  it('a checksum mismatch fails and caches nothing', async () => {
+    harness.releases.corruptChecksum('v0.8.16');
+    const workDir = harness.jobDir('bad-checksum');
+    const { main } = await runJob({
+      inputs: baseInputs({ 'k8s-version': '1.32.3', 'earthly-version': 'v0.8.16' }),
+      env: harness.env(),
+      workDir,
+    });
+    expect(main.code).toBe(1);
+    expect(main.errors).toHaveLength(1);
+    expect(main.errors[0]).toMatch(/sha256|checksum/i);
+    const cached = join(workDir, 'tool-cache', 'earthly');
+    const versions = existsSync(cached) ? readdirSync(cached).filter((entry) => !entry.endsWith('.lock')) : [];
+    expect(versions.filter((v) => v.startsWith('0.8.16'))).toEqual([]);
+  });
+
+  it('an Earthly failure gives a clear error, and the post step still cleans up', async () => {
+    const workDir = harness.jobDir('earthly-fails');
+    const { main, post } = await runJob({
+      inputs: baseInputs({ 'k8s-version': '1.32.3' }),
+      env: harness.env({ STANDIN_EARTHLY_EXIT: '7' }),
+      workDir,
+    });
+    expect(main.code).toBe(1);
+    expect(main.errors).toHaveLength(1);
+    expect(main.errors[0]).toMatch(/^Earthly failed with exit code 7: BuildKit crashed/);
+    expect(main.errors[0]).toMatch(/Last lines of its output/);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(`Logged out of ${harness.registry.host}`);
+    expect(dockerAuths(workDir)).not.toHaveProperty(harness.registry.host);
+    expect(existsSync(main.state['temp-dir'])).toBe(false);
+  });
+});
