@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['__tests__/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    globalSetup: ['__tests__/harness/global-setup.ts'],
   },
 });

@@ -34548,7 +34548,11 @@ function outputs(plan, images) {
         images: images.map((image) => image.ref).join('\n'),
         image: images[0]?.ref ?? '',
         digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
-        json: JSON.stringify(images.map(({ status: _status, ...image }) => ({ ...image, digest: image.digest ?? null }))),
+        json: JSON.stringify(images.map(({ status: _status, imageId, ...image }) => ({
+            ...image,
+            digest: image.digest ?? null,
+            ...(imageId ? { imageId } : {}),
+        }))),
         'k8s-versions': JSON.stringify(plan.k8sVersions),
         'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
         'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
@@ -34585,7 +34589,7 @@ function summaryMarkdown(plan, images, timings, options) {
         '',
         '| Image | Kubernetes | Digest | Status |',
         '| --- | --- | --- | --- |',
-        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : '-'} | ${STATUS_TEXT[image.status]} |`),
+        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`),
         '',
         '| Phase | Time |',
         '| --- | --- |',
@@ -34747,7 +34751,6 @@ function earthlyEnv(inputs) {
     }
     for (const [key, value] of inputs.secrets)
         env[key] = value;
-    env.EARTHLY_DISABLE_ANALYTICS = 'true';
     return env;
 }
 async function verify(inputs, images) {
@@ -34761,13 +34764,14 @@ async function verify(inputs, images) {
             image.status = 'pushed';
         }
         else {
-            image.digest = await lookupLocalImage(image.ref);
+            image.imageId = await lookupLocalImage(image.ref);
             image.status = 'built';
         }
-        if (!image.digest)
+        const found = image.digest ?? image.imageId;
+        if (!found)
             missing.push(image.ref);
         else
-            lib_core/* info */.pq(`${image.ref}@${image.digest}`);
+            lib_core/* info */.pq(`${image.ref} ${image.digest ? '@' : 'image id '}${found}`);
     }
     if (missing.length) {
         const where = inputs.push ? 'in the registry' : 'in the local Docker';
@@ -34803,7 +34807,8 @@ async function run() {
         logPlan(plan);
         return plan;
     });
-    if (!inputs.dryRun && !earthly)
+    // With skip-existing the download waits for the registry lookups: a re-run release may build nothing.
+    if (!inputs.dryRun && !earthly && !inputs.skipExisting)
         startInstall(plan.earthly.version);
     const images = plan.images.map((image) => ({
         ...image,
@@ -34842,6 +34847,8 @@ async function run() {
     const toBuild = images.filter((image) => !image.skipped);
     const build = await phases.run('Build files', () => writeBuildFiles(inputs, checkout, toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions, tempDir, ownCheckout));
     if (!inputs.dryRun && toBuild.length) {
+        if (!earthly)
+            startInstall(plan.earthly.version);
         await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
         const installation = await phases.run('Install Earthly', async () => {
             const installation = await earthly;

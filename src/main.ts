@@ -146,7 +146,6 @@ function earthlyEnv(inputs: Inputs): Record<string, string> {
     if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_')) env[key] = value;
   }
   for (const [key, value] of inputs.secrets) env[key] = value;
-  env.EARTHLY_DISABLE_ANALYTICS = 'true';
   return env;
 }
 
@@ -159,11 +158,12 @@ async function verify(inputs: Inputs, images: ImageResult[]): Promise<void> {
       image.pushed = image.digest !== undefined;
       image.status = 'pushed';
     } else {
-      image.digest = await lookupLocalImage(image.ref);
+      image.imageId = await lookupLocalImage(image.ref);
       image.status = 'built';
     }
-    if (!image.digest) missing.push(image.ref);
-    else core.info(`${image.ref}@${image.digest}`);
+    const found = image.digest ?? image.imageId;
+    if (!found) missing.push(image.ref);
+    else core.info(`${image.ref} ${image.digest ? '@' : 'image id '}${found}`);
   }
   if (missing.length) {
     const where = inputs.push ? 'in the registry' : 'in the local Docker';

@@ -4,7 +4,8 @@ import type { ImagePlan, Plan } from './plan.js';
 export type ImageStatus = 'planned' | 'pushed' | 'built' | 'skipped';
 
 export interface ImageResult extends ImagePlan {
-  digest?: string;
+  digest?: string; // the manifest digest in the registry
+  imageId?: string; // the image id in the local Docker (push: false)
   pushed: boolean;
   skipped: boolean;
   status: ImageStatus;
@@ -27,7 +28,13 @@ export function outputs(plan: Plan, images: ImageResult[]): Record<string, strin
     images: images.map((image) => image.ref).join('\n'),
     image: images[0]?.ref ?? '',
     digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
-    json: JSON.stringify(images.map(({ status: _status, ...image }) => ({ ...image, digest: image.digest ?? null }))),
+    json: JSON.stringify(
+      images.map(({ status: _status, imageId, ...image }) => ({
+        ...image,
+        digest: image.digest ?? null,
+        ...(imageId ? { imageId } : {}),
+      })),
+    ),
     'k8s-versions': JSON.stringify(plan.k8sVersions),
     'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
     'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
@@ -75,7 +82,7 @@ export function summaryMarkdown(
     '| --- | --- | --- | --- |',
     ...images.map(
       (image) =>
-        `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : '-'} | ${STATUS_TEXT[image.status]} |`,
+        `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`,
     ),
     '',
     '| Phase | Time |',

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActionResult, type Harness, runAction, runJob, startHarness } from '../harness/index.js';
+import { type ActionResult, type Harness, runJob, startHarness } from '../harness/index.js';
 
 let harness: Harness;
 beforeAll(async () => {

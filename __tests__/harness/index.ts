@@ -1,0 +1,177 @@
+// The whole end-to-end harness in one object: Docker engine, registry, git server with a
+// CanvOS-shaped repo, Earthly release server, and a scratch directory, all on 127.0.0.1.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ensureDockerd, listImages, removeImages, type Dockerd } from './dockerd.js';
+import { exec } from './processes.js';
+import { startRegistry, type Registry, type RegistryOptions } from './registry.js';
+import { startGitServer, type GitServer } from './git-server.js';
+import {
+  startReleaseServer,
+  type ReleaseServer,
+  type ReleaseServerOptions,
+} from './release-server.js';
+import { makeCanvosRepo, type CanvosRepo } from './canvos-fixture.js';
+import { HARNESS_GITHUB_TOKEN } from './runner.js';
+import { readStandinLog, type StandinInvocation } from './standin.js';
+
+export * from './canvos-fixture.js';
+export * from './dockerd.js';
+export * from './git-server.js';
+export * from './net.js';
+export * from './processes.js';
+export * from './registry.js';
+export * from './release-server.js';
+export * from './runner.js';
+export * from './standin.js';
+
+/** Where the fixture lives on the git server. */
+export const CANVOS_REPO_NAME = 'spectrocloud/CanvOS';
+/** The same repo behind token auth (a private fork). */
+export const PRIVATE_CANVOS_REPO_NAME = 'private/CanvOS';
+
+export interface HarnessOptions {
+  /** Scratch directory (default: a new temp dir, removed by stop()). */
+  workDir?: string;
+  /** Use this Docker engine instead of ensureDockerd() ('' or undefined: ensureDockerd()). */
+  dockerHost?: string;
+  registry?: RegistryOptions;
+  releases?: ReleaseServerOptions;
+  /** Token the private repo accepts (default: the runner's github.token). */
+  gitToken?: string;
+}
+
+export interface Harness {
+  dockerHost: string;
+  registry: Registry;
+  git: GitServer;
+  releases: ReleaseServer;
+  canvos: CanvosRepo & { url: string; privateUrl: string; repoName: string };
+  workDir: string;
+  /** $STANDIN_EARTHLY_LOG for runs under this harness. */
+  standinLog: string;
+  /** The environment a run needs (DOCKER_HOST, STANDIN_EARTHLY_LOG), plus `extra`. */
+  env(extra?: Record<string, string>): Record<string, string>;
+  /** A fresh directory for one job (runAction's workDir). */
+  jobDir(name?: string): string;
+  /** Stand-in earthly invocations logged so far. */
+  invocations(): StandinInvocation[];
+  /**
+   * A `--depth 1` clone of a fixture tag (or branch) into `dest` (default: a fresh job dir).
+   * Async on purpose: the servers are on a worker thread, but prefer this over execFileSync.
+   */
+  clone(ref: string, opts?: { dest?: string; private?: boolean }): Promise<string>;
+  /** Local images under the registry's host, i.e. what builds exported to Docker. */
+  localImages(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const ownWorkDir = opts.workDir === undefined;
+  const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'canvos-harness-'));
+  mkdirSync(workDir, { recursive: true });
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    // Reverse start order; keep going past failures so nothing is left running.
+    const errors: unknown[] = [];
+    for (const s of stoppers.splice(0).reverse()) await s().catch((e) => errors.push(e));
+    if (ownWorkDir) rmSync(workDir, { recursive: true, force: true });
+    if (errors.length) throw errors[0];
+  };
+
+  try {
+    let dockerd: Dockerd | undefined;
+    const dockerHost = opts.dockerHost || (dockerd = await ensureDockerd()).host;
+    if (dockerd?.started) stoppers.push(() => (dockerd as Dockerd).stop());
+
+    const gitRoot = join(workDir, 'git');
+    const bareDir = join(gitRoot, `${CANVOS_REPO_NAME}.git`);
+    const repo = await makeCanvosRepo(join(workDir, 'fixture'), { bareDir });
+    const privateDir = join(gitRoot, `${PRIVATE_CANVOS_REPO_NAME}.git`);
+    mkdirSync(dirname(privateDir), { recursive: true });
+    symlinkSync(bareDir, privateDir);
+
+    // Start the three servers side by side; whatever did start is stopped if one fails.
+    const started = await Promise.allSettled([
+      startGitServer(gitRoot),
+      startRegistry(opts.registry),
+      startReleaseServer(opts.releases),
+    ]);
+    for (const s of started) if (s.status === 'fulfilled') stoppers.push(() => s.value.stop());
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [git, registry, releases] = started.map(
+      (s) => (s as PromiseFulfilledResult<unknown>).value,
+    ) as [GitServer, Registry, ReleaseServer];
+    git.setToken(opts.gitToken ?? HARNESS_GITHUB_TOKEN);
+    // Images the builds exported locally are named after this registry; clear them at the end.
+    stoppers.push(async () =>
+      removeImages(dockerHost, await listImages(dockerHost, `${registry.host}/`)),
+    );
+
+    const standinLog = join(workDir, 'standin-earthly.log');
+    let jobs = 0;
+    const jobDir = (name = 'job'): string => {
+      const dir = join(workDir, 'jobs', `${String(++jobs).padStart(2, '0')}-${name}`);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    };
+    return {
+      dockerHost,
+      registry,
+      git,
+      releases,
+      canvos: {
+        ...repo,
+        repoName: CANVOS_REPO_NAME,
+        url: git.url(CANVOS_REPO_NAME),
+        privateUrl: git.url(PRIVATE_CANVOS_REPO_NAME),
+      },
+      workDir,
+      standinLog,
+      env: (extra = {}) => ({ DOCKER_HOST: dockerHost, STANDIN_EARTHLY_LOG: standinLog, ...extra }),
+      jobDir,
+      invocations: () => readStandinLog(standinLog),
+      async clone(ref, cloneOpts = {}) {
+        const dest = cloneOpts.dest ?? join(jobDir(`clone-${ref.replace(/\W+/g, '_')}`), 'CanvOS');
+        const url = cloneOpts.private
+          ? git.url(PRIVATE_CANVOS_REPO_NAME)
+          : git.url(CANVOS_REPO_NAME);
+        const auth = Buffer.from(
+          `x-access-token:${opts.gitToken ?? HARNESS_GITHUB_TOKEN}`,
+        ).toString('base64');
+        await exec(
+          'git',
+          [
+            ...(cloneOpts.private ? ['-c', `http.extraheader=AUTHORIZATION: basic ${auth}`] : []),
+            'clone',
+            '-q',
+            '-c',
+            'advice.detachedHead=false',
+            '--depth',
+            '1',
+            '--branch',
+            ref,
+            url,
+            dest,
+          ],
+          {
+            env: {
+              PATH: process.env.PATH,
+              HOME: workDir,
+              GIT_TERMINAL_PROMPT: '0',
+              GIT_CONFIG_NOSYSTEM: '1',
+            },
+          },
+        );
+        return dest;
+      },
+      localImages: () => listImages(dockerHost, `${registry.host}/`),
+      stop,
+    };
+  } catch (e) {
+    await stop().catch(() => {});
+    throw e;
+  }
+}

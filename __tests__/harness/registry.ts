@@ -1,0 +1,358 @@
+// A real Docker registry (distribution 2.x, htpasswd auth, filesystem storage) behind a recording,
+// fault-injecting reverse proxy. Docker treats 127.0.0.0/8 as insecure, so plain HTTP just works.
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import {
+  LOOPBACK,
+  closeServer,
+  freePort,
+  listen,
+  parseBasicAuth,
+  takeFault,
+  type FaultRule,
+} from './net.js';
+import { exec, spawnTracked, stopChild, waitFor } from './processes.js';
+import { readTar } from './tar.js';
+import {
+  inProcess,
+  inThread,
+  type ServerCore,
+  type ServerHooks,
+  type ServerTransport,
+} from './server-thread.js';
+
+export interface RegistryRequest {
+  method: string;
+  /** URL path without the query string. */
+  path: string;
+  query: string;
+  /** Response status (0 while the response is still pending). */
+  status: number;
+  authorization: boolean;
+  /** Username of a Basic Authorization header. */
+  username?: string;
+  /** True when the response came from failNext() rather than the registry. */
+  injected: boolean;
+}
+
+export interface RegistryOptions {
+  username?: string;
+  password?: string;
+  /** Run the proxy on the calling thread instead of a worker thread (see server-thread.ts). */
+  inProcess?: boolean;
+}
+
+export interface ImageConfig {
+  architecture: string;
+  os: string;
+  config?: { Labels?: Record<string, string> | null };
+  [key: string]: unknown;
+}
+
+export interface Registry {
+  /** `127.0.0.1:<proxyPort>`, an image-registry value Docker will use over plain HTTP. */
+  host: string;
+  username: string;
+  password: string;
+  /** Every request the proxy saw, oldest first. */
+  readonly requests: RegistryRequest[];
+  /** Fail the next `count` matching requests with `status` (a registry-style JSON error). */
+  failNext(rule: { count: number; status: number; match?: RegExp; method?: string }): void;
+  /** `Docker-Content-Digest` of repo:tag, or undefined when it does not exist. */
+  digestOf(repo: string, tag: string): Promise<string | undefined>;
+  /** Tags of a repository ([] when it does not exist). */
+  tags(repo: string): Promise<string[]>;
+  /** Repositories in the registry. */
+  catalog(): Promise<string[]>;
+  /** The image config (architecture, labels, …) of repo:tag. */
+  imageConfig(repo: string, tag: string): Promise<ImageConfig>;
+  /** A file from the image's layers, e.g. the stand-in's `provider.json`. */
+  readImageFile(repo: string, tag: string, path: string): Promise<Buffer | undefined>;
+  /** `GET /v2/` requests carrying Basic auth: what `docker login` sends. */
+  logins(): RegistryRequest[];
+  /** Forget recorded requests. */
+  clearRequests(): void;
+  stop(): Promise<void>;
+}
+
+const MANIFEST_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+].join(', ');
+
+// Hop-by-hop headers belong to one connection and must not be forwarded.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade']);
+
+function registryConfig(dataDir: string, htpasswdFile: string, port: number): string {
+  return [
+    'version: 0.1',
+    'log:',
+    '  level: warn',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${dataDir}`,
+    '  delete:',
+    '    enabled: true',
+    '  maintenance:',
+    '    uploadpurging:',
+    '      enabled: false',
+    'http:',
+    `  addr: ${LOOPBACK}:${port}`,
+    `  secret: ${randomBytes(16).toString('hex')}`,
+    'auth:',
+    '  htpasswd:',
+    '    realm: canvos-harness',
+    `    path: ${htpasswdFile}`,
+    '',
+  ].join('\n');
+}
+
+async function startBackend(
+  dir: string,
+  htpasswdFile: string,
+): Promise<{ child: ChildProcess; port: number; logFile: string }> {
+  // Output goes to a file, not a pipe: a test blocked in execSync must not stall the registry
+  // on a full pipe buffer.
+  const logFile = join(dir, 'registry.log');
+  const log = (): string =>
+    existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-8_000) : '';
+  // freePort() can race with another process; retry with a new port if the registry dies.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const configFile = join(dir, 'config.yml');
+    writeFileSync(configFile, registryConfig(join(dir, 'data'), htpasswdFile, port));
+    const fd = openSync(logFile, 'w');
+    const child = spawnTracked('/usr/bin/docker-registry', ['serve', configFile], {
+      stdio: ['ignore', fd, fd],
+    });
+    closeSync(fd);
+    try {
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`docker-registry exited: ${log()}`);
+          const res = await fetch(`http://${LOOPBACK}:${port}/v2/`);
+          await res.arrayBuffer();
+          return res.status === 401;
+        },
+        {
+          timeoutMs: 30_000,
+          intervalMs: 100,
+          what: 'docker-registry',
+          onTimeout: async () => `\n${log()}`,
+        },
+      );
+      return { child, port, logFile };
+    } catch (e) {
+      await stopChild(child);
+      if (attempt >= 3) throw e;
+    }
+  }
+}
+
+interface ProxyInfo {
+  port: number;
+}
+
+interface ProxyControl {
+  failNext(rule: FaultRule): void;
+}
+
+/** The recording, fault-injecting reverse proxy in front of the registry. */
+export async function createRegistryProxyCore(
+  { backendPort }: { backendPort: number },
+  hooks: ServerHooks,
+): Promise<ServerCore<ProxyInfo, ProxyControl>> {
+  const faults: FaultRule[] = [];
+  const proxy = createServer((req, res) => {
+    hooks.beforeRequest();
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const auth = parseBasicAuth(req.headers.authorization);
+    const record: RegistryRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      status: 0,
+      authorization: req.headers.authorization !== undefined,
+      username: auth?.username,
+      injected: false,
+    };
+    hooks.record(record);
+    const setStatus = (status: number): void => {
+      record.status = status;
+      hooks.record(record);
+    };
+
+    const fault = takeFault(faults, record.method, record.path);
+    if (fault) {
+      record.injected = true;
+      setStatus(fault.status);
+      req.resume();
+      res.writeHead(fault.status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Docker-Distribution-Api-Version': 'registry/2.0',
+      });
+      res.end(
+        JSON.stringify({
+          errors: [{ code: 'UNAVAILABLE', message: 'injected fault', detail: null }],
+        }),
+      );
+      return;
+    }
+
+    // Forward verbatim: the Host header stays, so the registry's absolute upload Locations
+    // already point at the proxy and nothing needs rewriting.
+    const headers = { ...req.headers };
+    for (const h of HOP_BY_HOP) delete headers[h];
+    const upstream = httpRequest(
+      { host: LOOPBACK, port: backendPort, method: req.method, path: req.url, headers },
+      (up: IncomingMessage) => {
+        setStatus(up.statusCode ?? 502);
+        const raw: string[] = [];
+        for (let i = 0; i < up.rawHeaders.length; i += 2) {
+          if (!HOP_BY_HOP.has(up.rawHeaders[i].toLowerCase()))
+            raw.push(up.rawHeaders[i], up.rawHeaders[i + 1]);
+        }
+        res.writeHead(record.status, raw);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      setStatus(502);
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  const port = await listen(proxy);
+  return {
+    info: { port },
+    control: {
+      failNext(rule) {
+        faults.push({ ...rule });
+      },
+    },
+    stop: () => closeServer(proxy),
+  };
+}
+
+export async function startRegistry(opts: RegistryOptions = {}): Promise<Registry> {
+  const username = opts.username ?? 'harness';
+  const password = opts.password ?? 'harness-password';
+  const dir = mkdtempSync(join(tmpdir(), 'canvos-registry-'));
+  const htpasswdFile = join(dir, 'htpasswd');
+  const { stdout } = await exec('htpasswd', ['-Bbn', username, password]);
+  writeFileSync(htpasswdFile, stdout.trim() + '\n');
+
+  let backend: Awaited<ReturnType<typeof startBackend>>;
+  try {
+    backend = await startBackend(dir, htpasswdFile);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+
+  let proxy: ServerTransport<ProxyInfo, ProxyControl, RegistryRequest>;
+  try {
+    proxy = opts.inProcess
+      ? await inProcess((hooks) => createRegistryProxyCore({ backendPort: backend.port }, hooks))
+      : await inThread('registry-proxy', { backendPort: backend.port });
+  } catch (e) {
+    await stopChild(backend.child);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const host = `${LOOPBACK}:${proxy.info.port}`;
+
+  // Helpers talk to the registry directly so they do not show up in `requests`.
+  const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const direct = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`http://${LOOPBACK}:${backend.port}${path}`, {
+      ...init,
+      headers: { Authorization: basic, ...(init.headers as Record<string, string> | undefined) },
+    });
+
+  const manifest = async (repo: string, ref: string): Promise<Record<string, unknown>> => {
+    const res = await direct(`/v2/${repo}/manifests/${ref}`, {
+      headers: { Accept: MANIFEST_TYPES },
+    });
+    if (!res.ok) throw new Error(`manifest ${repo}:${ref}: HTTP ${res.status}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const blob = async (repo: string, digest: string): Promise<Buffer> => {
+    const res = await direct(`/v2/${repo}/blobs/${digest}`);
+    if (!res.ok) throw new Error(`blob ${repo}@${digest}: HTTP ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  };
+
+  let stopped = false;
+  return {
+    host,
+    username,
+    password,
+    get requests() {
+      return proxy.records();
+    },
+    failNext: (rule) => proxy.control('failNext', { ...rule }),
+    async digestOf(repo, tag) {
+      const res = await direct(`/v2/${repo}/manifests/${tag}`, {
+        method: 'HEAD',
+        headers: { Accept: MANIFEST_TYPES },
+      });
+      await res.arrayBuffer();
+      if (res.status === 404) return undefined;
+      if (!res.ok) throw new Error(`HEAD manifest ${repo}:${tag}: HTTP ${res.status}`);
+      return res.headers.get('docker-content-digest') ?? undefined;
+    },
+    async tags(repo) {
+      const res = await direct(`/v2/${repo}/tags/list`);
+      if (res.status === 404) return [];
+      if (!res.ok) throw new Error(`tags ${repo}: HTTP ${res.status}`);
+      const body = (await res.json()) as { tags: string[] | null };
+      return body.tags ?? [];
+    },
+    async catalog() {
+      const res = await direct('/v2/_catalog');
+      if (!res.ok) throw new Error(`catalog: HTTP ${res.status}`);
+      return ((await res.json()) as { repositories: string[] | null }).repositories ?? [];
+    },
+    async imageConfig(repo, tag) {
+      const m = (await manifest(repo, tag)) as { config: { digest: string } };
+      return JSON.parse((await blob(repo, m.config.digest)).toString('utf8')) as ImageConfig;
+    },
+    async readImageFile(repo, tag, path) {
+      const m = (await manifest(repo, tag)) as { layers: { digest: string }[] };
+      for (const layer of m.layers) {
+        const file = readTar(await blob(repo, layer.digest)).get(path.replace(/^\//, ''));
+        if (file) return file;
+      }
+      return undefined;
+    },
+    logins() {
+      return proxy.records().filter((r) => r.path === '/v2/' && r.username !== undefined);
+    },
+    clearRequests: () => proxy.clearRecords(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await proxy.stop();
+      await stopChild(backend.child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

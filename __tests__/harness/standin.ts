@@ -1,0 +1,84 @@
+// The stand-in earthly CLI as bytes: the script with its version/name placeholders filled in,
+// exactly what the release server hands out as `earthly-linux-<arch>` / `earth-linux-<arch>`.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type EarthlyName = 'earthly' | 'earth';
+
+export const STANDIN_PATH = fileURLToPath(new URL('./standin-earthly.mjs', import.meta.url));
+
+/** The stand-in script for one version and binary name. */
+export function renderStandin(version: string, name: EarthlyName = 'earthly'): Buffer {
+  const source = readFileSync(STANDIN_PATH, 'utf8');
+  return Buffer.from(
+    source.replaceAll('__STANDIN_VERSION__', version).replaceAll('__STANDIN_NAME__', name),
+  );
+}
+
+/** Writes an executable stand-in to `path` (e.g. a dir on PATH) and returns the path. */
+export function installStandin(
+  path: string,
+  version: string,
+  name: EarthlyName = 'earthly',
+): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, renderStandin(version, name));
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** One line of $STANDIN_EARTHLY_LOG. */
+export interface StandinInvocation {
+  argv: string[];
+  cwd: string;
+  name: EarthlyName;
+  version: string;
+  globalFlags: {
+    ci?: boolean;
+    push?: boolean;
+    output?: boolean;
+    noOutput?: boolean;
+    strict?: boolean;
+    allowPrivileged?: boolean;
+    verbose?: boolean;
+    config?: string;
+    buildkitImage?: string;
+    buildkitHost?: string;
+    remoteCache?: string;
+    platform?: string;
+    /** Secret NAMES only. */
+    secrets: string[];
+  };
+  target: string | null;
+  /** Final build args: command line > .arg > Earthfile defaults (secrets excluded). */
+  buildArgs: Record<string, string>;
+  /** Build args as given after the target. */
+  cliBuildArgs: Record<string, string>;
+  secretNames: string[];
+  refs: string[];
+  pushed: boolean;
+  /** ref → pushed manifest digest. */
+  digests: Record<string, string>;
+  /** Whether images were exported to the local Docker. */
+  output: boolean;
+  buildkitImage: string | null;
+  /** Text of the --config file, if one was given. */
+  configFile: string | null;
+  env: Record<string, string>;
+  exitCode: number | null;
+}
+
+/** Parses $STANDIN_EARTHLY_LOG (missing file = no invocations). */
+export function readStandinLog(file: string): StandinInvocation[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as StandinInvocation);
+}
