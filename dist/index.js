@@ -34658,6 +34658,9 @@ function maskSecrets(inputs) {
         if (secret)
             lib_core/* setSecret */.Pq(secret);
 }
+function runnerArch() {
+    return process.arch === 'arm64' ? 'arm64' : 'amd64';
+}
 function gitAuth(inputs) {
     const token = inputs.canvos.token;
     return token ? { token, serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com' } : undefined;
@@ -34792,7 +34795,7 @@ async function run() {
         earthly = installEarthly({
             version,
             distribution: inputs.earthly.distribution,
-            arch: inputs.arch,
+            arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
             downloadUrlTemplate: inputs.earthly.downloadUrl,
             sha256: inputs.earthly.sha256,
         });

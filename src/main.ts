@@ -10,7 +10,7 @@ import { earthlyArguments, earthlyConfig, earthlyFailure, runEarthly } from './e
 import { installEarthly, type EarthlyInstallation } from './earthly-install.js';
 import { ActionError, errorMessage } from './errors.js';
 import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
-import { type Inputs, parseInputs } from './inputs.js';
+import { type Arch, type Inputs, parseInputs } from './inputs.js';
 import { type CanvosCheckout, type Plan, buildFiles, makePlan } from './plan.js';
 import { lookupDigest, lookupLocalImage } from './registry.js';
 import { type ImageResult, type Timing, outputs, setOutputs, summaryMarkdown } from './report.js';
@@ -50,6 +50,10 @@ function maskSecrets(inputs: Inputs): void {
     else if (username) secrets.push(url);
   }
   for (const secret of secrets) if (secret) core.setSecret(secret);
+}
+
+function runnerArch(): Arch {
+  return process.arch === 'arm64' ? 'arm64' : 'amd64';
 }
 
 function gitAuth(inputs: Inputs): GitAuth | undefined {
@@ -187,7 +191,7 @@ export async function run(): Promise<void> {
     earthly = installEarthly({
       version,
       distribution: inputs.earthly.distribution,
-      arch: inputs.arch,
+      arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
       downloadUrlTemplate: inputs.earthly.downloadUrl,
       sha256: inputs.earthly.sha256,
     });

@@ -134,6 +134,23 @@ describe('push mode', () => {
   });
 });
 
+describe('arm64 images on an amd64 runner', () => {
+  it('installs the runner’s Earthly and builds arm64 images under their own tag', async () => {
+    const before = harness.releases.downloads().length;
+    const { main } = await runJob({
+      inputs: baseInputs({ 'k8s-version': '1.32.3', arch: 'arm64', 'custom-tag': 'arm64' }),
+      env: harness.env(),
+      workDir: harness.jobDir('arm64'),
+    });
+    expect(main.errors).toEqual([]);
+    const assets = harness.releases.downloads().slice(before).map((r) => r.path.split('/').pop());
+    expect(assets).toEqual(['earthly-linux-amd64']);
+    const tag = 'k3s-1.32.3-v4.9.38-arm64';
+    expect((await harness.registry.imageConfig('edge/ubuntu', tag)).architecture).toBe('arm64');
+    expect(JSON.parse(main.outputs.json)[0]).toMatchObject({ arch: 'arm64', tag });
+  });
+});
+
 describe('push: false', () => {
   it('leaves the images in the local Docker and pushes nothing', async () => {
     const before = builds().length;

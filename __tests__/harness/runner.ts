@@ -42,6 +42,8 @@ export interface RunActionOptions {
   dockerHost?: string;
   /** Script to run (default dist/index.js). */
   entry?: string;
+  /** Called with each chunk of the step's output as it arrives (e.g. to timestamp log lines). */
+  onData?: (stream: 'stdout' | 'stderr', data: Buffer) => void;
 }
 
 export interface WorkflowCommand {
@@ -283,6 +285,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionResult> {
   const started = Date.now();
   const child = track(
     // detached: a process group of its own, so stragglers can be found and killed afterwards.
+    // ACTION_NODE runs dist/ under another Node, e.g. Node 24 (the runtime users get) in CI.
     spawn(process.env.ACTION_NODE || process.execPath, [opts.entry ?? DEFAULT_ENTRY], {
       cwd: opts.cwd ?? layout.workspace,
       env,
@@ -293,8 +296,14 @@ export async function runAction(opts: RunActionOptions): Promise<ActionResult> {
   );
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  child.stdout?.on('data', (d: Buffer) => out.push(d));
-  child.stderr?.on('data', (d: Buffer) => err.push(d));
+  child.stdout?.on('data', (d: Buffer) => {
+    out.push(d);
+    opts.onData?.('stdout', d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err.push(d);
+    opts.onData?.('stderr', d);
+  });
 
   let timedOut = false;
   const killGroup = (signal: NodeJS.Signals): boolean => {
