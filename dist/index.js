@@ -31715,7 +31715,9 @@ async function entry() {
     }
     catch (error) {
         // Known failures carry a complete message; anything else keeps its stack in the debug log.
-        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ) && error instanceof Error && error.stack) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ) &&
+            error instanceof Error &&
+            error.stack) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
         }
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
@@ -31789,9 +31791,12 @@ function resolveCanvosTag(spec, tags, prerelease) {
     const versions = [...releases.keys()];
     const picked = spec === 'latest'
         ? versions.sort((semver_default()).rcompare)[0]
-        : semver_default().maxSatisfying(versions, spec, { includePrerelease: prerelease }) ?? undefined;
+        : (semver_default().maxSatisfying(versions, spec, { includePrerelease: prerelease }) ?? undefined);
     if (!picked) {
-        const newest = versions.sort((semver_default()).rcompare).slice(0, 5).map((v) => releases.get(v));
+        const newest = versions
+            .sort((semver_default()).rcompare)
+            .slice(0, 5)
+            .map((v) => releases.get(v));
         const known = newest.length ? `; newest tags: ${newest.join(', ')}` : '';
         const hint = prerelease ? '' : ' (pre-releases need canvos-prerelease: true)';
         throw new errors/* InputError */.dz('canvos-version', `no CanvOS tag matches ${JSON.stringify(spec)}${hint}${known}`);
@@ -31850,7 +31855,13 @@ const BUILD_TARGET = '+build-provider-images';
  * export into the local Docker and no second `docker push`.
  */
 function earthlyArguments(o) {
-    const args = ['--config', o.configPath, '--ci', o.push ? '--push' : '--output', '--allow-privileged'];
+    const args = [
+        '--config',
+        o.configPath,
+        '--ci',
+        o.push ? '--push' : '--output',
+        '--allow-privileged',
+    ];
     if (o.buildkitImage)
         args.push('--buildkit-image', o.buildkitImage);
     if (o.buildkitHost)
@@ -31918,7 +31929,11 @@ class Tail {
 function runEarthly(binary, args, options) {
     return new Promise((resolve, reject) => {
         const tail = new Tail(20);
-        const child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
+            cwd: options.cwd,
+            env: options.env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
         const forward = (signal) => () => {
             lib_core/* warning */.$e(`Received ${signal}: stopping Earthly`);
             child.kill(signal);
@@ -33246,7 +33261,21 @@ async function listRemoteTags(repository, auth) {
 /** A shallow clone of one tag: all a CanvOS build needs (its Earthfile uses no git metadata). */
 async function cloneTag(repository, tag, dest, auth) {
     const env = gitEnv(repository, auth);
-    const result = await git(['-c', 'advice.detachedHead=false', 'clone', '--quiet', '--depth', '1', '--branch', tag, '--single-branch', '--no-tags', '--', repository, dest], env);
+    const result = await git([
+        '-c',
+        'advice.detachedHead=false',
+        'clone',
+        '--quiet',
+        '--depth',
+        '1',
+        '--branch',
+        tag,
+        '--single-branch',
+        '--no-tags',
+        '--',
+        repository,
+        dest,
+    ], env);
     if (result.exitCode !== 0) {
         const reason = /not found in upstream|Remote branch .* not found/i.test(result.stderr)
             ? `tag ${tag} does not exist there`
@@ -33270,7 +33299,14 @@ async function describeTag(dir) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
-const K8S_DISTRIBUTIONS = ['k3s', 'kubeadm', 'kubeadm-fips', 'rke2', 'nodeadm', 'canonical'];
+const K8S_DISTRIBUTIONS = [
+    'k3s',
+    'kubeadm',
+    'kubeadm-fips',
+    'rke2',
+    'nodeadm',
+    'canonical',
+];
 const DEFAULT_CANVOS_REPOSITORY = 'https://github.com/spectrocloud/CanvOS.git';
 // Keys that have their own input: setting them through build-args would make the plan lie.
 const KEYS_WITH_INPUTS = {
@@ -33620,7 +33656,9 @@ function parseSigningKey(value, ctx) {
     const input = 'signing-public-key';
     if (value === '')
         return undefined;
-    const pem = (value.includes('-----BEGIN') ? value : readInputFile(input, value, ctx)).trim().replace(/\r/g, '');
+    const pem = (value.includes('-----BEGIN') ? value : readInputFile(input, value, ctx))
+        .trim()
+        .replace(/\r/g, '');
     if (!PEM_PUBLIC_KEY.test(pem)) {
         throw new errors/* InputError */.dz(input, 'is not a PEM public key (-----BEGIN PUBLIC KEY-----)');
     }
@@ -33634,6 +33672,9 @@ function readInputFile(input, path, ctx) {
     catch {
         throw new errors/* InputError */.dz(input, `cannot read file ${quote(path)}`);
     }
+}
+function hasControlCharacter(value) {
+    return [...value].some((char) => char !== '\t' && (char < ' ' || char === '\x7f'));
 }
 /** `KEY=VALUE` lines; `#` comments and blank lines are skipped. */
 function parseKeyValueLines(input, value) {
@@ -33664,7 +33705,7 @@ function parseBuildArgs(value) {
             throw new errors/* InputError */.dz(input, `${key} is given twice`);
         seen.add(key);
         // .arg is read by godotenv and sourced by bash: single quotes keep a value literal in both.
-        if (val.includes("'") || /[\0-\x08\x0b-\x1f\x7f]/.test(val)) {
+        if (val.includes("'") || hasControlCharacter(val)) {
             throw new errors/* InputError */.dz(input, `${key}: the value must not contain ' or control characters`);
         }
         // godotenv reads a quote after a backslash as escaped, so a trailing \ runs into the next line.
@@ -33958,8 +33999,12 @@ function chooseEarthly(inputs, earthlySh, tag) {
         }
     }
     // CanvOS mirrors only the upstream BuildKit of the version it pins; anything else uses Earthly's default.
-    const mirror = distribution === 'earthly' && version === pinned && earthlySh ? readBuildkitMirror(earthlySh, version) : undefined;
-    const buildkitImage = inputs.earthly.buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+    const mirror = distribution === 'earthly' && version === pinned && earthlySh
+        ? readBuildkitMirror(earthlySh, version)
+        : undefined;
+    const buildkitImage = inputs.earthly.buildkitHost
+        ? undefined
+        : (inputs.earthly.buildkitImage ?? mirror);
     return { version, distribution, buildkitImage };
 }
 function imagePlan(inputs, canvosVersion, peVersion, k8sVersion) {
@@ -34016,7 +34061,10 @@ function buildFiles(inputs, checkout, versions) {
     if (versions.length === 1)
         args.push(['K8S_VERSION', versions[0]]);
     else
-        files.push({ path: 'k8s_version.json', content: trimmedK8sVersions(checkout, inputs.k8sDistribution, versions) });
+        files.push({
+            path: 'k8s_version.json',
+            content: trimmedK8sVersions(checkout, inputs.k8sDistribution, versions),
+        });
     for (const [key, url] of [
         ['HTTP_PROXY', inputs.httpProxy],
         ['HTTPS_PROXY', inputs.httpsProxy],
@@ -34056,7 +34104,13 @@ function trimmedK8sVersions(checkout, distribution, versions) {
 /** The YAML CanvOS copies into the image for signed content. */
 function signingConfig(publicKeyPem) {
     const encoded = Buffer.from(`${publicKeyPem}\n`).toString('base64');
-    return ['content:', '  signing:', '    publicKey:', `      base64EncodedValue: ${encoded}`, ''].join('\n');
+    return [
+        'content:',
+        '  signing:',
+        '    publicKey:',
+        `      base64EncodedValue: ${encoded}`,
+        '',
+    ].join('\n');
 }
 /**
  * `.arg` is read by Earthly (godotenv) and sourced by bash in CanvOS's wrapper: plain values stay
@@ -34642,7 +34696,11 @@ function runnerContext() {
 }
 /** Registers every secret with the runner before anything could print it. */
 function maskSecrets(inputs) {
-    const secrets = [inputs.registryAuth?.password, inputs.canvos.token, ...inputs.secrets.map(([, value]) => value)];
+    const secrets = [
+        inputs.registryAuth?.password,
+        inputs.canvos.token,
+        ...inputs.secrets.map(([, value]) => value),
+    ];
     if (inputs.canvos.token)
         secrets.push(Buffer.from(`x-access-token:${inputs.canvos.token}`).toString('base64'));
     for (const url of [inputs.httpProxy, inputs.httpsProxy]) {
@@ -34663,7 +34721,9 @@ function runnerArch() {
 }
 function gitAuth(inputs) {
     const token = inputs.canvos.token;
-    return token ? { token, serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com' } : undefined;
+    return token
+        ? { token, serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com' }
+        : undefined;
 }
 async function readCanvosFiles(dir) {
     const read = (name) => (0,promises_.readFile)((0,external_node_path_namespaceObject.join)(dir, name), 'utf8').catch(() => undefined);
@@ -34872,7 +34932,10 @@ async function run() {
                 buildArgs: build.commandLineArgs,
             });
             lib_core/* info */.pq(`[command] ${installation.command} ${args.join(' ')}`);
-            const result = await runEarthly(installation.binary, args, { cwd: checkout.path, env: earthlyEnv(inputs) });
+            const result = await runEarthly(installation.binary, args, {
+                cwd: checkout.path,
+                env: earthlyEnv(inputs),
+            });
             if (result.exitCode !== 0)
                 throw earthlyFailure(result);
         });

@@ -25,13 +25,19 @@ try {
   }
 
   const job = await runJob({ inputs, workDir: harness.jobDir('local'), env: harness.env() });
-  process.stdout.write(`\n===== main step (exit ${job.main.code}) =====\n${job.main.stdout}${job.main.stderr}`);
+  process.stdout.write(
+    `\n===== main step (exit ${job.main.code}) =====\n${job.main.stdout}${job.main.stderr}`,
+  );
   process.stdout.write(`\n===== outputs =====\n`);
   for (const [name, value] of Object.entries(job.main.outputs)) {
-    process.stdout.write(`${name}:${value.includes('\n') ? `\n  ${value.replaceAll('\n', '\n  ')}` : ` ${value}`}\n`);
+    process.stdout.write(
+      `${name}:${value.includes('\n') ? `\n  ${value.replaceAll('\n', '\n  ')}` : ` ${value}`}\n`,
+    );
   }
   process.stdout.write(`\n===== job summary =====\n${job.main.summary}`);
-  process.stdout.write(`\n===== post step (exit ${job.post.code}) =====\n${job.post.stdout}${job.post.stderr}`);
+  process.stdout.write(
+    `\n===== post step (exit ${job.post.code}) =====\n${job.post.stdout}${job.post.stderr}`,
+  );
   process.exitCode = job.main.code === 0 && job.post.code === 0 ? 0 : 1;
 } finally {
   await harness.stop();

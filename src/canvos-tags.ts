@@ -34,12 +34,18 @@ export function resolveCanvosTag(spec: string, tags: string[], prerelease: boole
   const picked =
     spec === 'latest'
       ? versions.sort(semver.rcompare)[0]
-      : semver.maxSatisfying(versions, spec, { includePrerelease: prerelease }) ?? undefined;
+      : (semver.maxSatisfying(versions, spec, { includePrerelease: prerelease }) ?? undefined);
   if (!picked) {
-    const newest = versions.sort(semver.rcompare).slice(0, 5).map((v) => releases.get(v));
+    const newest = versions
+      .sort(semver.rcompare)
+      .slice(0, 5)
+      .map((v) => releases.get(v));
     const known = newest.length ? `; newest tags: ${newest.join(', ')}` : '';
     const hint = prerelease ? '' : ' (pre-releases need canvos-prerelease: true)';
-    throw new InputError('canvos-version', `no CanvOS tag matches ${JSON.stringify(spec)}${hint}${known}`);
+    throw new InputError(
+      'canvos-version',
+      `no CanvOS tag matches ${JSON.stringify(spec)}${hint}${known}`,
+    );
   }
   return releases.get(picked)!;
 }

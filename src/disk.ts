@@ -15,7 +15,11 @@ export function formatGiB(bytes: number): string {
 }
 
 /** A sentence for the log when space is short, or undefined when there is enough. */
-export function diskAdvice(path: string, freeBytes: number, imageCount: number): string | undefined {
+export function diskAdvice(
+  path: string,
+  freeBytes: number,
+  imageCount: number,
+): string | undefined {
   const needed = bytesNeeded(imageCount);
   if (freeBytes >= needed) return undefined;
   return (

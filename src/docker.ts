@@ -7,13 +7,18 @@ async function docker(args: string[], input?: Buffer): Promise<exec.ExecOutput> 
 
 /** `docker login` with the password on stdin, never on the command line. */
 export async function dockerLogin(host: string, username: string, password: string): Promise<void> {
-  const result = await docker(['login', '--username', username, '--password-stdin', host], Buffer.from(password));
+  const result = await docker(
+    ['login', '--username', username, '--password-stdin', host],
+    Buffer.from(password),
+  );
   if (result.exitCode !== 0) {
     const reason = result.stderr.trim().split('\n').pop() ?? '';
     const hint = /401|unauthorized|denied|incorrect/i.test(reason)
       ? 'check registry-username and registry-password (for GHCR: a token with write:packages)'
       : 'check that Docker runs and the registry answers';
-    throw new ActionError(`docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`);
+    throw new ActionError(
+      `docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`,
+    );
   }
 }
 

@@ -22,7 +22,13 @@ export interface EarthlyCommandOptions {
  * export into the local Docker and no second `docker push`.
  */
 export function earthlyArguments(o: EarthlyCommandOptions): string[] {
-  const args = ['--config', o.configPath, '--ci', o.push ? '--push' : '--output', '--allow-privileged'];
+  const args = [
+    '--config',
+    o.configPath,
+    '--ci',
+    o.push ? '--push' : '--output',
+    '--allow-privileged',
+  ];
   if (o.buildkitImage) args.push('--buildkit-image', o.buildkitImage);
   if (o.buildkitHost) args.push('--buildkit-host', o.buildkitHost);
   if (o.remoteCache) args.push('--remote-cache', o.remoteCache);
@@ -95,7 +101,11 @@ export function runEarthly(
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const tail = new Tail(20);
-    const child = spawn(binary, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const forward = (signal: NodeJS.Signals) => () => {
       core.warning(`Received ${signal}: stopping Earthly`);
       child.kill(signal);

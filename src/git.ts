@@ -33,7 +33,11 @@ function sameOrigin(a: string, b: string): boolean {
   }
 }
 
-async function git(args: string[], env: Record<string, string>, cwd?: string): Promise<exec.ExecOutput> {
+async function git(
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<exec.ExecOutput> {
   return exec.getExecOutput('git', args, {
     cwd,
     env: { ...(process.env as Record<string, string>), ...env },
@@ -56,10 +60,29 @@ export async function listRemoteTags(repository: string, auth?: GitAuth): Promis
 }
 
 /** A shallow clone of one tag: all a CanvOS build needs (its Earthfile uses no git metadata). */
-export async function cloneTag(repository: string, tag: string, dest: string, auth?: GitAuth): Promise<string> {
+export async function cloneTag(
+  repository: string,
+  tag: string,
+  dest: string,
+  auth?: GitAuth,
+): Promise<string> {
   const env = gitEnv(repository, auth);
   const result = await git(
-    ['-c', 'advice.detachedHead=false', 'clone', '--quiet', '--depth', '1', '--branch', tag, '--single-branch', '--no-tags', '--', repository, dest],
+    [
+      '-c',
+      'advice.detachedHead=false',
+      'clone',
+      '--quiet',
+      '--depth',
+      '1',
+      '--branch',
+      tag,
+      '--single-branch',
+      '--no-tags',
+      '--',
+      repository,
+      dest,
+    ],
     env,
   );
   if (result.exitCode !== 0) {
@@ -73,7 +96,8 @@ export async function cloneTag(repository: string, tag: string, dest: string, au
 
 export async function headCommit(dir: string): Promise<string> {
   const result = await git(['rev-parse', 'HEAD'], {}, dir);
-  if (result.exitCode !== 0) throw new ActionError(`${dir} is not a git checkout: ${lastLines(result.stderr)}`);
+  if (result.exitCode !== 0)
+    throw new ActionError(`${dir} is not a git checkout: ${lastLines(result.stderr)}`);
   return result.stdout.trim();
 }
 

@@ -21,7 +21,11 @@ async function entry(): Promise<void> {
     await run();
   } catch (error) {
     // Known failures carry a complete message; anything else keeps its stack in the debug log.
-    if (!(error instanceof InputError || error instanceof ActionError) && error instanceof Error && error.stack) {
+    if (
+      !(error instanceof InputError || error instanceof ActionError) &&
+      error instanceof Error &&
+      error.stack
+    ) {
       core.debug(error.stack);
     }
     core.setFailed(errorMessage(error));

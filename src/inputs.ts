@@ -1,7 +1,14 @@
 import semver from 'semver';
 import { InputError } from './errors.js';
 
-export const K8S_DISTRIBUTIONS = ['k3s', 'kubeadm', 'kubeadm-fips', 'rke2', 'nodeadm', 'canonical'] as const;
+export const K8S_DISTRIBUTIONS = [
+  'k3s',
+  'kubeadm',
+  'kubeadm-fips',
+  'rke2',
+  'nodeadm',
+  'canonical',
+] as const;
 export type K8sDistribution = (typeof K8S_DISTRIBUTIONS)[number];
 export type Arch = 'amd64' | 'arm64';
 export type EarthlyDistribution = 'earthly' | 'earthbuild';
@@ -10,9 +17,7 @@ export type KeyValue = readonly [key: string, value: string];
 
 /** Which Kubernetes versions the workflow asked for; resolved against the tag's k8s_version.json later. */
 export type K8sVersionRequest =
-  | { kind: 'all' }
-  | { kind: 'latest' }
-  | { kind: 'list'; items: string[] }; // each `x.y.z`, or `x.y` meaning its newest patch
+  { kind: 'all' } | { kind: 'latest' } | { kind: 'list'; items: string[] }; // each `x.y.z`, or `x.y` meaning its newest patch
 
 export interface Inputs {
   canvos: {
@@ -112,7 +117,8 @@ const FLAGS_WITH_INPUTS: Record<string, string> = {
 };
 
 // Secret names that would replace part of the environment Earthly, Docker or the runner rely on.
-const RESERVED_ENV = /^(PATH|HOME|USER|SHELL|TMPDIR|(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*)$/;
+const RESERVED_ENV =
+  /^(PATH|HOME|USER|SHELL|TMPDIR|(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*)$/;
 
 const KEY = /^[A-Z_][A-Z0-9_]*$/;
 const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
@@ -121,14 +127,18 @@ const TAG_CHARS = /^[A-Za-z0-9_.-]*$/;
 const K8S_VERSION = /^\d+\.\d+(?:\.\d+)?$/;
 const SHA256 = /^[a-f0-9]{64}$/i;
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const PEM_PUBLIC_KEY = /^-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]+-----END (?:RSA |EC )?PUBLIC KEY-----$/;
+const PEM_PUBLIC_KEY =
+  /^-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]+-----END (?:RSA |EC )?PUBLIC KEY-----$/;
 
 type Read = (name: string) => string;
 
 /** Reads every input and checks it against its rule; the first broken rule throws an InputError. */
 export function parseInputs(read: Read, ctx: RunnerContext): Inputs {
   const get = (name: string) => read(name).trim();
-  const registryAuth = parseRegistryAuth(read('registry-username').trim(), read('registry-password'));
+  const registryAuth = parseRegistryAuth(
+    read('registry-username').trim(),
+    read('registry-password'),
+  );
   const canvosPath = optional(get('canvos-path'));
   return {
     canvos: {
@@ -228,7 +238,10 @@ export function parseRepository(value: string, serverUrl: string): string {
     throw new InputError('canvos-repository', `${quote(value)} is not a git URL or owner/name`);
   }
   if (!['https:', 'http:', 'file:', 'ssh:'].includes(url.protocol)) {
-    throw new InputError('canvos-repository', `scheme ${url.protocol} is not supported: use https, http, ssh or file`);
+    throw new InputError(
+      'canvos-repository',
+      `scheme ${url.protocol} is not supported: use https, http, ssh or file`,
+    );
   }
   if (url.username || url.password) {
     throw new InputError('canvos-repository', 'must not contain credentials: use github-token');
@@ -239,9 +252,13 @@ export function parseRepository(value: string, serverUrl: string): string {
 function parseCanvosPath(value: string, ctx: RunnerContext): string {
   singleLine('canvos-path', value);
   const path = value.startsWith('/') ? value : `${ctx.workspace}/${value}`;
-  if (!ctx.isDirectory(path)) throw new InputError('canvos-path', `${quote(value)} is not a directory`);
+  if (!ctx.isDirectory(path))
+    throw new InputError('canvos-path', `${quote(value)} is not a directory`);
   if (!ctx.isDirectory(path) || !safeRead(ctx, `${path}/Earthfile`)) {
-    throw new InputError('canvos-path', `${quote(value)} has no Earthfile: is it a CanvOS checkout?`);
+    throw new InputError(
+      'canvos-path',
+      `${quote(value)} has no Earthfile: is it a CanvOS checkout?`,
+    );
   }
   return path;
 }
@@ -303,10 +320,16 @@ export function parseCustomTag(value: string): string {
   const input = 'custom-tag';
   singleLine(input, value);
   if (value.startsWith('refs/')) {
-    throw new InputError(input, `${quote(value)} is a git ref: pass the short name, e.g. \${{ github.ref_name }}`);
+    throw new InputError(
+      input,
+      `${quote(value)} is a git ref: pass the short name, e.g. \${{ github.ref_name }}`,
+    );
   }
   if (value.includes('/')) {
-    throw new InputError(input, `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . -`);
+    throw new InputError(
+      input,
+      `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . -`,
+    );
   }
   if (value.includes('+')) {
     throw new InputError(
@@ -317,7 +340,8 @@ export function parseCustomTag(value: string): string {
   if (!TAG_CHARS.test(value)) {
     throw new InputError(input, `${quote(value)} may only hold letters, digits, _ . -`);
   }
-  if (value.length > 100) throw new InputError(input, 'is longer than 100 characters (a Docker tag holds 128)');
+  if (value.length > 100)
+    throw new InputError(input, 'is longer than 100 characters (a Docker tag holds 128)');
   return value;
 }
 
@@ -334,7 +358,10 @@ function parseOsVersion(value: string, os: string): string {
     throw new InputError('os-version', `${quote(value)} is not a version such as 22.04`);
   }
   if (os === 'ubuntu' && !['20.04', '22.04', '24.04'].includes(value)) {
-    throw new InputError('os-version', `${quote(value)} is not an Ubuntu version CanvOS builds: 20.04, 22.04 or 24.04`);
+    throw new InputError(
+      'os-version',
+      `${quote(value)} is not an Ubuntu version CanvOS builds: 20.04, 22.04 or 24.04`,
+    );
   }
   return value;
 }
@@ -343,15 +370,22 @@ export function parseK8sVersion(value: string): K8sVersionRequest {
   const input = 'k8s-version';
   const items = splitList(value);
   if (items.length === 0) {
-    throw new InputError(input, 'is required: a version (1.32.3), a list, a minor (1.32), latest or all');
+    throw new InputError(
+      input,
+      'is required: a version (1.32.3), a list, a minor (1.32), latest or all',
+    );
   }
-  if (items.length === 1 && (items[0] === 'all' || items[0] === 'latest')) return { kind: items[0] };
+  if (items.length === 1 && (items[0] === 'all' || items[0] === 'latest'))
+    return { kind: items[0] };
   for (const item of items) {
     if (item === 'all' || item === 'latest') {
       throw new InputError(input, `${item} cannot be combined with other versions`);
     }
     if (/^v?\d+\.\d+\.\d+\+/.test(item)) {
-      throw new InputError(input, `${quote(item)}: write plain x.y.z; CanvOS adds the +flavour suffix itself`);
+      throw new InputError(
+        input,
+        `${quote(item)}: write plain x.y.z; CanvOS adds the +flavour suffix itself`,
+      );
     }
     if (!K8S_VERSION.test(item)) {
       throw new InputError(input, `${quote(item)} is not a version: use x.y.z, x.y, latest or all`);
@@ -393,9 +427,13 @@ export function parseProxy(input: string, value: string): string {
     throw new InputError(input, 'is not a URL such as http://proxy.example.com:3128');
   }
   if (!['http:', 'https:', 'socks5:'].includes(url.protocol)) {
-    throw new InputError(input, `scheme ${url.protocol} is not supported: use http, https or socks5`);
+    throw new InputError(
+      input,
+      `scheme ${url.protocol} is not supported: use http, https or socks5`,
+    );
   }
-  if (/[\s'"`$\\]/.test(value)) throw new InputError(input, 'must not contain spaces, quotes, $ or \\');
+  if (/[\s'"`$\\]/.test(value))
+    throw new InputError(input, 'must not contain spaces, quotes, $ or \\');
   return value;
 }
 
@@ -420,14 +458,17 @@ function parseCaCerts(value: string, ctx: RunnerContext): string[] {
         .map((path) => readInputFile(input, path, ctx))
         .join('\n');
   const certs = pemText.match(PEM_CERT) ?? [];
-  if (certs.length === 0) throw new InputError(input, 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+  if (certs.length === 0)
+    throw new InputError(input, 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
   return certs.map((cert) => cert.replace(/\r/g, ''));
 }
 
 function parseSigningKey(value: string, ctx: RunnerContext): string | undefined {
   const input = 'signing-public-key';
   if (value === '') return undefined;
-  const pem = (value.includes('-----BEGIN') ? value : readInputFile(input, value, ctx)).trim().replace(/\r/g, '');
+  const pem = (value.includes('-----BEGIN') ? value : readInputFile(input, value, ctx))
+    .trim()
+    .replace(/\r/g, '');
   if (!PEM_PUBLIC_KEY.test(pem)) {
     throw new InputError(input, 'is not a PEM public key (-----BEGIN PUBLIC KEY-----)');
   }
@@ -443,6 +484,10 @@ function readInputFile(input: string, path: string, ctx: RunnerContext): string 
   }
 }
 
+function hasControlCharacter(value: string): boolean {
+  return [...value].some((char) => char !== '\t' && (char < ' ' || char === '\x7f'));
+}
+
 /** `KEY=VALUE` lines; `#` comments and blank lines are skipped. */
 function parseKeyValueLines(input: string, value: string): KeyValue[] {
   const pairs: KeyValue[] = [];
@@ -453,7 +498,10 @@ function parseKeyValueLines(input: string, value: string): KeyValue[] {
     const key = eq < 0 ? line : line.slice(0, eq).trim();
     if (eq < 0) throw new InputError(input, `${quote(line)} is not KEY=VALUE`);
     if (!KEY.test(key)) {
-      throw new InputError(input, `key ${quote(key)} must be an upper-case identifier (A-Z, 0-9, _)`);
+      throw new InputError(
+        input,
+        `key ${quote(key)} must be an upper-case identifier (A-Z, 0-9, _)`,
+      );
     }
     pairs.push([key, line.slice(eq + 1)]);
   }
@@ -465,11 +513,12 @@ export function parseBuildArgs(value: string): KeyValue[] {
   const pairs = parseKeyValueLines(input, value);
   const seen = new Set<string>();
   for (const [key, val] of pairs) {
-    if (KEYS_WITH_INPUTS[key]) throw new InputError(input, `${key} has its own input: use ${KEYS_WITH_INPUTS[key]}`);
+    if (KEYS_WITH_INPUTS[key])
+      throw new InputError(input, `${key} has its own input: use ${KEYS_WITH_INPUTS[key]}`);
     if (seen.has(key)) throw new InputError(input, `${key} is given twice`);
     seen.add(key);
     // .arg is read by godotenv and sourced by bash: single quotes keep a value literal in both.
-    if (val.includes("'") || /[\0-\x08\x0b-\x1f\x7f]/.test(val)) {
+    if (val.includes("'") || hasControlCharacter(val)) {
       throw new InputError(input, `${key}: the value must not contain ' or control characters`);
     }
     // godotenv reads a quote after a backslash as escaped, so a trailing \ runs into the next line.
@@ -483,7 +532,8 @@ export function parseSecrets(value: string): KeyValue[] {
   const seen = new Set<string>();
   for (const [key, val] of pairs) {
     if (val === '') throw new InputError('secrets', `${key} has an empty value`);
-    if (RESERVED_ENV.test(key)) throw new InputError('secrets', `${key} is a reserved environment variable name`);
+    if (RESERVED_ENV.test(key))
+      throw new InputError('secrets', `${key} is a reserved environment variable name`);
     if (seen.has(key)) throw new InputError('secrets', `${key} is given twice`);
     seen.add(key);
   }
@@ -493,7 +543,10 @@ export function parseSecrets(value: string): KeyValue[] {
 function parseEarthlyVersion(value: string): string {
   if (value === 'auto') return value;
   if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(value)) {
-    throw new InputError('earthly-version', `${quote(value)} is not auto or a version such as v0.8.15`);
+    throw new InputError(
+      'earthly-version',
+      `${quote(value)} is not auto or a version such as v0.8.15`,
+    );
   }
   return value.startsWith('v') ? value : `v${value}`;
 }
@@ -503,7 +556,8 @@ function parseDownloadUrl(value: string): string {
   if (value === '') return value;
   singleLine(input, value);
   if (!/^https?:\/\//.test(value)) throw new InputError(input, 'must be an http(s) URL');
-  if (!value.includes('{asset}')) throw new InputError(input, 'must contain {asset} (and usually {version})');
+  if (!value.includes('{asset}'))
+    throw new InputError(input, 'must contain {asset} (and usually {version})');
   try {
     new URL(value.replaceAll('{version}', 'v0').replaceAll('{asset}', 'a'));
   } catch {
@@ -514,7 +568,8 @@ function parseDownloadUrl(value: string): string {
 
 function parseSha256(value: string): string {
   if (value === '') return value;
-  if (!SHA256.test(value)) throw new InputError('earthly-sha256', 'must be 64 hexadecimal characters');
+  if (!SHA256.test(value))
+    throw new InputError('earthly-sha256', 'must be 64 hexadecimal characters');
   return value.toLowerCase();
 }
 
@@ -524,7 +579,8 @@ export function parseEarthlyArgs(value: string): string[] {
   const tokens = value.split(/\s+/).filter(Boolean);
   let previousWasFlag = false;
   for (const token of tokens) {
-    if (token.startsWith('+')) throw new InputError(input, `${quote(token)} looks like a target: only flags go here`);
+    if (token.startsWith('+'))
+      throw new InputError(input, `${quote(token)} looks like a target: only flags go here`);
     if (token.startsWith('-')) {
       const flag = token.split('=')[0];
       const owner = FLAGS_WITH_INPUTS[flag];
@@ -535,8 +591,10 @@ export function parseEarthlyArgs(value: string): string[] {
       previousWasFlag = !token.includes('=');
     } else {
       // A value after a flag that takes none would be read as the target.
-      if (token.includes('+')) throw new InputError(input, `${quote(token)} could name a target: only flags go here`);
-      if (!previousWasFlag) throw new InputError(input, `${quote(token)} is not a flag or a flag's value`);
+      if (token.includes('+'))
+        throw new InputError(input, `${quote(token)} could name a target: only flags go here`);
+      if (!previousWasFlag)
+        throw new InputError(input, `${quote(token)} is not a flag or a flag's value`);
       previousWasFlag = false;
     }
   }
@@ -546,8 +604,15 @@ export function parseEarthlyArgs(value: string): string[] {
 function parseImageName(input: string, value: string): string {
   if (value === '') return value;
   singleLine(input, value);
-  if (!/^[A-Za-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/.test(value)) {
-    throw new InputError(input, `${quote(value)} is not an image reference such as ghcr.io/org/name:tag`);
+  if (
+    !/^[A-Za-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/.test(
+      value,
+    )
+  ) {
+    throw new InputError(
+      input,
+      `${quote(value)} is not an image reference such as ghcr.io/org/name:tag`,
+    );
   }
   return value;
 }
@@ -556,15 +621,20 @@ function parseBuildkitHost(value: string): string {
   if (value === '') return value;
   singleLine('buildkit-host', value);
   if (!/^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/.test(value)) {
-    throw new InputError('buildkit-host', `${quote(value)} is not a BuildKit address such as tcp://host:8372`);
+    throw new InputError(
+      'buildkit-host',
+      `${quote(value)} is not a BuildKit address such as tcp://host:8372`,
+    );
   }
   return value;
 }
 
 function parseRegistryAuth(username: string, password: string): Inputs['registryAuth'] {
   if (username === '' && password === '') return undefined;
-  if (username === '') throw new InputError('registry-username', 'is required when registry-password is set');
-  if (password === '') throw new InputError('registry-password', 'is required when registry-username is set');
+  if (username === '')
+    throw new InputError('registry-username', 'is required when registry-password is set');
+  if (password === '')
+    throw new InputError('registry-password', 'is required when registry-username is set');
   singleLine('registry-username', username);
   if (/[\r\n]/.test(password)) throw new InputError('registry-password', 'must be a single line');
   return { username, password };

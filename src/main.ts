@@ -41,8 +41,13 @@ function runnerContext() {
 
 /** Registers every secret with the runner before anything could print it. */
 function maskSecrets(inputs: Inputs): void {
-  const secrets = [inputs.registryAuth?.password, inputs.canvos.token, ...inputs.secrets.map(([, value]) => value)];
-  if (inputs.canvos.token) secrets.push(Buffer.from(`x-access-token:${inputs.canvos.token}`).toString('base64'));
+  const secrets = [
+    inputs.registryAuth?.password,
+    inputs.canvos.token,
+    ...inputs.secrets.map(([, value]) => value),
+  ];
+  if (inputs.canvos.token)
+    secrets.push(Buffer.from(`x-access-token:${inputs.canvos.token}`).toString('base64'));
   for (const url of [inputs.httpProxy, inputs.httpsProxy]) {
     if (!url) continue;
     const { username, password } = new URL(url);
@@ -58,7 +63,9 @@ function runnerArch(): Arch {
 
 function gitAuth(inputs: Inputs): GitAuth | undefined {
   const token = inputs.canvos.token;
-  return token ? { token, serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com' } : undefined;
+  return token
+    ? { token, serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com' }
+    : undefined;
 }
 
 async function readCanvosFiles(dir: string): Promise<CanvosFiles> {
@@ -68,7 +75,8 @@ async function readCanvosFiles(dir: string): Promise<CanvosFiles> {
     read('earthly.sh'),
     read('k8s_version.json'),
   ]);
-  if (earthfile === undefined) throw new ActionError(`${dir} has no Earthfile: is it a CanvOS checkout?`);
+  if (earthfile === undefined)
+    throw new ActionError(`${dir} has no Earthfile: is it a CanvOS checkout?`);
   return { earthfile, earthlySh, k8sVersionJson };
 }
 
@@ -91,7 +99,8 @@ async function cloneCanvos(inputs: Inputs, tempDir: string): Promise<CanvosCheck
 
 async function useCheckout(path: string): Promise<CanvosCheckout> {
   const commit = await headCommit(path).catch(() => '');
-  const tag = (commit && (await describeTag(path))) || (commit ? commit.slice(0, 12) : 'local checkout');
+  const tag =
+    (commit && (await describeTag(path))) || (commit ? commit.slice(0, 12) : 'local checkout');
   core.info(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
   return { tag, commit, path, files: await readCanvosFiles(path) };
 }
@@ -136,7 +145,8 @@ async function diskPreflight(inputs: Inputs, imageCount: number): Promise<void> 
   if (inputs.diskCheck === 'off' || inputs.earthly.buildkitHost || imageCount === 0) return;
   const root = (await dockerRootDir()) ?? '/var/lib/docker';
   const free = await freeBytes(root);
-  if (free === undefined) return core.info(`Could not measure free disk at ${root}; skipping the disk check`);
+  if (free === undefined)
+    return core.info(`Could not measure free disk at ${root}; skipping the disk check`);
   const advice = diskAdvice(root, free, imageCount);
   if (!advice) return core.info(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
   if (inputs.diskCheck === 'error') throw new ActionError(`Not enough disk: ${advice}`);
@@ -147,7 +157,8 @@ async function diskPreflight(inputs: Inputs, imageCount: number): Promise<void> 
 function earthlyEnv(inputs: Inputs): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_')) env[key] = value;
+    if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_'))
+      env[key] = value;
   }
   for (const [key, value] of inputs.secrets) env[key] = value;
   return env;
@@ -171,14 +182,18 @@ async function verify(inputs: Inputs, images: ImageResult[]): Promise<void> {
   }
   if (missing.length) {
     const where = inputs.push ? 'in the registry' : 'in the local Docker';
-    throw new ActionError(`Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`);
+    throw new ActionError(
+      `Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`,
+    );
   }
 }
 
 export async function run(): Promise<void> {
   core.saveState(State.isPost, 'true');
   const phases = new Phases();
-  const inputs = await phases.run('Inputs', () => parseInputs((name) => core.getInput(name), runnerContext()));
+  const inputs = await phases.run('Inputs', () =>
+    parseInputs((name) => core.getInput(name), runnerContext()),
+  );
   maskSecrets(inputs);
 
   const tempRoot = process.env.RUNNER_TEMP || (await import('node:os')).tmpdir();
@@ -227,16 +242,22 @@ export async function run(): Promise<void> {
         core.info(`Logged in to ${host} as ${inputs.registryAuth!.username}`);
       });
     } else if (inputs.push) {
-      core.info('No registry-username given: relying on an earlier docker login (e.g. docker/login-action)');
+      core.info(
+        'No registry-username given: relying on an earlier docker login (e.g. docker/login-action)',
+      );
     }
     if (inputs.skipExisting && inputs.push) {
       await phases.run('Existing images', async () => {
         for (const image of images) {
           // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
-          const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth }).catch((error) => {
-            core.warning(`Could not tell whether ${image.ref} exists (${errorMessage(error)}): building it`);
-            return undefined;
-          });
+          const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth }).catch(
+            (error) => {
+              core.warning(
+                `Could not tell whether ${image.ref} exists (${errorMessage(error)}): building it`,
+              );
+              return undefined;
+            },
+          );
           if (!digest) continue;
           Object.assign(image, { digest, skipped: true, status: 'skipped' });
           core.info(`${image.ref} already exists (${digest}): skipping`);
@@ -247,7 +268,13 @@ export async function run(): Promise<void> {
 
   const toBuild = images.filter((image) => !image.skipped);
   const build = await phases.run('Build files', () =>
-    writeBuildFiles(inputs, checkout, toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions, tempDir, ownCheckout),
+    writeBuildFiles(
+      inputs,
+      checkout,
+      toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions,
+      tempDir,
+      ownCheckout,
+    ),
   );
 
   if (!inputs.dryRun && toBuild.length) {
@@ -255,7 +282,9 @@ export async function run(): Promise<void> {
     await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
     const installation = await phases.run('Install Earthly', async () => {
       const installation = await earthly!;
-      core.info(`Earthly ${installation.version} at ${installation.binary}${installation.cacheHit ? ' (cached)' : ''}`);
+      core.info(
+        `Earthly ${installation.version} at ${installation.binary}${installation.cacheHit ? ' (cached)' : ''}`,
+      );
       return installation;
     });
     await phases.run('Build', async () => {
@@ -272,7 +301,10 @@ export async function run(): Promise<void> {
         buildArgs: build.commandLineArgs,
       });
       core.info(`[command] ${installation.command} ${args.join(' ')}`);
-      const result = await runEarthly(installation.binary, args, { cwd: checkout.path, env: earthlyEnv(inputs) });
+      const result = await runEarthly(installation.binary, args, {
+        cwd: checkout.path,
+        env: earthlyEnv(inputs),
+      });
       if (result.exitCode !== 0) throw earthlyFailure(result);
     });
     await phases.run('Verify', () => verify(inputs, images));

@@ -45,7 +45,11 @@ export interface Plan {
   canvosCommit: string;
   canvosPath: string;
   peVersion: string;
-  earthly: { version: string; distribution: Inputs['earthly']['distribution']; buildkitImage?: string };
+  earthly: {
+    version: string;
+    distribution: Inputs['earthly']['distribution'];
+    buildkitImage?: string;
+  };
   availableK8sVersions: string[];
   newestK8sPatches: string[];
   k8sVersions: string[];
@@ -72,14 +76,18 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout): Plan {
   const { files, tag } = checkout;
   const peVersion = buildArg(inputs, 'PE_VERSION') ?? readPeVersion(files.earthfile);
   if (!peVersion) {
-    throw new ActionError(`The Earthfile at CanvOS ${tag} has no ARG PE_VERSION default; set PE_VERSION in build-args`);
+    throw new ActionError(
+      `The Earthfile at CanvOS ${tag} has no ARG PE_VERSION default; set PE_VERSION in build-args`,
+    );
   }
   if (!files.k8sVersionJson) throw new ActionError(`CanvOS ${tag} has no k8s_version.json`);
   let versionLists: Record<string, string[]>;
   try {
     versionLists = parseK8sVersionJson(files.k8sVersionJson);
   } catch (error) {
-    throw new ActionError(`k8s_version.json at CanvOS ${tag} is not valid: ${(error as Error).message}`);
+    throw new ActionError(
+      `k8s_version.json at CanvOS ${tag} is not valid: ${(error as Error).message}`,
+    );
   }
   const available = versionLists[inputs.k8sDistribution] ?? [];
   const k8sVersions = selectK8sVersions(inputs.k8sVersion, available, {
@@ -101,7 +109,11 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout): Plan {
   };
 }
 
-function chooseEarthly(inputs: Inputs, earthlySh: string | undefined, tag: string): Plan['earthly'] {
+function chooseEarthly(
+  inputs: Inputs,
+  earthlySh: string | undefined,
+  tag: string,
+): Plan['earthly'] {
   const { distribution } = inputs.earthly;
   const pinned = earthlySh ? readEarthlyVersion(earthlySh) : undefined;
   let version = inputs.earthly.version;
@@ -109,26 +121,44 @@ function chooseEarthly(inputs: Inputs, earthlySh: string | undefined, tag: strin
     if (distribution === 'earthbuild') version = DEFAULT_EARTHBUILD_VERSION;
     else if (pinned) version = pinned;
     else {
-      throw new InputError('earthly-version', `auto found no EARTHLY_VERSION in earthly.sh at CanvOS ${tag}: set a version`);
+      throw new InputError(
+        'earthly-version',
+        `auto found no EARTHLY_VERSION in earthly.sh at CanvOS ${tag}: set a version`,
+      );
     }
   }
   // CanvOS mirrors only the upstream BuildKit of the version it pins; anything else uses Earthly's default.
   const mirror =
-    distribution === 'earthly' && version === pinned && earthlySh ? readBuildkitMirror(earthlySh, version) : undefined;
-  const buildkitImage = inputs.earthly.buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+    distribution === 'earthly' && version === pinned && earthlySh
+      ? readBuildkitMirror(earthlySh, version)
+      : undefined;
+  const buildkitImage = inputs.earthly.buildkitHost
+    ? undefined
+    : (inputs.earthly.buildkitImage ?? mirror);
   return { version, distribution, buildkitImage };
 }
 
-function imagePlan(inputs: Inputs, canvosVersion: string, peVersion: string, k8sVersion: string): ImagePlan {
+function imagePlan(
+  inputs: Inputs,
+  canvosVersion: string,
+  peVersion: string,
+  k8sVersion: string,
+): ImagePlan {
   const [host, ...path] = inputs.imageRegistry.split('/');
   const repo = inputs.imageRepo ?? inputs.osDistribution;
   const imageTag = inputs.customTag ? `${peVersion}-${inputs.customTag}` : peVersion;
   const tag = `${inputs.k8sDistribution}-${k8sVersion}-${imageTag}`;
   if (tag.length > MAX_TAG_LENGTH) {
-    throw new InputError('custom-tag', `makes the image tag ${tag.length} characters long; Docker allows ${MAX_TAG_LENGTH}`);
+    throw new InputError(
+      'custom-tag',
+      `makes the image tag ${tag.length} characters long; Docker allows ${MAX_TAG_LENGTH}`,
+    );
   }
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(tag)) {
-    throw new InputError('build-args', `PE_VERSION ${JSON.stringify(peVersion)} makes an invalid Docker tag ${JSON.stringify(tag)}`);
+    throw new InputError(
+      'build-args',
+      `PE_VERSION ${JSON.stringify(peVersion)} makes an invalid Docker tag ${JSON.stringify(tag)}`,
+    );
   }
   const repository = [...path, repo].join('/');
   return {
@@ -157,7 +187,11 @@ function hasCredentials(url: string | undefined): boolean {
  * proxy CA certificates, the signed-content config, and for several versions a trimmed
  * `k8s_version.json` with K8S_VERSION left out, so one Earthly run builds them all.
  */
-export function buildFiles(inputs: Inputs, checkout: CanvosCheckout, versions: string[]): BuildFiles {
+export function buildFiles(
+  inputs: Inputs,
+  checkout: CanvosCheckout,
+  versions: string[],
+): BuildFiles {
   const files: CheckoutFile[] = [];
   const commandLineArgs: KeyValue[] = [];
   const args: KeyValue[] = [
@@ -172,7 +206,11 @@ export function buildFiles(inputs: Inputs, checkout: CanvosCheckout, versions: s
     ['TWO_NODE', String(inputs.twoNode)],
   ];
   if (versions.length === 1) args.push(['K8S_VERSION', versions[0]]);
-  else files.push({ path: 'k8s_version.json', content: trimmedK8sVersions(checkout, inputs.k8sDistribution, versions) });
+  else
+    files.push({
+      path: 'k8s_version.json',
+      content: trimmedK8sVersions(checkout, inputs.k8sDistribution, versions),
+    });
 
   for (const [key, url] of [
     ['HTTP_PROXY', inputs.httpProxy],
@@ -188,7 +226,9 @@ export function buildFiles(inputs: Inputs, checkout: CanvosCheckout, versions: s
       files.push({ path: 'sc.crt', content: `${inputs.proxyCaCerts.join('\n')}\n` });
       args.push(['PROXY_CERT_PATH', 'sc.crt']);
     } else {
-      inputs.proxyCaCerts.forEach((cert, i) => files.push({ path: `certs/proxy-ca-${i + 1}.crt`, content: `${cert}\n` }));
+      inputs.proxyCaCerts.forEach((cert, i) =>
+        files.push({ path: `certs/proxy-ca-${i + 1}.crt`, content: `${cert}\n` }),
+      );
     }
   }
 
@@ -196,7 +236,10 @@ export function buildFiles(inputs: Inputs, checkout: CanvosCheckout, versions: s
     const configured = buildArg(inputs, 'EDGE_CUSTOM_CONFIG');
     const name = configured ?? readEdgeCustomConfig(checkout.files.earthfile);
     if (name.startsWith('/') || name.split('/').includes('..')) {
-      throw new InputError('build-args', 'EDGE_CUSTOM_CONFIG must be a relative path inside the CanvOS checkout');
+      throw new InputError(
+        'build-args',
+        'EDGE_CUSTOM_CONFIG must be a relative path inside the CanvOS checkout',
+      );
     }
     files.push({ path: name, content: signingConfig(inputs.signingPublicKey) });
     if (!configured) args.push(['EDGE_CUSTOM_CONFIG', name]);
@@ -206,7 +249,11 @@ export function buildFiles(inputs: Inputs, checkout: CanvosCheckout, versions: s
   return { files, commandLineArgs };
 }
 
-function trimmedK8sVersions(checkout: CanvosCheckout, distribution: string, versions: string[]): string {
+function trimmedK8sVersions(
+  checkout: CanvosCheckout,
+  distribution: string,
+  versions: string[],
+): string {
   const lists = parseK8sVersionJson(checkout.files.k8sVersionJson ?? '{}');
   return `${JSON.stringify({ ...lists, [distribution]: versions }, null, 2)}\n`;
 }
@@ -214,7 +261,13 @@ function trimmedK8sVersions(checkout: CanvosCheckout, distribution: string, vers
 /** The YAML CanvOS copies into the image for signed content. */
 export function signingConfig(publicKeyPem: string): string {
   const encoded = Buffer.from(`${publicKeyPem}\n`).toString('base64');
-  return ['content:', '  signing:', '    publicKey:', `      base64EncodedValue: ${encoded}`, ''].join('\n');
+  return [
+    'content:',
+    '  signing:',
+    '    publicKey:',
+    `      base64EncodedValue: ${encoded}`,
+    '',
+  ].join('\n');
 }
 
 /**

@@ -51,7 +51,9 @@ function builds() {
 
 function dockerAuths(workDir: string): Record<string, unknown> {
   const file = join(workDir, 'home', '.docker', 'config.json');
-  return existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')).auths ?? {}) as Record<string, unknown>) : {};
+  return existsSync(file)
+    ? ((JSON.parse(readFileSync(file, 'utf8')).auths ?? {}) as Record<string, unknown>)
+    : {};
 }
 
 describe('push mode', () => {
@@ -66,13 +68,19 @@ describe('push mode', () => {
     expect(main.errors).toEqual([]);
     expect(main.code).toBe(0);
 
-    const refs = ['1.31.4', '1.32.3'].map((v) => `${harness.registry.host}/edge/ubuntu:k3s-${v}-v4.9.38-e2e`);
+    const refs = ['1.31.4', '1.32.3'].map(
+      (v) => `${harness.registry.host}/edge/ubuntu:k3s-${v}-v4.9.38-e2e`,
+    );
     expect(main.outputs.images.split('\n')).toEqual(refs);
     const registryDigests = await Promise.all(
-      ['1.31.4', '1.32.3'].map((v) => harness.registry.digestOf('edge/ubuntu', `k3s-${v}-v4.9.38-e2e`)),
+      ['1.31.4', '1.32.3'].map((v) =>
+        harness.registry.digestOf('edge/ubuntu', `k3s-${v}-v4.9.38-e2e`),
+      ),
     );
     expect(registryDigests.every((d) => /^sha256:[a-f0-9]{64}$/.test(d ?? ''))).toBe(true);
-    expect(main.outputs.digests.split('\n')).toEqual(refs.map((ref, i) => `${ref}@${registryDigests[i]}`));
+    expect(main.outputs.digests.split('\n')).toEqual(
+      refs.map((ref, i) => `${ref}@${registryDigests[i]}`),
+    );
     const json = JSON.parse(main.outputs.json);
     expect(json.map((i: { digest: string; pushed: boolean }) => [i.digest, i.pushed])).toEqual(
       registryDigests.map((d) => [d, true]),
@@ -102,7 +110,9 @@ describe('push mode', () => {
     // The password is masked and shows nowhere.
     expect(main.masks).toContain(harness.registry.password);
     expect(everythingShown(main, post)).not.toContain(harness.registry.password);
-    expect(main.summary).toContain(`| \`${refs[0]}\` | k3s 1.31.4 | \`${registryDigests[0]}\` | pushed |`);
+    expect(main.summary).toContain(
+      `| \`${refs[0]}\` | k3s 1.31.4 | \`${registryDigests[0]}\` | pushed |`,
+    );
   });
 
   it('a second run on the same tool cache downloads nothing', async () => {
@@ -121,11 +131,19 @@ describe('push mode', () => {
   });
 
   it('skip-existing skips what is already in the registry and still reports every image', async () => {
-    const inputs = baseInputs({ 'k8s-version': '1.29.6', 'custom-tag': 'rerun', 'skip-existing': 'true' });
+    const inputs = baseInputs({
+      'k8s-version': '1.29.6',
+      'custom-tag': 'rerun',
+      'skip-existing': 'true',
+    });
     const first = await runJob({ inputs, env: harness.env(), workDir: harness.jobDir('release') });
     expect(first.main.errors).toEqual([]);
     const before = builds().length;
-    const again = await runJob({ inputs, env: harness.env(), workDir: harness.jobDir('release-rerun') });
+    const again = await runJob({
+      inputs,
+      env: harness.env(),
+      workDir: harness.jobDir('release-rerun'),
+    });
     expect(again.main.errors).toEqual([]);
     expect(builds().length).toBe(before); // no Earthly run at all
     expect(again.main.outputs.digests).toBe(first.main.outputs.digests);
@@ -143,7 +161,10 @@ describe('arm64 images on an amd64 runner', () => {
       workDir: harness.jobDir('arm64'),
     });
     expect(main.errors).toEqual([]);
-    const assets = harness.releases.downloads().slice(before).map((r) => r.path.split('/').pop());
+    const assets = harness.releases
+      .downloads()
+      .slice(before)
+      .map((r) => r.path.split('/').pop());
     expect(assets).toEqual(['earthly-linux-amd64']);
     const tag = 'k3s-1.32.3-v4.9.38-arm64';
     expect((await harness.registry.imageConfig('edge/ubuntu', tag)).architecture).toBe('arm64');
@@ -162,7 +183,9 @@ describe('push: false', () => {
     expect(main.errors).toEqual([]);
     const ref = `${harness.registry.host}/edge/ubuntu:k3s-1.28.5-v4.9.38-local`;
     expect(await harness.localImages()).toContain(ref);
-    expect(await harness.registry.digestOf('edge/ubuntu', 'k3s-1.28.5-v4.9.38-local')).toBeUndefined();
+    expect(
+      await harness.registry.digestOf('edge/ubuntu', 'k3s-1.28.5-v4.9.38-local'),
+    ).toBeUndefined();
     const [run] = builds().slice(before);
     expect(run.globalFlags.push ?? false).toBe(false);
     expect(run.output).toBe(true);
@@ -183,7 +206,9 @@ describe('failures', () => {
     expect(main.errors).toHaveLength(1);
     expect(main.errors[0]).toMatch(/sha256|checksum/i);
     const cached = join(workDir, 'tool-cache', 'earthly');
-    const versions = existsSync(cached) ? readdirSync(cached).filter((entry) => !entry.endsWith('.lock')) : [];
+    const versions = existsSync(cached)
+      ? readdirSync(cached).filter((entry) => !entry.endsWith('.lock'))
+      : [];
     expect(versions.filter((v) => v.startsWith('0.8.16'))).toEqual([]);
   });
 

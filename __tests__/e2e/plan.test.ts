@@ -94,7 +94,10 @@ describe('dry-run plan', () => {
   });
 
   it('several versions: K8S_VERSION left out, k8s_version.json trimmed to exactly those', async () => {
-    const result = await dryRun({ 'canvos-version': 'v4.9.38', 'k8s-version': '1.31.4, 1.32\n1.30.4' });
+    const result = await dryRun({
+      'canvos-version': 'v4.9.38',
+      'k8s-version': '1.31.4, 1.32\n1.30.4',
+    });
     expect(result.errors).toEqual([]);
     const versions = JSON.parse(result.outputs['k8s-versions']);
     expect(versions).toEqual(['1.30.4', '1.31.4', '1.32.13']);
@@ -112,20 +115,34 @@ describe('dry-run plan', () => {
 
   it('old tags take CA certificates as sc.crt and PROXY_CERT_PATH; new ones in certs/', async () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----';
-    const old = await dryRun({ 'canvos-version': 'v4.4.12', 'k8s-version': 'latest', 'proxy-ca-certs': pem });
+    const old = await dryRun({
+      'canvos-version': 'v4.4.12',
+      'k8s-version': 'latest',
+      'proxy-ca-certs': pem,
+    });
     expect(old.errors).toEqual([]);
     expect(readFileSync(join(old.outputs['canvos-path'], 'sc.crt'), 'utf8')).toBe(`${pem}\n`);
-    expect(readFileSync(join(old.outputs['canvos-path'], '.arg'), 'utf8')).toContain('PROXY_CERT_PATH=sc.crt');
-    const current = await dryRun({ 'canvos-version': 'v4.9.38', 'k8s-version': 'latest', 'proxy-ca-certs': pem });
+    expect(readFileSync(join(old.outputs['canvos-path'], '.arg'), 'utf8')).toContain(
+      'PROXY_CERT_PATH=sc.crt',
+    );
+    const current = await dryRun({
+      'canvos-version': 'v4.9.38',
+      'k8s-version': 'latest',
+      'proxy-ca-certs': pem,
+    });
     expect(readdirSync(join(current.outputs['canvos-path'], 'certs'))).toEqual(['proxy-ca-1.crt']);
-    expect(readFileSync(join(current.outputs['canvos-path'], '.arg'), 'utf8')).not.toContain('PROXY_CERT_PATH');
+    expect(readFileSync(join(current.outputs['canvos-path'], '.arg'), 'utf8')).not.toContain(
+      'PROXY_CERT_PATH',
+    );
   });
 
   it('a Kubernetes version the tag does not list is an error that shows the listed ones', async () => {
     const result = await dryRun({ 'canvos-version': 'v4.9.38', 'k8s-version': '1.99.1' });
     expect(result.code).toBe(1);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatch(/^k8s-version: 1\.99\.1 is not listed for k3s at CanvOS v4\.9\.38; listed: 1\.26\.14, /);
+    expect(result.errors[0]).toMatch(
+      /^k8s-version: 1\.99\.1 is not listed for k3s at CanvOS v4\.9\.38; listed: 1\.26\.14, /,
+    );
   });
 
   it('uses a checkout the workflow already has, as it is', async () => {
@@ -133,10 +150,17 @@ describe('dry-run plan', () => {
     const checkout = join(job, 'workspace', 'CanvOS');
     mkdirSync(join(job, 'workspace'), { recursive: true });
     const { execFileSync } = await import('node:child_process');
-    execFileSync('git', ['clone', '-q', '--branch', 'v4.9.38', harness.canvos.url, checkout], { stdio: 'ignore' });
+    execFileSync('git', ['clone', '-q', '--branch', 'v4.9.38', harness.canvos.url, checkout], {
+      stdio: 'ignore',
+    });
     const before = harness.git.clones().length;
     const result = await runAction({
-      inputs: { 'canvos-path': 'CanvOS', 'image-registry': 'ghcr.io/acme', 'k8s-version': '1.32,1.31', 'dry-run': 'true' },
+      inputs: {
+        'canvos-path': 'CanvOS',
+        'image-registry': 'ghcr.io/acme',
+        'k8s-version': '1.32,1.31',
+        'dry-run': 'true',
+      },
       env: harness.env(),
       workDir: job,
     });
@@ -150,7 +174,10 @@ describe('dry-run plan', () => {
     const post = await runAction({ inputs: {}, env: harness.env(), workDir: job, step: 'post' });
     expect(post.code).toBe(0);
     expect(existsSync(join(checkout, '.arg'))).toBe(false);
-    const status = execFileSync('git', ['status', '--porcelain'], { cwd: checkout, encoding: 'utf8' });
+    const status = execFileSync('git', ['status', '--porcelain'], {
+      cwd: checkout,
+      encoding: 'utf8',
+    });
     expect(status).toBe('');
   });
 });
@@ -174,9 +201,15 @@ describe('private forks', () => {
     expect(result.outputs['canvos-version']).toBe('v4.10.0');
     const requests = harness.git.requests.slice(before);
     expect(requests.length).toBeGreaterThan(0);
-    expect(requests.every((r) => r.password === HARNESS_GITHUB_TOKEN && !r.path.includes(HARNESS_GITHUB_TOKEN))).toBe(true);
+    expect(
+      requests.every(
+        (r) => r.password === HARNESS_GITHUB_TOKEN && !r.path.includes(HARNESS_GITHUB_TOKEN),
+      ),
+    ).toBe(true);
     // The runner consumes ::add-mask:: lines; everything else it shows must not hold the token.
-    const shown = (result.stdout + result.stderr).split('\n').filter((line) => !line.startsWith('::add-mask::'));
+    const shown = (result.stdout + result.stderr)
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'));
     expect(result.masks).toContain(HARNESS_GITHUB_TOKEN);
     expect(shown.join('\n')).not.toContain(HARNESS_GITHUB_TOKEN);
   });
@@ -213,24 +246,32 @@ describe('bad input', () => {
     ['earthly-args', { 'earthly-args': '--push' }, /set by push/],
     ['push', { push: 'yes' }, /not a boolean/],
   ];
-  it.each(cases)('%s: one error line naming the input, exit 1, nothing touched', async (input, inputs, rule) => {
-    const job = harness.jobDir('bad');
-    const gitBefore = harness.git.requests.length;
-    const releasesBefore = harness.releases.requests.length;
-    const registryBefore = harness.registry.requests.length;
-    const result = await runAction({
-      inputs: { 'canvos-repository': harness.canvos.url, 'image-registry': 'ghcr.io/acme', 'k8s-version': '1.32', ...inputs },
-      env: harness.env(),
-      workDir: job,
-    });
-    expect(result.code).toBe(1);
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0].startsWith(`${input}: `)).toBe(true);
-    expect(result.errors[0]).toMatch(rule);
-    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
-    expect(harness.git.requests.length).toBe(gitBefore);
-    expect(harness.releases.requests.length).toBe(releasesBefore);
-    expect(harness.registry.requests.length).toBe(registryBefore);
-    expect(readdirSync(join(job, 'runner-temp'))).toEqual([]);
-  });
+  it.each(cases)(
+    '%s: one error line naming the input, exit 1, nothing touched',
+    async (input, inputs, rule) => {
+      const job = harness.jobDir('bad');
+      const gitBefore = harness.git.requests.length;
+      const releasesBefore = harness.releases.requests.length;
+      const registryBefore = harness.registry.requests.length;
+      const result = await runAction({
+        inputs: {
+          'canvos-repository': harness.canvos.url,
+          'image-registry': 'ghcr.io/acme',
+          'k8s-version': '1.32',
+          ...inputs,
+        },
+        env: harness.env(),
+        workDir: job,
+      });
+      expect(result.code).toBe(1);
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0].startsWith(`${input}: `)).toBe(true);
+      expect(result.errors[0]).toMatch(rule);
+      expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+      expect(harness.git.requests.length).toBe(gitBefore);
+      expect(harness.releases.requests.length).toBe(releasesBefore);
+      expect(harness.registry.requests.length).toBe(registryBefore);
+      expect(readdirSync(join(job, 'runner-temp'))).toEqual([]);
+    },
+  );
 });

@@ -326,12 +326,9 @@ describe('parseInputs: valid inputs', () => {
   });
 
   it('accepts flags with values in earthly-args', () => {
-    expect(parseEarthlyArgs('--no-cache --cache-from=ghcr.io/acme/cache -V\n--max-remote-cache')).toEqual([
-      '--no-cache',
-      '--cache-from=ghcr.io/acme/cache',
-      '-V',
-      '--max-remote-cache',
-    ]);
+    expect(
+      parseEarthlyArgs('--no-cache --cache-from=ghcr.io/acme/cache -V\n--max-remote-cache'),
+    ).toEqual(['--no-cache', '--cache-from=ghcr.io/acme/cache', '-V', '--max-remote-cache']);
     expect(parseEarthlyArgs('')).toEqual([]);
   });
 

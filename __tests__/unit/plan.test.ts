@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ActionError, InputError } from '../../src/errors.js';
-import { DEFAULT_CANVOS_REPOSITORY, type Inputs, type KeyValue, parseBuildArgs } from '../../src/inputs.js';
+import {
+  DEFAULT_CANVOS_REPOSITORY,
+  type Inputs,
+  type KeyValue,
+  parseBuildArgs,
+} from '../../src/inputs.js';
 import {
   type CanvosCheckout,
   DEFAULT_EARTHBUILD_VERSION,

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the action's main logic (src/main.ts, TypeScript, not the bundle) on this machine with
+# @github/local-action, which stubs @actions/core and reads inputs from a dotenv file.
+#
+#   cp .env.example .env          # then edit it
+#   scripts/local-action.sh       # or: scripts/local-action.sh path/to/other.env
+#
+# local-action calls the `run()` that src/main.ts exports. The action's real entry point,
+# src/index.ts, runs both the main step and the post step (logout, restore, clean-up); the post
+# step is not run here, so this script removes the temporary directory itself afterwards.
+# For the whole action, offline, against local stand-ins: scripts/dev.sh local.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+env_file="${1:-.env}"
+if [ ! -f "$env_file" ]; then
+  echo "No $env_file: copy .env.example to .env and edit it." >&2
+  exit 2
+fi
+if [ ! -x node_modules/.bin/local-action ]; then
+  echo "Installing dependencies (npm ci)..." >&2
+  npm ci --no-audit --no-fund
+fi
+
+work="$PWD/.tmp/local-action"
+mkdir -p "$work/temp" "$work/tool-cache" "$work/workspace"
+export RUNNER_TEMP="${RUNNER_TEMP:-$work/temp}"
+export RUNNER_TOOL_CACHE="${RUNNER_TOOL_CACHE:-$work/tool-cache}"
+export GITHUB_WORKSPACE="${GITHUB_WORKSPACE:-$work/workspace}"
+trap 'rm -rf "$work/temp"' EXIT
+
+npx --no-install local-action run . src/main.ts "$env_file"
