@@ -31878,14 +31878,16 @@ function earthlyArguments(o) {
 /**
  * Earthly's config: analytics off, and BuildKit started with a high open-file limit, the known
  * workaround for Docker 29's lower default that breaks BuildKit start-up in Earthly up to v0.8.16.
+ * The workflow's own `global:` settings come last; its buildkit_additional_args replace ours.
  */
-function earthlyConfig() {
-    return [
-        'global:',
-        '  disable_analytics: true',
-        '  buildkit_additional_args: ["--ulimit", "nofile=1048576:1048576"]',
-        '',
-    ].join('\n');
+function earthlyConfig(extra = []) {
+    const settings = new Map([
+        ['disable_analytics', 'true'],
+        ['buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]'],
+    ]);
+    for (const [key, value] of extra)
+        settings.set(key, value);
+    return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
 }
 const EXIT_HINTS = {
     2: 'the build was cancelled',
@@ -33399,6 +33401,7 @@ function parseInputs(read, ctx) {
             downloadUrl: optional(parseDownloadUrl(get('earthly-download-url'))),
             sha256: optional(parseSha256(get('earthly-sha256'))),
             args: parseEarthlyArgs(read('earthly-args')),
+            config: parseEarthlyConfig(read('earthly-config')),
             buildkitImage: optional(parseImageName('buildkit-image', get('buildkit-image'))),
             buildkitHost: optional(parseBuildkitHost(get('buildkit-host'))),
             remoteCache: optional(parseImageName('remote-cache', get('remote-cache'))),
@@ -33788,6 +33791,25 @@ function parseEarthlyArgs(value) {
         }
     }
     return tokens;
+}
+/** `key: value` lines for Earthly's `global:` config; the values stay on their line. */
+function parseEarthlyConfig(value) {
+    const input = 'earthly-config';
+    const settings = [];
+    for (const raw of value.split('\n')) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const match = /^([a-z][a-z0-9_]*):\s*(\S.*)$/.exec(line);
+        if (!match)
+            throw new errors/* InputError */.dz(input, `${quote(line)} is not a key: value line such as tls_enabled: true`);
+        if (match[1] === 'disable_analytics')
+            throw new errors/* InputError */.dz(input, 'disable_analytics is always true here');
+        if (settings.some(([key]) => key === match[1]))
+            throw new errors/* InputError */.dz(input, `${match[1]} is given twice`);
+        settings.push([match[1], match[2]]);
+    }
+    return settings;
 }
 function parseImageName(input, value) {
     if (value === '')
@@ -34920,7 +34942,7 @@ async function run() {
         });
         await phases.run('Build', async () => {
             const configPath = (0,external_node_path_namespaceObject.join)(tempDir, 'earthly-config.yml');
-            await (0,promises_.writeFile)(configPath, earthlyConfig());
+            await (0,promises_.writeFile)(configPath, earthlyConfig(inputs.earthly.config));
             const args = earthlyArguments({
                 push: inputs.push,
                 configPath,

@@ -41,14 +41,15 @@ export function earthlyArguments(o: EarthlyCommandOptions): string[] {
 /**
  * Earthly's config: analytics off, and BuildKit started with a high open-file limit, the known
  * workaround for Docker 29's lower default that breaks BuildKit start-up in Earthly up to v0.8.16.
+ * The workflow's own `global:` settings come last; its buildkit_additional_args replace ours.
  */
-export function earthlyConfig(): string {
-  return [
-    'global:',
-    '  disable_analytics: true',
-    '  buildkit_additional_args: ["--ulimit", "nofile=1048576:1048576"]',
-    '',
-  ].join('\n');
+export function earthlyConfig(extra: readonly KeyValue[] = []): string {
+  const settings = new Map<string, string>([
+    ['disable_analytics', 'true'],
+    ['buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]'],
+  ]);
+  for (const [key, value] of extra) settings.set(key, value);
+  return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
 }
 
 const EXIT_HINTS: Record<number, string> = {

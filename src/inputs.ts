@@ -50,6 +50,7 @@ export interface Inputs {
     downloadUrl?: string;
     sha256?: string;
     args: string[];
+    config: KeyValue[]; // extra `global:` settings for Earthly's config
     buildkitImage?: string;
     buildkitHost?: string;
     remoteCache?: string;
@@ -174,6 +175,7 @@ export function parseInputs(read: Read, ctx: RunnerContext): Inputs {
       downloadUrl: optional(parseDownloadUrl(get('earthly-download-url'))),
       sha256: optional(parseSha256(get('earthly-sha256'))),
       args: parseEarthlyArgs(read('earthly-args')),
+      config: parseEarthlyConfig(read('earthly-config')),
       buildkitImage: optional(parseImageName('buildkit-image', get('buildkit-image'))),
       buildkitHost: optional(parseBuildkitHost(get('buildkit-host'))),
       remoteCache: optional(parseImageName('remote-cache', get('remote-cache'))),
@@ -599,6 +601,28 @@ export function parseEarthlyArgs(value: string): string[] {
     }
   }
   return tokens;
+}
+
+/** `key: value` lines for Earthly's `global:` config; the values stay on their line. */
+export function parseEarthlyConfig(value: string): KeyValue[] {
+  const input = 'earthly-config';
+  const settings: KeyValue[] = [];
+  for (const raw of value.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([a-z][a-z0-9_]*):\s*(\S.*)$/.exec(line);
+    if (!match)
+      throw new InputError(
+        input,
+        `${quote(line)} is not a key: value line such as tls_enabled: true`,
+      );
+    if (match[1] === 'disable_analytics')
+      throw new InputError(input, 'disable_analytics is always true here');
+    if (settings.some(([key]) => key === match[1]))
+      throw new InputError(input, `${match[1]} is given twice`);
+    settings.push([match[1], match[2]]);
+  }
+  return settings;
 }
 
 function parseImageName(input: string, value: string): string {

@@ -289,7 +289,7 @@ export async function run(): Promise<void> {
     });
     await phases.run('Build', async () => {
       const configPath = join(tempDir, 'earthly-config.yml');
-      await writeFile(configPath, earthlyConfig());
+      await writeFile(configPath, earthlyConfig(inputs.earthly.config));
       const args = earthlyArguments({
         push: inputs.push,
         configPath,

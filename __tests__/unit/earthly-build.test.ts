@@ -172,3 +172,21 @@ describe('earthlyFailure', () => {
     );
   });
 });
+
+describe('earthlyConfig with the workflow’s settings', () => {
+  it('adds them under global: and lets buildkit_additional_args replace the default', () => {
+    const config = parseYaml(
+      earthlyConfig([
+        ['tls_enabled', 'true'],
+        ['buildkit_additional_args', '["--ulimit", "nofile=65536:65536"]'],
+      ]),
+    );
+    expect(config).toEqual({
+      global: {
+        disable_analytics: true,
+        buildkit_additional_args: ['--ulimit', 'nofile=65536:65536'],
+        tls_enabled: true,
+      },
+    });
+  });
+});

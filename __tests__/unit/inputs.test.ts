@@ -10,6 +10,7 @@ import {
   parseArch,
   parseBuildArgs,
   parseEarthlyArgs,
+  parseEarthlyConfig,
   parseInputs,
   parseK8sVersion,
   parseRepository,
@@ -109,6 +110,7 @@ describe('parseInputs: valid inputs', () => {
       earthly: {
         version: 'auto',
         distribution: 'earthly',
+        config: [],
         downloadUrl: undefined,
         sha256: undefined,
         args: [],
@@ -212,6 +214,7 @@ describe('parseInputs: valid inputs', () => {
         downloadUrl: 'https://mirror.example.com/earthly/{version}/{asset}',
         sha256: 'ab'.repeat(32),
         args: ['--no-cache', '--cache-from', 'ghcr.io/acme/cache'],
+        config: [],
         buildkitImage: 'ghcr.io/acme/buildkitd:v0.8.16',
         buildkitHost: undefined,
         remoteCache: 'ghcr.io/acme/cache:canvos',
@@ -872,5 +875,23 @@ describe('parseInputs: invalid inputs', () => {
       'canvos-path',
       '"empty" has no Earthfile: is it a CanvOS checkout?',
     ]);
+  });
+});
+
+describe('parseEarthlyConfig', () => {
+  it('reads key: value lines and rejects anything else', () => {
+    expect(parseEarthlyConfig('tls_enabled: true\n# comment\ntls_ca: /etc/ca.pem\n')).toEqual([
+      ['tls_enabled', 'true'],
+      ['tls_ca', '/etc/ca.pem'],
+    ]);
+    expect(() => parseEarthlyConfig('global:\n  tls_enabled: true')).toThrow(
+      /^earthly-config: "global:" is not a key: value line/,
+    );
+    expect(() => parseEarthlyConfig('disable_analytics: false')).toThrow(
+      'earthly-config: disable_analytics is always true here',
+    );
+    expect(() => parseEarthlyConfig('tls_ca: a\ntls_ca: b')).toThrow(
+      'earthly-config: tls_ca is given twice',
+    );
   });
 });

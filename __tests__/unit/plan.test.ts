@@ -78,7 +78,7 @@ function inputs(overrides: Partial<Inputs> = {}, earthly: Partial<Inputs['earthl
     proxyCaCerts: [],
     buildArgs: [],
     secrets: [],
-    earthly: { version: 'auto', distribution: 'earthly', args: [] },
+    earthly: { version: 'auto', distribution: 'earthly', args: [], config: [] },
     push: true,
     skipExisting: false,
     diskCheck: 'warn',
