@@ -39,6 +39,12 @@ export interface ReleaseServerOptions {
   earthbuildVersions?: string[];
   /** Serve from the calling thread instead of a worker thread (see server-thread.ts). */
   inProcess?: boolean;
+  /**
+   * Pad each binary asset to this many bytes with a trailing comment (e.g. 100 MiB, a real
+   * Earthly binary's size), so downloads, hashing and caching are measurable. Default: no padding.
+   * The padded stand-in stays executable and checksum.asc lists its real hash.
+   */
+  padAssetsTo?: number;
 }
 
 export interface ReleaseServer {
@@ -104,19 +110,33 @@ interface ReleaseControl {
 const cache = new Map<string, Buffer>();
 
 /** The stand-in bytes of one binary asset (memoised: rendering reads the script from disk). */
-function assetBytes(distribution: Distribution, version: string, arch: string): Buffer {
-  const key = `${distribution}/${version}/${arch}`;
+function assetBytes(distribution: Distribution, version: string, _arch: string, padTo = 0): Buffer {
+  // amd64 and arm64 assets are the same bytes: share one (possibly 100 MB) buffer.
+  const key = `${distribution}/${version}/${padTo}`;
   let bytes = cache.get(key);
   if (!bytes) {
-    bytes = renderStandin(version, DISTRIBUTIONS[distribution].binary);
+    bytes = renderStandin(version, DISTRIBUTIONS[distribution].binary, { padTo });
     cache.set(key, bytes);
   }
   return bytes;
 }
 
+const hashes = new Map<string, string>();
+
+/** sha256 of assetBytes(), memoised (hashing 100 MB per checksum.asc request would show in timings). */
+function assetSha256(distribution: Distribution, version: string, arch: string, padTo = 0): string {
+  const key = `${distribution}/${version}/${padTo}`;
+  let hash = hashes.get(key);
+  if (!hash) {
+    hash = sha256(assetBytes(distribution, version, arch, padTo));
+    hashes.set(key, hash);
+  }
+  return hash;
+}
+
 /** The server itself, on whichever thread calls it. */
 export async function createReleaseCore(
-  opts: Pick<ReleaseServerOptions, 'versions' | 'earthbuildVersions'>,
+  opts: Pick<ReleaseServerOptions, 'versions' | 'earthbuildVersions' | 'padAssetsTo'>,
   hooks: ServerHooks,
 ): Promise<ServerCore<ReleaseInfo, ReleaseControl>> {
   const versions: Record<Distribution, string[]> = {
@@ -136,7 +156,7 @@ export async function createReleaseCore(
     if (!versions[distribution].includes(version)) return undefined;
     const binary = DISTRIBUTIONS[distribution].binary;
     const m = new RegExp(`^${binary}-linux-(amd64|arm64)$`).exec(asset);
-    if (m) return assetBytes(distribution, version, m[1]);
+    if (m) return assetBytes(distribution, version, m[1], opts.padAssetsTo);
     if (asset !== 'checksum.asc') return undefined;
     const lines: [string, string][] = [];
     // Real releases also list darwin/windows binaries; we do not serve them.
@@ -145,7 +165,7 @@ export async function createReleaseCore(
     for (const arch of ['amd64', 'arm64']) {
       const hash = corrupted.has(version)
         ? sha256(`corrupt ${arch}`)
-        : sha256(assetBytes(distribution, version, arch));
+        : assetSha256(distribution, version, arch, opts.padAssetsTo);
       lines.push([hash, assetName(distribution, arch)]);
     }
     lines.push([sha256(`${binary}-windows-amd64.exe`), `${binary}-windows-amd64.exe`]);
@@ -264,7 +284,11 @@ export async function createReleaseCore(
 }
 
 export async function startReleaseServer(opts: ReleaseServerOptions = {}): Promise<ReleaseServer> {
-  const coreOpts = { versions: opts.versions, earthbuildVersions: opts.earthbuildVersions };
+  const coreOpts = {
+    versions: opts.versions,
+    earthbuildVersions: opts.earthbuildVersions,
+    padAssetsTo: opts.padAssetsTo,
+  };
   const t = opts.inProcess
     ? await inProcess<ReleaseInfo, ReleaseControl, ReleaseRequest>((hooks) =>
         createReleaseCore(coreOpts, hooks),
@@ -282,8 +306,8 @@ export async function startReleaseServer(opts: ReleaseServerOptions = {}): Promi
     downloadUrlTemplate: urlTemplate('earthly'),
     earthbuildDownloadUrlTemplate: urlTemplate('earthbuild'),
     urlTemplate,
-    assetBytes: (d, v, a) => assetBytes(d, v, a),
-    assetSha256: (d, v, a) => sha256(assetBytes(d, v, a)),
+    assetBytes: (d, v, a) => assetBytes(d, v, a, opts.padAssetsTo),
+    assetSha256: (d, v, a) => assetSha256(d, v, a, opts.padAssetsTo),
     get requests() {
       return t.records();
     },
