@@ -31688,7 +31688,7 @@ function errorMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4321);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4773);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 /**
@@ -31730,7 +31730,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4321:
+/***/ 4773:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31743,6 +31743,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
@@ -32787,8 +32789,6 @@ function _unique(values) {
 //# sourceMappingURL=tool-cache.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/retry.ts
 /**
  * A small retry loop shared by the modules that talk to the network themselves (the registry
@@ -33116,7 +33116,7 @@ async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
 async function withFileLock(lockPath, action, options = {}) {
     const staleMs = options.staleMs ?? LOCK_STALE_MS;
     const pollMs = options.pollMs ?? LOCK_POLL_MS;
-    const token = `${external_node_os_.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
+    const token = `${external_node_os_namespaceObject.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
     await promises_.mkdir(external_node_path_namespaceObject.dirname(lockPath), { recursive: true });
     let announced = false;
     for (;;) {
@@ -33203,7 +33203,7 @@ function hostOf(url) {
     }
 }
 function runnerTemp() {
-    return process.env['RUNNER_TEMP'] || external_node_os_.tmpdir();
+    return process.env['RUNNER_TEMP'] || external_node_os_namespaceObject.tmpdir();
 }
 function toolCacheRoot() {
     const root = process.env['RUNNER_TOOL_CACHE'];
@@ -34522,7 +34522,7 @@ function describeFailure(error) {
  * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
  */
 async function credentialsFromDockerConfig(host, dockerConfigDir) {
-    const dir = dockerConfigDir || process.env['DOCKER_CONFIG'] || external_node_path_namespaceObject.join(external_node_os_.homedir(), '.docker');
+    const dir = dockerConfigDir || process.env['DOCKER_CONFIG'] || external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
     let config;
     try {
         config = JSON.parse(await promises_.readFile(external_node_path_namespaceObject.join(dir, 'config.json'), 'utf8'));
@@ -34678,6 +34678,7 @@ function summaryMarkdown(plan, images, timings, options) {
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -34863,108 +34864,127 @@ async function verify(inputs, images) {
         throw new errors/* ActionError */.lZ(`Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`);
     }
 }
+/**
+ * Downloads Earthly in the background from the moment its version is known, so the download
+ * overlaps the clone and the other preparations; the build awaits it.
+ */
+class EarthlyDownload {
+    inputs;
+    pending;
+    constructor(inputs) {
+        this.inputs = inputs;
+    }
+    start(version) {
+        if (this.pending || this.inputs.dryRun)
+            return;
+        this.pending = installEarthly({
+            version,
+            distribution: this.inputs.earthly.distribution,
+            arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
+            downloadUrlTemplate: this.inputs.earthly.downloadUrl,
+            sha256: this.inputs.earthly.sha256,
+        });
+        this.pending.catch(() => undefined); // awaited later; an early failure must not go unhandled
+    }
+    async installation(version) {
+        this.start(version);
+        const installation = await this.pending;
+        const cached = installation.cacheHit ? ' (cached)' : '';
+        lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${cached}`);
+        return installation;
+    }
+}
+async function login(inputs, host) {
+    const { username, password } = inputs.registryAuth;
+    await (0,docker/* dockerLogin */.a1)(host, username, password);
+    lib_core/* saveState */.LZ(state/* State */.Uw.registryHost, host);
+    lib_core/* info */.pq(`Logged in to ${host} as ${username}`);
+}
+/** Marks the images already in the registry as skipped, with their digests. */
+async function markExisting(inputs, images) {
+    for (const image of images) {
+        // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
+        const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth }).catch((error) => {
+            lib_core/* warning */.$e(`Could not tell whether ${image.ref} exists (${(0,errors/* errorMessage */.gJ)(error)}): building it`);
+            return undefined;
+        });
+        if (!digest)
+            continue;
+        Object.assign(image, { digest, skipped: true, status: 'skipped' });
+        lib_core/* info */.pq(`${image.ref} already exists (${digest}): skipping`);
+    }
+}
+async function build(inputs, plan, installation, commandLineArgs, tempDir) {
+    const configPath = (0,external_node_path_namespaceObject.join)(tempDir, 'earthly-config.yml');
+    await (0,promises_.writeFile)(configPath, earthlyConfig(inputs.earthly.config));
+    const args = earthlyArguments({
+        push: inputs.push,
+        configPath,
+        buildkitImage: plan.earthly.buildkitImage,
+        buildkitHost: inputs.earthly.buildkitHost,
+        remoteCache: inputs.earthly.remoteCache,
+        secretNames: inputs.secrets.map(([key]) => key),
+        extraArgs: inputs.earthly.args,
+        buildArgs: commandLineArgs,
+    });
+    lib_core/* info */.pq(`[command] ${installation.command} ${args.join(' ')}`);
+    const result = await runEarthly(installation.binary, args, {
+        cwd: plan.canvosPath,
+        env: earthlyEnv(inputs),
+    });
+    if (result.exitCode !== 0)
+        throw earthlyFailure(result);
+}
 async function run() {
     lib_core/* saveState */.LZ(state/* State */.Uw.isPost, 'true');
     const phases = new Phases();
     const inputs = await phases.run('Inputs', () => parseInputs((name) => lib_core/* getInput */.V4(name), runnerContext()));
     maskSecrets(inputs);
-    const tempRoot = process.env.RUNNER_TEMP || (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8161, 23))).tmpdir();
-    const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_namespaceObject.join)(tempRoot, 'canvos-action-'));
+    const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'canvos-action-'));
     lib_core/* saveState */.LZ(state/* State */.Uw.tempDir, tempDir);
+    const earthly = new EarthlyDownload(inputs);
+    // An exact version is known up front: download it while CanvOS is cloned.
+    if (inputs.earthly.version !== 'auto')
+        earthly.start(inputs.earthly.version);
     const ownCheckout = inputs.canvos.path !== undefined;
-    let earthly;
-    const startInstall = (version) => {
-        earthly = installEarthly({
-            version,
-            distribution: inputs.earthly.distribution,
-            arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
-            downloadUrlTemplate: inputs.earthly.downloadUrl,
-            sha256: inputs.earthly.sha256,
-        });
-        earthly.catch(() => undefined); // awaited later; don't let an early failure go unhandled
-    };
-    // An exact Earthly version is known up front: download it while CanvOS is cloned.
-    if (!inputs.dryRun && inputs.earthly.version !== 'auto')
-        startInstall(inputs.earthly.version);
     const checkout = await phases.run('CanvOS checkout', () => ownCheckout ? useCheckout(inputs.canvos.path) : cloneCanvos(inputs, tempDir));
     const plan = await phases.run('Plan', () => {
         const plan = makePlan(inputs, checkout);
         logPlan(plan);
         return plan;
     });
-    // With skip-existing the download waits for the registry lookups: a re-run release may build nothing.
-    if (!inputs.dryRun && !earthly && !inputs.skipExisting)
-        startInstall(plan.earthly.version);
+    // With skip-existing the download waits for the registry lookups: a re-run may build nothing.
+    if (!inputs.skipExisting)
+        earthly.start(plan.earthly.version);
     const images = plan.images.map((image) => ({
         ...image,
         pushed: false,
         skipped: false,
         status: 'planned',
     }));
-    if (!inputs.dryRun) {
-        if (inputs.registryAuth) {
-            const host = plan.images[0].registry;
-            await phases.run('Registry login', async () => {
-                await (0,docker/* dockerLogin */.a1)(host, inputs.registryAuth.username, inputs.registryAuth.password);
-                lib_core/* saveState */.LZ(state/* State */.Uw.registryHost, host);
-                lib_core/* info */.pq(`Logged in to ${host} as ${inputs.registryAuth.username}`);
-            });
-        }
-        else if (inputs.push) {
-            lib_core/* info */.pq('No registry-username given: relying on an earlier docker login (e.g. docker/login-action)');
-        }
-        if (inputs.skipExisting && inputs.push) {
-            await phases.run('Existing images', async () => {
-                for (const image of images) {
-                    // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
-                    const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth }).catch((error) => {
-                        lib_core/* warning */.$e(`Could not tell whether ${image.ref} exists (${(0,errors/* errorMessage */.gJ)(error)}): building it`);
-                        return undefined;
-                    });
-                    if (!digest)
-                        continue;
-                    Object.assign(image, { digest, skipped: true, status: 'skipped' });
-                    lib_core/* info */.pq(`${image.ref} already exists (${digest}): skipping`);
-                }
-            });
-        }
+    if (!inputs.dryRun && inputs.registryAuth) {
+        await phases.run('Registry login', () => login(inputs, plan.images[0].registry));
+    }
+    else if (!inputs.dryRun && inputs.push) {
+        lib_core/* info */.pq('No registry-username given: relying on an earlier docker login (e.g. docker/login-action)');
+    }
+    if (!inputs.dryRun && inputs.skipExisting && inputs.push) {
+        await phases.run('Existing images', () => markExisting(inputs, images));
     }
     const toBuild = images.filter((image) => !image.skipped);
-    const build = await phases.run('Build files', () => writeBuildFiles(inputs, checkout, toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions, tempDir, ownCheckout));
-    if (!inputs.dryRun && toBuild.length) {
-        if (!earthly)
-            startInstall(plan.earthly.version);
-        await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
-        const installation = await phases.run('Install Earthly', async () => {
-            const installation = await earthly;
-            lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${installation.cacheHit ? ' (cached)' : ''}`);
-            return installation;
-        });
-        await phases.run('Build', async () => {
-            const configPath = (0,external_node_path_namespaceObject.join)(tempDir, 'earthly-config.yml');
-            await (0,promises_.writeFile)(configPath, earthlyConfig(inputs.earthly.config));
-            const args = earthlyArguments({
-                push: inputs.push,
-                configPath,
-                buildkitImage: plan.earthly.buildkitImage,
-                buildkitHost: inputs.earthly.buildkitHost,
-                remoteCache: inputs.earthly.remoteCache,
-                secretNames: inputs.secrets.map(([key]) => key),
-                extraArgs: inputs.earthly.args,
-                buildArgs: build.commandLineArgs,
-            });
-            lib_core/* info */.pq(`[command] ${installation.command} ${args.join(' ')}`);
-            const result = await runEarthly(installation.binary, args, {
-                cwd: checkout.path,
-                env: earthlyEnv(inputs),
-            });
-            if (result.exitCode !== 0)
-                throw earthlyFailure(result);
-        });
-        await phases.run('Verify', () => verify(inputs, images));
+    const versions = toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions;
+    const files = await phases.run('Build files', () => writeBuildFiles(inputs, checkout, versions, tempDir, ownCheckout));
+    if (inputs.dryRun) {
+        lib_core/* info */.pq('Dry run: nothing installed, built or pushed');
     }
-    else if (!inputs.dryRun) {
+    else if (toBuild.length === 0) {
         lib_core/* info */.pq('Every image already exists: nothing to build');
+    }
+    else {
+        await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
+        const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
+        await phases.run('Build', () => build(inputs, plan, installation, files.commandLineArgs, tempDir));
+        await phases.run('Verify', () => verify(inputs, images));
     }
     setOutputs(outputs(plan, images));
     const markdown = summaryMarkdown(plan, images, phases.timings, {
@@ -35203,13 +35223,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 

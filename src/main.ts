@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
 import { exactTag, parseLsRemoteTags, resolveCanvosTag } from './canvos-tags.js';
@@ -10,7 +11,7 @@ import { earthlyArguments, earthlyConfig, earthlyFailure, runEarthly } from './e
 import { installEarthly, type EarthlyInstallation } from './earthly-install.js';
 import { ActionError, errorMessage } from './errors.js';
 import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
-import { type Arch, type Inputs, parseInputs } from './inputs.js';
+import { type Arch, type Inputs, type KeyValue, parseInputs } from './inputs.js';
 import { type CanvosCheckout, type Plan, buildFiles, makePlan } from './plan.js';
 import { lookupDigest, lookupLocalImage } from './registry.js';
 import { type ImageResult, type Timing, outputs, setOutputs, summaryMarkdown } from './report.js';
@@ -188,6 +189,87 @@ async function verify(inputs: Inputs, images: ImageResult[]): Promise<void> {
   }
 }
 
+/**
+ * Downloads Earthly in the background from the moment its version is known, so the download
+ * overlaps the clone and the other preparations; the build awaits it.
+ */
+class EarthlyDownload {
+  private pending?: Promise<EarthlyInstallation>;
+  constructor(private readonly inputs: Inputs) {}
+
+  start(version: string): void {
+    if (this.pending || this.inputs.dryRun) return;
+    this.pending = installEarthly({
+      version,
+      distribution: this.inputs.earthly.distribution,
+      arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
+      downloadUrlTemplate: this.inputs.earthly.downloadUrl,
+      sha256: this.inputs.earthly.sha256,
+    });
+    this.pending.catch(() => undefined); // awaited later; an early failure must not go unhandled
+  }
+
+  async installation(version: string): Promise<EarthlyInstallation> {
+    this.start(version);
+    const installation = await this.pending!;
+    const cached = installation.cacheHit ? ' (cached)' : '';
+    core.info(`Earthly ${installation.version} at ${installation.binary}${cached}`);
+    return installation;
+  }
+}
+
+async function login(inputs: Inputs, host: string): Promise<void> {
+  const { username, password } = inputs.registryAuth!;
+  await dockerLogin(host, username, password);
+  core.saveState(State.registryHost, host);
+  core.info(`Logged in to ${host} as ${username}`);
+}
+
+/** Marks the images already in the registry as skipped, with their digests. */
+async function markExisting(inputs: Inputs, images: ImageResult[]): Promise<void> {
+  for (const image of images) {
+    // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
+    const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth }).catch(
+      (error) => {
+        core.warning(
+          `Could not tell whether ${image.ref} exists (${errorMessage(error)}): building it`,
+        );
+        return undefined;
+      },
+    );
+    if (!digest) continue;
+    Object.assign(image, { digest, skipped: true, status: 'skipped' });
+    core.info(`${image.ref} already exists (${digest}): skipping`);
+  }
+}
+
+async function build(
+  inputs: Inputs,
+  plan: Plan,
+  installation: EarthlyInstallation,
+  commandLineArgs: KeyValue[],
+  tempDir: string,
+): Promise<void> {
+  const configPath = join(tempDir, 'earthly-config.yml');
+  await writeFile(configPath, earthlyConfig(inputs.earthly.config));
+  const args = earthlyArguments({
+    push: inputs.push,
+    configPath,
+    buildkitImage: plan.earthly.buildkitImage,
+    buildkitHost: inputs.earthly.buildkitHost,
+    remoteCache: inputs.earthly.remoteCache,
+    secretNames: inputs.secrets.map(([key]) => key),
+    extraArgs: inputs.earthly.args,
+    buildArgs: commandLineArgs,
+  });
+  core.info(`[command] ${installation.command} ${args.join(' ')}`);
+  const result = await runEarthly(installation.binary, args, {
+    cwd: plan.canvosPath,
+    env: earthlyEnv(inputs),
+  });
+  if (result.exitCode !== 0) throw earthlyFailure(result);
+}
+
 export async function run(): Promise<void> {
   core.saveState(State.isPost, 'true');
   const phases = new Phases();
@@ -195,26 +277,13 @@ export async function run(): Promise<void> {
     parseInputs((name) => core.getInput(name), runnerContext()),
   );
   maskSecrets(inputs);
-
-  const tempRoot = process.env.RUNNER_TEMP || (await import('node:os')).tmpdir();
-  const tempDir = await mkdtemp(join(tempRoot, 'canvos-action-'));
+  const tempDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'canvos-action-'));
   core.saveState(State.tempDir, tempDir);
 
+  const earthly = new EarthlyDownload(inputs);
+  // An exact version is known up front: download it while CanvOS is cloned.
+  if (inputs.earthly.version !== 'auto') earthly.start(inputs.earthly.version);
   const ownCheckout = inputs.canvos.path !== undefined;
-  let earthly: Promise<EarthlyInstallation> | undefined;
-  const startInstall = (version: string) => {
-    earthly = installEarthly({
-      version,
-      distribution: inputs.earthly.distribution,
-      arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
-      downloadUrlTemplate: inputs.earthly.downloadUrl,
-      sha256: inputs.earthly.sha256,
-    });
-    earthly.catch(() => undefined); // awaited later; don't let an early failure go unhandled
-  };
-  // An exact Earthly version is known up front: download it while CanvOS is cloned.
-  if (!inputs.dryRun && inputs.earthly.version !== 'auto') startInstall(inputs.earthly.version);
-
   const checkout = await phases.run('CanvOS checkout', () =>
     ownCheckout ? useCheckout(inputs.canvos.path!) : cloneCanvos(inputs, tempDir),
   );
@@ -223,8 +292,8 @@ export async function run(): Promise<void> {
     logPlan(plan);
     return plan;
   });
-  // With skip-existing the download waits for the registry lookups: a re-run release may build nothing.
-  if (!inputs.dryRun && !earthly && !inputs.skipExisting) startInstall(plan.earthly.version);
+  // With skip-existing the download waits for the registry lookups: a re-run may build nothing.
+  if (!inputs.skipExisting) earthly.start(plan.earthly.version);
 
   const images: ImageResult[] = plan.images.map((image) => ({
     ...image,
@@ -232,84 +301,36 @@ export async function run(): Promise<void> {
     skipped: false,
     status: 'planned',
   }));
-
-  if (!inputs.dryRun) {
-    if (inputs.registryAuth) {
-      const host = plan.images[0].registry;
-      await phases.run('Registry login', async () => {
-        await dockerLogin(host, inputs.registryAuth!.username, inputs.registryAuth!.password);
-        core.saveState(State.registryHost, host);
-        core.info(`Logged in to ${host} as ${inputs.registryAuth!.username}`);
-      });
-    } else if (inputs.push) {
-      core.info(
-        'No registry-username given: relying on an earlier docker login (e.g. docker/login-action)',
-      );
-    }
-    if (inputs.skipExisting && inputs.push) {
-      await phases.run('Existing images', async () => {
-        for (const image of images) {
-          // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
-          const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth }).catch(
-            (error) => {
-              core.warning(
-                `Could not tell whether ${image.ref} exists (${errorMessage(error)}): building it`,
-              );
-              return undefined;
-            },
-          );
-          if (!digest) continue;
-          Object.assign(image, { digest, skipped: true, status: 'skipped' });
-          core.info(`${image.ref} already exists (${digest}): skipping`);
-        }
-      });
-    }
+  if (!inputs.dryRun && inputs.registryAuth) {
+    await phases.run('Registry login', () => login(inputs, plan.images[0].registry));
+  } else if (!inputs.dryRun && inputs.push) {
+    core.info(
+      'No registry-username given: relying on an earlier docker login (e.g. docker/login-action)',
+    );
+  }
+  if (!inputs.dryRun && inputs.skipExisting && inputs.push) {
+    await phases.run('Existing images', () => markExisting(inputs, images));
   }
 
   const toBuild = images.filter((image) => !image.skipped);
-  const build = await phases.run('Build files', () =>
-    writeBuildFiles(
-      inputs,
-      checkout,
-      toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions,
-      tempDir,
-      ownCheckout,
-    ),
+  const versions = toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions;
+  const files = await phases.run('Build files', () =>
+    writeBuildFiles(inputs, checkout, versions, tempDir, ownCheckout),
   );
 
-  if (!inputs.dryRun && toBuild.length) {
-    if (!earthly) startInstall(plan.earthly.version);
-    await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
-    const installation = await phases.run('Install Earthly', async () => {
-      const installation = await earthly!;
-      core.info(
-        `Earthly ${installation.version} at ${installation.binary}${installation.cacheHit ? ' (cached)' : ''}`,
-      );
-      return installation;
-    });
-    await phases.run('Build', async () => {
-      const configPath = join(tempDir, 'earthly-config.yml');
-      await writeFile(configPath, earthlyConfig(inputs.earthly.config));
-      const args = earthlyArguments({
-        push: inputs.push,
-        configPath,
-        buildkitImage: plan.earthly.buildkitImage,
-        buildkitHost: inputs.earthly.buildkitHost,
-        remoteCache: inputs.earthly.remoteCache,
-        secretNames: inputs.secrets.map(([key]) => key),
-        extraArgs: inputs.earthly.args,
-        buildArgs: build.commandLineArgs,
-      });
-      core.info(`[command] ${installation.command} ${args.join(' ')}`);
-      const result = await runEarthly(installation.binary, args, {
-        cwd: checkout.path,
-        env: earthlyEnv(inputs),
-      });
-      if (result.exitCode !== 0) throw earthlyFailure(result);
-    });
-    await phases.run('Verify', () => verify(inputs, images));
-  } else if (!inputs.dryRun) {
+  if (inputs.dryRun) {
+    core.info('Dry run: nothing installed, built or pushed');
+  } else if (toBuild.length === 0) {
     core.info('Every image already exists: nothing to build');
+  } else {
+    await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
+    const installation = await phases.run('Install Earthly', () =>
+      earthly.installation(plan.earthly.version),
+    );
+    await phases.run('Build', () =>
+      build(inputs, plan, installation, files.commandLineArgs, tempDir),
+    );
+    await phases.run('Verify', () => verify(inputs, images));
   }
 
   setOutputs(outputs(plan, images));
