@@ -31617,27 +31617,47 @@ module.exports = {
 /* harmony export */   a1: () => (/* binding */ dockerLogin),
 /* harmony export */   tX: () => (/* binding */ dockerLogout)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5260);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5260);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2976);
+
+
+
+
 
 
 async function docker(args, input) {
-    return _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H('docker', args, { input, silent: true, ignoreReturnCode: true });
+    return _actions_exec__WEBPACK_IMPORTED_MODULE_3__/* .getExecOutput */ .H('docker', args, { input, silent: true, ignoreReturnCode: true });
 }
 /** `docker login` with the password on stdin, never on the command line. */
 async function dockerLogin(host, username, password) {
-    const result = await docker(['login', '--username', username, '--password-stdin', host], Buffer.from(password));
+    const result = await docker(['login', `--username=${username}`, '--password-stdin', '--', host], Buffer.from(password));
     if (result.exitCode !== 0) {
         const reason = result.stderr.trim().split('\n').pop() ?? '';
         const hint = /401|unauthorized|denied|incorrect/i.test(reason)
             ? 'check registry-username and registry-password (for GHCR: a token with write:packages)'
             : 'check that Docker runs and the registry answers';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(`docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .lZ(`docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`);
     }
 }
 async function dockerLogout(host) {
     const result = await docker(['logout', host]);
-    return result.exitCode === 0 ? undefined : result.stderr.trim() || `exit code ${result.exitCode}`;
+    if (result.exitCode !== 0)
+        return result.stderr.trim() || `exit code ${result.exitCode}`;
+    // docker logout exits 0 even when it cannot rewrite its config (a full disk, a read-only file):
+    // make sure the password is really gone.
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.docker'), 'config.json');
+    const config = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(file, 'utf8')
+        .then(JSON.parse)
+        .catch(() => ({})));
+    const left = Object.entries(config.auths ?? {}).some(([key, entry]) => entry?.auth && (0,_registry_js__WEBPACK_IMPORTED_MODULE_5__/* .configKeyMatches */ .t$)(key, host));
+    return left ? `its credentials are still in ${file}` : undefined;
 }
 /** Docker's data directory, where a local BuildKit keeps its cache. */
 async function dockerRootDir() {
@@ -31688,7 +31708,7 @@ function errorMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4773);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9154);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 /**
@@ -31730,7 +31750,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4773:
+/***/ 9154:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31739,14 +31759,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -31832,13 +31852,13 @@ function diskAdvice(path, freeBytes, imageCount) {
 }
 /** Free bytes on the filesystem holding `path` (or its nearest readable parent). */
 async function freeBytes(path) {
-    for (let dir = path;; dir = (0,external_node_path_namespaceObject.dirname)(dir)) {
+    for (let dir = path;; dir = (0,external_node_path_.dirname)(dir)) {
         try {
             const stats = await (0,promises_.statfs)(dir);
             return stats.bavail * stats.bsize;
         }
         catch {
-            if (dir === (0,external_node_path_namespaceObject.dirname)(dir))
+            if (dir === (0,external_node_path_.dirname)(dir))
                 return undefined;
         }
     }
@@ -32789,34 +32809,8 @@ function _unique(values) {
 //# sourceMappingURL=tool-cache.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/retry.ts
-/**
- * A small retry loop shared by the modules that talk to the network themselves (the registry
- * client). Downloads through @actions/tool-cache already retry on their own.
- */
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-/** `base`, `2*base`, `4*base`, ... capped at `max`. */
-function exponentialBackoff(baseMs, maxMs = 30_000) {
-    return (attempt) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}
-async function withRetry(action, options) {
-    const attempts = Math.max(1, Math.floor(options.attempts));
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await action(attempt);
-        }
-        catch (error) {
-            if (attempt >= attempts || !options.shouldRetry(error))
-                throw error;
-            const delay = options.delayMs(attempt);
-            options.onRetry?.(error, attempt, delay);
-            await sleep(delay);
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
 ;// CONCATENATED MODULE: ./src/earthly-install.ts
 /**
  * Installs a verified Earthly (or EarthBuild `earth`) binary into the runner's tool cache, in the
@@ -32910,7 +32904,7 @@ function parseChecksumAsc(text, asset) {
             continue;
         const name = match[2];
         // sha256sum run from another directory prints "dist/earthly-linux-amd64".
-        if (name !== asset && external_node_path_namespaceObject.posix.basename(name) !== asset)
+        if (name !== asset && external_node_path_.posix.basename(name) !== asset)
             continue;
         const hash = match[1].toLowerCase();
         if (found && found !== hash) {
@@ -32990,7 +32984,7 @@ async function installEarthly(req) {
     else {
         cached = await downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256);
     }
-    const binary = external_node_path_namespaceObject.join(cached.dir, command);
+    const binary = external_node_path_.join(cached.dir, command);
     await checkReportedVersion(binary, version);
     lib_core/* addPath */.fM(cached.dir);
     lib_core/* info */.pq(`${command} ${version} is ready: ${binary}`);
@@ -33012,12 +33006,12 @@ async function findIntactCache(command, toolVersion, arch, expectedSha256) {
     return { dir, sha256: inspected.sha256 };
 }
 async function inspectCachedDir(dir, command, expectedSha256) {
-    const binary = external_node_path_namespaceObject.join(dir, command);
+    const binary = external_node_path_.join(dir, command);
     const stat = await promises_.stat(binary).catch(() => undefined);
     if (!stat?.isFile())
         return { problem: `${command} is missing` };
     if (command === 'earth') {
-        const alias = await promises_.stat(external_node_path_namespaceObject.join(dir, 'earthly')).catch(() => undefined);
+        const alias = await promises_.stat(external_node_path_.join(dir, 'earthly')).catch(() => undefined);
         if (!alias?.isFile())
             return { problem: 'the earthly alias is missing' };
     }
@@ -33036,7 +33030,7 @@ async function inspectCachedDir(dir, command, expectedSha256) {
     return { sha256: recorded };
 }
 async function readSha256Record(dir, command) {
-    const text = await promises_.readFile(external_node_path_namespaceObject.join(dir, SHA256_RECORD), 'utf8').catch(() => '');
+    const text = await promises_.readFile(external_node_path_.join(dir, SHA256_RECORD), 'utf8').catch(() => '');
     const match = /^([0-9a-f]{64})\s+\*?(\S+)/m.exec(text);
     return match && match[2] === command ? match[1] : undefined;
 }
@@ -33046,14 +33040,14 @@ async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedS
     const template = req.downloadUrlTemplate || DEFAULT_DOWNLOAD_URL_TEMPLATES[req.distribution];
     const binaryUrl = downloadUrl(template, version, asset);
     await promises_.mkdir(runnerTemp(), { recursive: true });
-    const work = await promises_.mkdtemp(external_node_path_namespaceObject.join(runnerTemp(), 'earthly-install-'));
+    const work = await promises_.mkdtemp(external_node_path_.join(runnerTemp(), 'earthly-install-'));
     try {
         // Checksum first: a missing checksum.asc fails before a ~100 MB download.
         let expected = expectedSha256;
         let source = 'earthly-sha256 input';
         if (!expected) {
             const ascUrl = checksumUrl(template, version);
-            const ascFile = await download(ascUrl, external_node_path_namespaceObject.join(work, 'checksum.asc'), req.auth);
+            const ascFile = await download(ascUrl, external_node_path_.join(work, 'checksum.asc'), req.auth);
             expected = parseChecksumAsc(await promises_.readFile(ascFile, 'utf8'), asset);
             if (!expected) {
                 throw new Error(`checksum.asc at ${redactUrl(ascUrl)} has no sha256 line for ${asset}; ` +
@@ -33062,7 +33056,7 @@ async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedS
             source = 'checksum.asc';
         }
         lib_core/* info */.pq(`Downloading ${asset} ${version} from ${hostOf(binaryUrl)}`);
-        const downloaded = await download(binaryUrl, external_node_path_namespaceObject.join(work, 'download', asset), req.auth);
+        const downloaded = await download(binaryUrl, external_node_path_.join(work, 'download', asset), req.auth);
         const actual = await sha256File(downloaded);
         if (actual !== expected) {
             await promises_.rm(downloaded, { force: true });
@@ -33070,7 +33064,7 @@ async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedS
                 `expected ${expected} (${source}), got ${actual}. The download was deleted and nothing was cached.`);
         }
         lib_core/* info */.pq(`Verified ${asset} sha256 ${actual.slice(0, 12)}… against the ${source}`);
-        const staging = external_node_path_namespaceObject.join(work, 'staging');
+        const staging = external_node_path_.join(work, 'staging');
         await stageBinary(downloaded, staging, command, actual);
         const dir = await cacheUnderLock(staging, command, toolVersion, arch, actual);
         return { dir, sha256: actual };
@@ -33082,15 +33076,15 @@ async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedS
 /** Lays out the directory to cache: the binary, the `earthly` alias for the fork, the record. */
 async function stageBinary(downloaded, staging, command, sha256) {
     await promises_.mkdir(staging, { recursive: true });
-    const binary = external_node_path_namespaceObject.join(staging, command);
+    const binary = external_node_path_.join(staging, command);
     await promises_.rename(downloaded, binary);
     await promises_.chmod(binary, 0o755);
     if (command === 'earth') {
         // Later steps (and CanvOS's own scripts) call `earthly`; a relative link survives the copy
         // into the tool cache (io.cp re-creates links with the same target).
-        await promises_.symlink('earth', external_node_path_namespaceObject.join(staging, 'earthly'));
+        await promises_.symlink('earth', external_node_path_.join(staging, 'earthly'));
     }
-    await promises_.writeFile(external_node_path_namespaceObject.join(staging, SHA256_RECORD), `${sha256}  ${command}\n`);
+    await promises_.writeFile(external_node_path_.join(staging, SHA256_RECORD), `${sha256}  ${command}\n`);
 }
 /**
  * tc.cacheDir deletes and re-copies the version folder, so two jobs on one self-hosted runner
@@ -33098,7 +33092,7 @@ async function stageBinary(downloaded, staging, command, sha256) {
  * beside the folder serialises the write, and whoever comes second reuses the first one's copy.
  */
 async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
-    const lockPath = external_node_path_namespaceObject.join(toolCacheRoot(), command, toolVersion, `${arch}.lock`);
+    const lockPath = external_node_path_.join(toolCacheRoot(), command, toolVersion, `${arch}.lock`);
     return withFileLock(lockPath, async () => {
         const other = await findIntactCache(command, toolVersion, arch, sha256);
         if (other) {
@@ -33116,8 +33110,8 @@ async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
 async function withFileLock(lockPath, action, options = {}) {
     const staleMs = options.staleMs ?? LOCK_STALE_MS;
     const pollMs = options.pollMs ?? LOCK_POLL_MS;
-    const token = `${external_node_os_namespaceObject.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
-    await promises_.mkdir(external_node_path_namespaceObject.dirname(lockPath), { recursive: true });
+    const token = `${external_node_os_.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
+    await promises_.mkdir(external_node_path_.dirname(lockPath), { recursive: true });
     let announced = false;
     for (;;) {
         try {
@@ -33146,7 +33140,7 @@ async function withFileLock(lockPath, action, options = {}) {
             lib_core/* info */.pq(`Waiting for another job to finish writing the tool cache (${lockPath})`);
             announced = true;
         }
-        await sleep(pollMs + Math.random() * pollMs);
+        await (0,retry/* sleep */.yy)(pollMs + Math.random() * pollMs);
     }
     try {
         return await action();
@@ -33190,7 +33184,7 @@ async function checkReportedVersion(binary, version) {
 }
 async function sha256File(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
         hash.update(chunk);
     return hash.digest('hex');
 }
@@ -33203,7 +33197,7 @@ function hostOf(url) {
     }
 }
 function runnerTemp() {
-    return process.env['RUNNER_TEMP'] || external_node_os_namespaceObject.tmpdir();
+    return process.env['RUNNER_TEMP'] || external_node_os_.tmpdir();
 }
 function toolCacheRoot() {
     const root = process.env['RUNNER_TOOL_CACHE'];
@@ -33463,7 +33457,9 @@ function parseRepository(value, serverUrl) {
         url = new URL(value);
     }
     catch {
-        throw new errors/* InputError */.dz('canvos-repository', `${quote(value)} is not a git URL or owner/name`);
+        // Shown without user-info: a token pasted into a broken URL must not reach the log.
+        const shown = quote(value.replace(/\/\/[^/]*@/, '//***@'));
+        throw new errors/* InputError */.dz('canvos-repository', `${shown} is not a git URL or owner/name`);
     }
     if (!['https:', 'http:', 'file:', 'ssh:'].includes(url.protocol)) {
         throw new errors/* InputError */.dz('canvos-repository', `scheme ${url.protocol} is not supported: use https, http, ssh or file`);
@@ -33680,18 +33676,21 @@ function hasControlCharacter(value) {
     return [...value].some((char) => char !== '\t' && (char < ' ' || char === '\x7f'));
 }
 /** `KEY=VALUE` lines; `#` comments and blank lines are skipped. */
-function parseKeyValueLines(input, value) {
+function parseKeyValueLines(input, value, secret = false) {
     const pairs = [];
-    for (const raw of value.split('\n')) {
+    for (const [index, raw] of value.split('\n').entries()) {
         const line = raw.replace(/\r$/, '').trim();
         if (line === '' || line.startsWith('#'))
             continue;
         const eq = line.indexOf('=');
         const key = eq < 0 ? line : line.slice(0, eq).trim();
+        // A malformed secrets line may be the secret itself (a token pasted without KEY=): show its number.
+        const shownLine = secret ? `line ${index + 1}` : quote(line);
+        const shownKey = secret ? `the key on line ${index + 1}` : `key ${quote(key)}`;
         if (eq < 0)
-            throw new errors/* InputError */.dz(input, `${quote(line)} is not KEY=VALUE`);
+            throw new errors/* InputError */.dz(input, `${shownLine} is not KEY=VALUE`);
         if (!KEY.test(key)) {
-            throw new errors/* InputError */.dz(input, `key ${quote(key)} must be an upper-case identifier (A-Z, 0-9, _)`);
+            throw new errors/* InputError */.dz(input, `${shownKey} must be an upper-case identifier (A-Z, 0-9, _)`);
         }
         pairs.push([key, line.slice(eq + 1)]);
     }
@@ -33718,7 +33717,7 @@ function parseBuildArgs(value) {
     return pairs;
 }
 function parseSecrets(value) {
-    const pairs = parseKeyValueLines('secrets', value);
+    const pairs = parseKeyValueLines('secrets', value, true);
     const seen = new Set();
     for (const [key, val] of pairs) {
         if (val === '')
@@ -34149,7 +34148,511 @@ function renderArgFile(entries) {
     return `${lines.join('\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/registry.ts
+// EXTERNAL MODULE: ./src/registry.ts
+var registry = __nccwpck_require__(2976);
+;// CONCATENATED MODULE: ./src/report.ts
+
+/** Every output; the same names and shapes in dry-run, a build, and a skipped re-run. */
+function outputs(plan, images) {
+    const withDigest = images.filter((image) => image.digest);
+    return {
+        'canvos-version': plan.canvosVersion,
+        'canvos-commit': plan.canvosCommit,
+        'canvos-path': plan.canvosPath,
+        'pe-version': plan.peVersion,
+        'earthly-version': plan.earthly.version,
+        images: images.map((image) => image.ref).join('\n'),
+        image: images[0]?.ref ?? '',
+        digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
+        json: JSON.stringify(images.map(({ status: _status, imageId, ...image }) => ({
+            ...image,
+            digest: image.digest ?? null,
+            ...(imageId ? { imageId } : {}),
+        }))),
+        'k8s-versions': JSON.stringify(plan.k8sVersions),
+        'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
+        'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
+    };
+}
+function setOutputs(values) {
+    for (const [name, value] of Object.entries(values))
+        lib_core/* setOutput */.uH(name, value);
+}
+/** A browsable link to the commit when the repository is on a GitHub-like web host. */
+function commitUrl(repository, commit) {
+    const match = /^(https:\/\/[^/]+\/[^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(repository);
+    return match && commit ? `${match[1]}/tree/${commit}` : undefined;
+}
+function formatSeconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+const STATUS_TEXT = {
+    planned: 'planned (dry run)',
+    pushed: 'pushed',
+    built: 'in local Docker',
+    skipped: 'already in registry',
+};
+/** The job summary as Markdown. */
+function summaryMarkdown(plan, images, timings, options) {
+    const link = options.repository ? commitUrl(options.repository, plan.canvosCommit) : undefined;
+    const commit = plan.canvosCommit ? plan.canvosCommit.slice(0, 12) : 'unknown';
+    const lines = [
+        `## CanvOS provider images${options.dryRun ? ' (dry run)' : ''}`,
+        '',
+        `- CanvOS: \`${plan.canvosVersion}\` at ${link ? `[\`${commit}\`](${link})` : `\`${commit}\``}`,
+        `- Palette Edge version: \`${plan.peVersion}\``,
+        `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
+        '',
+        '| Image | Kubernetes | Digest | Status |',
+        '| --- | --- | --- | --- |',
+        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`),
+        '',
+        '| Phase | Time |',
+        '| --- | --- |',
+        ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
+        '',
+    ];
+    return lines.join('\n');
+}
+
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Times each phase for the job summary, and shows each as a collapsible log group. */
+class Phases {
+    timings = [];
+    async run(phase, work) {
+        const start = Date.now();
+        try {
+            return await lib_core/* group */.Os(phase, async () => work());
+        }
+        finally {
+            this.timings.push({ phase, ms: Date.now() - start });
+        }
+    }
+}
+function runnerContext() {
+    return {
+        runnerArch: process.env.RUNNER_ARCH,
+        serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com',
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        readFile: (path) => (0,external_node_fs_.readFileSync)(path, 'utf8'),
+        isDirectory: (path) => (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory(),
+    };
+}
+/** Registers every secret with the runner before anything could print it. */
+function maskSecrets(inputs) {
+    const secrets = [
+        inputs.registryAuth?.password,
+        inputs.canvos.token,
+        ...inputs.secrets.map(([, value]) => value),
+    ];
+    if (inputs.canvos.token)
+        secrets.push(Buffer.from(`x-access-token:${inputs.canvos.token}`).toString('base64'));
+    for (const url of [inputs.httpProxy, inputs.httpsProxy]) {
+        if (!url)
+            continue;
+        const { username, password } = new URL(url);
+        if (password)
+            secrets.push(password, decodeURIComponent(password), url);
+        else if (username)
+            secrets.push(url);
+    }
+    for (const secret of secrets)
+        if (secret)
+            lib_core/* setSecret */.Pq(secret);
+}
+function runnerArch() {
+    return process.arch === 'arm64' ? 'arm64' : 'amd64';
+}
+function gitAuth(inputs) {
+    const token = inputs.canvos.token;
+    return token
+        ? { token, serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com' }
+        : undefined;
+}
+async function readCanvosFiles(dir) {
+    const read = (name) => (0,promises_.readFile)((0,external_node_path_.join)(dir, name), 'utf8').catch(() => undefined);
+    const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
+        read('Earthfile'),
+        read('earthly.sh'),
+        read('k8s_version.json'),
+    ]);
+    if (earthfile === undefined)
+        throw new errors/* ActionError */.lZ(`${dir} has no Earthfile: is it a CanvOS checkout?`);
+    return { earthfile, earthlySh, k8sVersionJson };
+}
+async function cloneCanvos(inputs, tempDir) {
+    const { repository, version, prerelease } = inputs.canvos;
+    const auth = gitAuth(inputs);
+    let tag = exactTag(version);
+    if (tag) {
+        lib_core/* info */.pq(`CanvOS ${tag} (exact tag, no listing needed)`);
+    }
+    else {
+        const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
+        tag = resolveCanvosTag(version, tags, prerelease);
+        lib_core/* info */.pq(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
+    }
+    const path = (0,external_node_path_.join)(tempDir, 'canvos');
+    const commit = await cloneTag(repository, tag, path, auth);
+    lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+    return { tag, commit, path, files: await readCanvosFiles(path) };
+}
+async function useCheckout(path) {
+    const commit = await headCommit(path).catch(() => '');
+    const tag = (commit && (await describeTag(path))) || (commit ? commit.slice(0, 12) : 'local checkout');
+    lib_core/* info */.pq(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
+    return { tag, commit, path, files: await readCanvosFiles(path) };
+}
+function logPlan(plan) {
+    lib_core/* info */.pq(`CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`);
+    lib_core/* info */.pq(`PE_VERSION:       ${plan.peVersion}`);
+    lib_core/* info */.pq(`Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`);
+    if (plan.earthly.buildkitImage)
+        lib_core/* info */.pq(`BuildKit image:   ${plan.earthly.buildkitImage}`);
+    lib_core/* info */.pq(`Kubernetes:       ${plan.k8sVersions.join(', ')}`);
+    for (const image of plan.images)
+        lib_core/* info */.pq(`Image:            ${image.ref}`);
+}
+/** Writes the build files into the checkout; in a workflow's own checkout, remembers what to put back. */
+async function writeBuildFiles(inputs, checkout, versions, tempDir, ownCheckout) {
+    const build = buildFiles(inputs, checkout, versions);
+    const restore = [];
+    for (const [index, file] of build.files.entries()) {
+        const path = (0,external_node_path_.join)(checkout.path, file.path);
+        if (ownCheckout) {
+            const backup = (0,external_node_fs_.existsSync)(path) ? (0,external_node_path_.join)(tempDir, `backup-${index}`) : undefined;
+            if (backup)
+                await (0,promises_.copyFile)(path, backup);
+            restore.push({ path, backup });
+            (0,state/* saveRestoreEntries */.AI)(restore);
+        }
+        const created = await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+        if (ownCheckout && created) {
+            // The folders made for it (certs/) go too: the post step removes them once empty.
+            for (let dir = (0,external_node_path_.dirname)(path); dir.startsWith(created); dir = (0,external_node_path_.dirname)(dir)) {
+                restore.push({ path: dir, directory: true });
+            }
+            (0,state/* saveRestoreEntries */.AI)(restore);
+        }
+        await (0,promises_.writeFile)(path, file.content);
+        lib_core/* info */.pq(`Wrote ${file.path}`);
+    }
+    const argFile = build.files.find((file) => file.path === '.arg');
+    if (argFile)
+        lib_core/* info */.pq(`.arg:\n${argFile.content.trimEnd()}`);
+    return build;
+}
+async function diskPreflight(inputs, imageCount) {
+    if (inputs.diskCheck === 'off' || inputs.earthly.buildkitHost || imageCount === 0)
+        return;
+    const root = (await (0,docker/* dockerRootDir */.KW)()) ?? '/var/lib/docker';
+    const free = await freeBytes(root);
+    if (free === undefined)
+        return lib_core/* info */.pq(`Could not measure free disk at ${root}; skipping the disk check`);
+    const advice = diskAdvice(root, free, imageCount);
+    if (!advice)
+        return lib_core/* info */.pq(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
+    if (inputs.diskCheck === 'error')
+        throw new errors/* ActionError */.lZ(`Not enough disk: ${advice}`);
+    lib_core/* warning */.$e(advice);
+}
+/** The environment Earthly runs in: the runner's, without the action's inputs, plus the secrets. */
+function earthlyEnv(inputs) {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env)) {
+        if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_'))
+            env[key] = value;
+    }
+    for (const [key, value] of inputs.secrets)
+        env[key] = value;
+    return env;
+}
+async function verify(inputs, images) {
+    const missing = [];
+    for (const image of images) {
+        if (image.skipped)
+            continue;
+        if (inputs.push) {
+            image.digest = await (0,registry/* lookupDigest */.FR)(image.ref, { credentials: inputs.registryAuth });
+            image.pushed = image.digest !== undefined;
+            image.status = 'pushed';
+        }
+        else {
+            image.imageId = await (0,registry/* lookupLocalImage */.RJ)(image.ref);
+            image.status = 'built';
+        }
+        const found = image.digest ?? image.imageId;
+        if (!found)
+            missing.push(image.ref);
+        else
+            lib_core/* info */.pq(`${image.ref} ${image.digest ? '@' : 'image id '}${found}`);
+    }
+    if (missing.length) {
+        const where = inputs.push ? 'in the registry' : 'in the local Docker';
+        throw new errors/* ActionError */.lZ(`Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`);
+    }
+}
+/**
+ * Downloads Earthly in the background from the moment its version is known, so the download
+ * overlaps the clone and the other preparations; the build awaits it.
+ */
+class EarthlyDownload {
+    inputs;
+    pending;
+    constructor(inputs) {
+        this.inputs = inputs;
+    }
+    start(version) {
+        if (this.pending || this.inputs.dryRun)
+            return;
+        this.pending = installEarthly({
+            version,
+            distribution: this.inputs.earthly.distribution,
+            arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
+            downloadUrlTemplate: this.inputs.earthly.downloadUrl,
+            sha256: this.inputs.earthly.sha256,
+        });
+        this.pending.catch(() => undefined); // awaited later; an early failure must not go unhandled
+    }
+    async installation(version) {
+        this.start(version);
+        const installation = await this.pending;
+        const cached = installation.cacheHit ? ' (cached)' : '';
+        lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${cached}`);
+        return installation;
+    }
+}
+async function login(inputs, host) {
+    const { username, password } = inputs.registryAuth;
+    await (0,docker/* dockerLogin */.a1)(host, username, password);
+    lib_core/* saveState */.LZ(state/* State */.Uw.registryHost, host);
+    lib_core/* info */.pq(`Logged in to ${host} as ${username}`);
+}
+/** Marks the images already in the registry as skipped, with their digests. */
+async function markExisting(inputs, images) {
+    for (const image of images) {
+        // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
+        const digest = await (0,registry/* lookupDigest */.FR)(image.ref, { credentials: inputs.registryAuth }).catch((error) => {
+            lib_core/* warning */.$e(`Could not tell whether ${image.ref} exists (${(0,errors/* errorMessage */.gJ)(error)}): building it`);
+            return undefined;
+        });
+        if (!digest)
+            continue;
+        Object.assign(image, { digest, skipped: true, status: 'skipped' });
+        lib_core/* info */.pq(`${image.ref} already exists (${digest}): skipping`);
+    }
+}
+async function build(inputs, plan, installation, commandLineArgs, tempDir) {
+    const configPath = (0,external_node_path_.join)(tempDir, 'earthly-config.yml');
+    await (0,promises_.writeFile)(configPath, earthlyConfig(inputs.earthly.config));
+    const options = {
+        push: inputs.push,
+        configPath,
+        buildkitImage: plan.earthly.buildkitImage,
+        buildkitHost: inputs.earthly.buildkitHost,
+        remoteCache: inputs.earthly.remoteCache,
+        secretNames: inputs.secrets.map(([key]) => key),
+        extraArgs: inputs.earthly.args,
+        buildArgs: commandLineArgs,
+    };
+    const args = earthlyArguments(options);
+    // The command-line build args are proxy URLs with credentials: masked, but not left to masking.
+    const redacted = commandLineArgs.map(([key, url]) => [key, redactUrl(url)]);
+    const shown = earthlyArguments({ ...options, buildArgs: redacted });
+    lib_core/* info */.pq(`[command] ${installation.command} ${shown.join(' ')}`);
+    const result = await runEarthly(installation.binary, args, {
+        cwd: plan.canvosPath,
+        env: earthlyEnv(inputs),
+    });
+    if (result.exitCode !== 0)
+        throw earthlyFailure(result);
+}
+async function run() {
+    lib_core/* saveState */.LZ(state/* State */.Uw.isPost, 'true');
+    const phases = new Phases();
+    const inputs = await phases.run('Inputs', () => parseInputs((name) => lib_core/* getInput */.V4(name), runnerContext()));
+    maskSecrets(inputs);
+    const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'canvos-action-'));
+    lib_core/* saveState */.LZ(state/* State */.Uw.tempDir, tempDir);
+    const earthly = new EarthlyDownload(inputs);
+    // An exact version is known up front: download it while CanvOS is cloned.
+    if (inputs.earthly.version !== 'auto')
+        earthly.start(inputs.earthly.version);
+    const ownCheckout = inputs.canvos.path !== undefined;
+    const checkout = await phases.run('CanvOS checkout', () => ownCheckout ? useCheckout(inputs.canvos.path) : cloneCanvos(inputs, tempDir));
+    const plan = await phases.run('Plan', () => {
+        const plan = makePlan(inputs, checkout);
+        logPlan(plan);
+        return plan;
+    });
+    // With skip-existing the download waits for the registry lookups: a re-run may build nothing.
+    if (!inputs.skipExisting)
+        earthly.start(plan.earthly.version);
+    const images = plan.images.map((image) => ({
+        ...image,
+        pushed: false,
+        skipped: false,
+        status: 'planned',
+    }));
+    if (!inputs.dryRun && inputs.registryAuth) {
+        await phases.run('Registry login', () => login(inputs, plan.images[0].registry));
+    }
+    else if (!inputs.dryRun && inputs.push) {
+        lib_core/* info */.pq('No registry-username given: relying on an earlier docker login (e.g. docker/login-action)');
+    }
+    if (!inputs.dryRun && inputs.skipExisting && inputs.push) {
+        await phases.run('Existing images', () => markExisting(inputs, images));
+    }
+    const toBuild = images.filter((image) => !image.skipped);
+    const versions = toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions;
+    const files = await phases.run('Build files', () => writeBuildFiles(inputs, checkout, versions, tempDir, ownCheckout));
+    if (inputs.dryRun) {
+        lib_core/* info */.pq('Dry run: nothing installed, built or pushed');
+    }
+    else if (toBuild.length === 0) {
+        lib_core/* info */.pq('Every image already exists: nothing to build');
+    }
+    else {
+        await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
+        const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
+        await phases.run('Build', () => build(inputs, plan, installation, files.commandLineArgs, tempDir));
+        await phases.run('Verify', () => verify(inputs, images));
+    }
+    setOutputs(outputs(plan, images));
+    const markdown = summaryMarkdown(plan, images, phases.timings, {
+        repository: ownCheckout ? undefined : inputs.canvos.repository,
+        dryRun: inputs.dryRun,
+    });
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await lib_core/* summary */.z.addRaw(markdown).write();
+}
+
+
+/***/ }),
+
+/***/ 6661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ post)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6058);
+/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3871);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
+
+
+
+
+
+
+/**
+ * Undoes what the main step did: logs out only what it logged in to, puts a workflow's own
+ * checkout back as it was, removes the action's temporary files. Safe to run twice; a cleanup
+ * problem is a warning, never a failed job.
+ */
+async function post() {
+    const host = _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.registryHost);
+    if (host) {
+        const problem = await (0,_docker_js__WEBPACK_IMPORTED_MODULE_3__/* .dockerLogout */ .tX)(host).catch(_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ);
+        if (problem)
+            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`docker logout ${host} failed: ${problem}`);
+        else
+            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`Logged out of ${host}`);
+    }
+    const tempDir = _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.tempDir);
+    // The backups live in the temporary folder: once it is gone, an earlier run put them back.
+    const restoredBefore = tempDir !== '' && !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(tempDir);
+    const entries = readRestoreEntries();
+    // Files first, then the folders made for them, deepest first: each is empty by its turn.
+    const folders = entries.filter((entry) => entry.directory);
+    folders.sort((a, b) => b.path.length - a.path.length);
+    for (const entry of [...entries.filter((entry) => !entry.directory), ...folders]) {
+        if (entry.backup && restoredBefore)
+            continue;
+        try {
+            if (entry.directory)
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rmdir)(entry.path).catch(ignoreMissing);
+            else if (entry.backup)
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.copyFile)(entry.backup, entry.path);
+            else
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(entry.path, { force: true });
+        }
+        catch (error) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`Could not restore ${entry.path}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
+        }
+    }
+    if (tempDir) {
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(tempDir, { recursive: true, force: true });
+            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`Removed ${tempDir}`);
+        }
+        catch (error) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`Could not remove ${tempDir}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
+        }
+    }
+}
+/** The files to put back; a damaged list is a warning, and the rest of the clean-up still runs. */
+function readRestoreEntries() {
+    try {
+        return (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .restoreEntries */ .Hw)();
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`Could not read the list of files to restore: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
+        return [];
+    }
+}
+function ignoreMissing(error) {
+    if (error.code !== 'ENOENT')
+        throw error;
+}
+
+
+/***/ }),
+
+/***/ 2976:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FR: () => (/* binding */ lookupDigest),
+/* harmony export */   RJ: () => (/* binding */ lookupLocalImage),
+/* harmony export */   t$: () => (/* binding */ configKeyMatches)
+/* harmony export */ });
+/* unused harmony exports MANIFEST_MEDIA_TYPES, parseImageRef, hostnameOf, isLoopbackHost, registryBaseUrl, parseWwwAuthenticate, basicAuthorization, decodeAuthField, credentialsFromDockerConfig */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5260);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_5__);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9809);
 /**
  * Looks images up in a registry over the Registry HTTP API v2 (HEAD on the manifest), without the
  * docker CLI, and in the local Docker with `docker image inspect`.
@@ -34179,7 +34682,7 @@ const USER_AGENT = 'canvos-provider-images-action';
 // Pure helpers
 // ---------------------------------------------------------------------------------------------
 // Docker's reference grammar (distribution/reference).
-const registry_PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/;
 /**
@@ -34211,7 +34714,7 @@ function parseImageRef(ref) {
     const tag = remainder.slice(colon + 1);
     if (!HOST.test(registry))
         throw new Error(`Image reference "${ref}" has an invalid registry host "${registry}"`);
-    if (!repository || !repository.split('/').every((c) => registry_PATH_COMPONENT.test(c))) {
+    if (!repository || !repository.split('/').every((c) => PATH_COMPONENT.test(c))) {
         throw new Error(`Image reference "${ref}" has an invalid repository "${repository}" (lowercase letters, digits, and . _ - between them)`);
     }
     if (!TAG.test(tag)) {
@@ -34364,7 +34867,7 @@ class RegistryClient {
     async send(method, url, authorization) {
         const what = `${method} ${new URL(url).pathname}`;
         try {
-            return await withRetry(async () => {
+            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(async () => {
                 const response = await fetchFollowingRedirects(method, url, {
                     accept: MANIFEST_MEDIA_TYPES.join(', '),
                     ...(authorization ? { authorization } : {}),
@@ -34376,9 +34879,9 @@ class RegistryClient {
                 return response;
             }, {
                 attempts: this.opts.retries ?? 3,
-                delayMs: exponentialBackoff(this.opts.retryDelayMs ?? 500),
+                delayMs: (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .exponentialBackoff */ .Ed)(this.opts.retryDelayMs ?? 500),
                 shouldRetry: () => true, // only transient failures are thrown above
-                onRetry: (error, attempt, delay) => lib_core/* info */.pq(`Registry ${this.image.registry}: ${what} failed (${describeFailure(error)}); retry ${attempt} in ${delay} ms`),
+                onRetry: (error, attempt, delay) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Registry ${this.image.registry}: ${what} failed (${describeFailure(error)}); retry ${attempt} in ${delay} ms`),
             });
         }
         catch (error) {
@@ -34465,7 +34968,7 @@ class RegistryClient {
             throw this.statusError(response.status, `GET ${this.image.repository}:${this.image.tag}`);
         }
         const body = Buffer.from(await response.arrayBuffer());
-        return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
+        return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_2__.createHash)('sha256').update(body).digest('hex')}`;
     }
     statusError(status, what) {
         const hint = status === 401
@@ -34522,10 +35025,10 @@ function describeFailure(error) {
  * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
  */
 async function credentialsFromDockerConfig(host, dockerConfigDir) {
-    const dir = dockerConfigDir || process.env['DOCKER_CONFIG'] || external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
+    const dir = dockerConfigDir || process.env['DOCKER_CONFIG'] || node_path__WEBPACK_IMPORTED_MODULE_5__.join(node_os__WEBPACK_IMPORTED_MODULE_4__.homedir(), '.docker');
     let config;
     try {
-        config = JSON.parse(await promises_.readFile(external_node_path_namespaceObject.join(dir, 'config.json'), 'utf8'));
+        config = JSON.parse(await node_fs_promises__WEBPACK_IMPORTED_MODULE_3__.readFile(node_path__WEBPACK_IMPORTED_MODULE_5__.join(dir, 'config.json'), 'utf8'));
     }
     catch {
         return undefined;
@@ -34558,13 +35061,13 @@ async function credentialsFromHelper(helper, host) {
         return undefined; // a name, not a path or command line
     const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
     try {
-        const result = await lib_exec/* getExecOutput */.H(`docker-credential-${helper}`, ['get'], {
+        const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(`docker-credential-${helper}`, ['get'], {
             input: Buffer.from(serverUrl),
             silent: true,
             ignoreReturnCode: true,
         });
         if (result.exitCode !== 0) {
-            lib_core/* debug */.Yz(`docker-credential-${helper} has no credentials for ${host}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} has no credentials for ${host}`);
             return undefined;
         }
         const parsed = JSON.parse(result.stdout);
@@ -34576,7 +35079,7 @@ async function credentialsFromHelper(helper, host) {
         return { username: parsed.Username, password: parsed.Secret };
     }
     catch {
-        lib_core/* debug */.Yz(`docker-credential-${helper} could not be run or answered something unexpected`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} could not be run or answered something unexpected`);
         return undefined;
     }
 }
@@ -34592,7 +35095,7 @@ async function lookupLocalImage(ref) {
         throw new Error(`Invalid image reference "${ref}"`);
     let result;
     try {
-        result = await lib_exec/* getExecOutput */.H('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], {
+        result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], {
             silent: true,
             ignoreReturnCode: true,
         });
@@ -34610,444 +35113,40 @@ async function lookupLocalImage(ref) {
     throw new Error(`docker image inspect ${ref} failed: ${reason}`);
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
-
-/** Every output; the same names and shapes in dry-run, a build, and a skipped re-run. */
-function outputs(plan, images) {
-    const withDigest = images.filter((image) => image.digest);
-    return {
-        'canvos-version': plan.canvosVersion,
-        'canvos-commit': plan.canvosCommit,
-        'canvos-path': plan.canvosPath,
-        'pe-version': plan.peVersion,
-        'earthly-version': plan.earthly.version,
-        images: images.map((image) => image.ref).join('\n'),
-        image: images[0]?.ref ?? '',
-        digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
-        json: JSON.stringify(images.map(({ status: _status, imageId, ...image }) => ({
-            ...image,
-            digest: image.digest ?? null,
-            ...(imageId ? { imageId } : {}),
-        }))),
-        'k8s-versions': JSON.stringify(plan.k8sVersions),
-        'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
-        'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
-    };
-}
-function setOutputs(values) {
-    for (const [name, value] of Object.entries(values))
-        lib_core/* setOutput */.uH(name, value);
-}
-/** A browsable link to the commit when the repository is on a GitHub-like web host. */
-function commitUrl(repository, commit) {
-    const match = /^(https:\/\/[^/]+\/[^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(repository);
-    return match && commit ? `${match[1]}/tree/${commit}` : undefined;
-}
-function formatSeconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-const STATUS_TEXT = {
-    planned: 'planned (dry run)',
-    pushed: 'pushed',
-    built: 'in local Docker',
-    skipped: 'already in registry',
-};
-/** The job summary as Markdown. */
-function summaryMarkdown(plan, images, timings, options) {
-    const link = options.repository ? commitUrl(options.repository, plan.canvosCommit) : undefined;
-    const commit = plan.canvosCommit ? plan.canvosCommit.slice(0, 12) : 'unknown';
-    const lines = [
-        `## CanvOS provider images${options.dryRun ? ' (dry run)' : ''}`,
-        '',
-        `- CanvOS: \`${plan.canvosVersion}\` at ${link ? `[\`${commit}\`](${link})` : `\`${commit}\``}`,
-        `- Palette Edge version: \`${plan.peVersion}\``,
-        `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
-        '',
-        '| Image | Kubernetes | Digest | Status |',
-        '| --- | --- | --- | --- |',
-        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`),
-        '',
-        '| Phase | Time |',
-        '| --- | --- |',
-        ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
-        '',
-    ];
-    return lines.join('\n');
-}
-
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Times each phase for the job summary, and shows each as a collapsible log group. */
-class Phases {
-    timings = [];
-    async run(phase, work) {
-        const start = Date.now();
-        try {
-            return await lib_core/* group */.Os(phase, async () => work());
-        }
-        finally {
-            this.timings.push({ phase, ms: Date.now() - start });
-        }
-    }
-}
-function runnerContext() {
-    return {
-        runnerArch: process.env.RUNNER_ARCH,
-        serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com',
-        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'),
-        isDirectory: (path) => (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isDirectory(),
-    };
-}
-/** Registers every secret with the runner before anything could print it. */
-function maskSecrets(inputs) {
-    const secrets = [
-        inputs.registryAuth?.password,
-        inputs.canvos.token,
-        ...inputs.secrets.map(([, value]) => value),
-    ];
-    if (inputs.canvos.token)
-        secrets.push(Buffer.from(`x-access-token:${inputs.canvos.token}`).toString('base64'));
-    for (const url of [inputs.httpProxy, inputs.httpsProxy]) {
-        if (!url)
-            continue;
-        const { username, password } = new URL(url);
-        if (password)
-            secrets.push(password, decodeURIComponent(password), url);
-        else if (username)
-            secrets.push(url);
-    }
-    for (const secret of secrets)
-        if (secret)
-            lib_core/* setSecret */.Pq(secret);
-}
-function runnerArch() {
-    return process.arch === 'arm64' ? 'arm64' : 'amd64';
-}
-function gitAuth(inputs) {
-    const token = inputs.canvos.token;
-    return token
-        ? { token, serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com' }
-        : undefined;
-}
-async function readCanvosFiles(dir) {
-    const read = (name) => (0,promises_.readFile)((0,external_node_path_namespaceObject.join)(dir, name), 'utf8').catch(() => undefined);
-    const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
-        read('Earthfile'),
-        read('earthly.sh'),
-        read('k8s_version.json'),
-    ]);
-    if (earthfile === undefined)
-        throw new errors/* ActionError */.lZ(`${dir} has no Earthfile: is it a CanvOS checkout?`);
-    return { earthfile, earthlySh, k8sVersionJson };
-}
-async function cloneCanvos(inputs, tempDir) {
-    const { repository, version, prerelease } = inputs.canvos;
-    const auth = gitAuth(inputs);
-    let tag = exactTag(version);
-    if (tag) {
-        lib_core/* info */.pq(`CanvOS ${tag} (exact tag, no listing needed)`);
-    }
-    else {
-        const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
-        tag = resolveCanvosTag(version, tags, prerelease);
-        lib_core/* info */.pq(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
-    }
-    const path = (0,external_node_path_namespaceObject.join)(tempDir, 'canvos');
-    const commit = await cloneTag(repository, tag, path, auth);
-    lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
-    return { tag, commit, path, files: await readCanvosFiles(path) };
-}
-async function useCheckout(path) {
-    const commit = await headCommit(path).catch(() => '');
-    const tag = (commit && (await describeTag(path))) || (commit ? commit.slice(0, 12) : 'local checkout');
-    lib_core/* info */.pq(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
-    return { tag, commit, path, files: await readCanvosFiles(path) };
-}
-function logPlan(plan) {
-    lib_core/* info */.pq(`CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`);
-    lib_core/* info */.pq(`PE_VERSION:       ${plan.peVersion}`);
-    lib_core/* info */.pq(`Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`);
-    if (plan.earthly.buildkitImage)
-        lib_core/* info */.pq(`BuildKit image:   ${plan.earthly.buildkitImage}`);
-    lib_core/* info */.pq(`Kubernetes:       ${plan.k8sVersions.join(', ')}`);
-    for (const image of plan.images)
-        lib_core/* info */.pq(`Image:            ${image.ref}`);
-}
-/** Writes the build files into the checkout; in a workflow's own checkout, remembers what to put back. */
-async function writeBuildFiles(inputs, checkout, versions, tempDir, ownCheckout) {
-    const build = buildFiles(inputs, checkout, versions);
-    const restore = [];
-    for (const [index, file] of build.files.entries()) {
-        const path = (0,external_node_path_namespaceObject.join)(checkout.path, file.path);
-        if (ownCheckout) {
-            const backup = (0,external_node_fs_namespaceObject.existsSync)(path) ? (0,external_node_path_namespaceObject.join)(tempDir, `backup-${index}`) : undefined;
-            if (backup)
-                await (0,promises_.copyFile)(path, backup);
-            restore.push({ path, backup });
-            (0,state/* saveRestoreEntries */.AI)(restore);
-        }
-        await (0,promises_.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await (0,promises_.writeFile)(path, file.content);
-        lib_core/* info */.pq(`Wrote ${file.path}`);
-    }
-    const argFile = build.files.find((file) => file.path === '.arg');
-    if (argFile)
-        lib_core/* info */.pq(`.arg:\n${argFile.content.trimEnd()}`);
-    return build;
-}
-async function diskPreflight(inputs, imageCount) {
-    if (inputs.diskCheck === 'off' || inputs.earthly.buildkitHost || imageCount === 0)
-        return;
-    const root = (await (0,docker/* dockerRootDir */.KW)()) ?? '/var/lib/docker';
-    const free = await freeBytes(root);
-    if (free === undefined)
-        return lib_core/* info */.pq(`Could not measure free disk at ${root}; skipping the disk check`);
-    const advice = diskAdvice(root, free, imageCount);
-    if (!advice)
-        return lib_core/* info */.pq(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
-    if (inputs.diskCheck === 'error')
-        throw new errors/* ActionError */.lZ(`Not enough disk: ${advice}`);
-    lib_core/* warning */.$e(advice);
-}
-/** The environment Earthly runs in: the runner's, without the action's inputs, plus the secrets. */
-function earthlyEnv(inputs) {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env)) {
-        if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_'))
-            env[key] = value;
-    }
-    for (const [key, value] of inputs.secrets)
-        env[key] = value;
-    return env;
-}
-async function verify(inputs, images) {
-    const missing = [];
-    for (const image of images) {
-        if (image.skipped)
-            continue;
-        if (inputs.push) {
-            image.digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth });
-            image.pushed = image.digest !== undefined;
-            image.status = 'pushed';
-        }
-        else {
-            image.imageId = await lookupLocalImage(image.ref);
-            image.status = 'built';
-        }
-        const found = image.digest ?? image.imageId;
-        if (!found)
-            missing.push(image.ref);
-        else
-            lib_core/* info */.pq(`${image.ref} ${image.digest ? '@' : 'image id '}${found}`);
-    }
-    if (missing.length) {
-        const where = inputs.push ? 'in the registry' : 'in the local Docker';
-        throw new errors/* ActionError */.lZ(`Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`);
-    }
-}
-/**
- * Downloads Earthly in the background from the moment its version is known, so the download
- * overlaps the clone and the other preparations; the build awaits it.
- */
-class EarthlyDownload {
-    inputs;
-    pending;
-    constructor(inputs) {
-        this.inputs = inputs;
-    }
-    start(version) {
-        if (this.pending || this.inputs.dryRun)
-            return;
-        this.pending = installEarthly({
-            version,
-            distribution: this.inputs.earthly.distribution,
-            arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
-            downloadUrlTemplate: this.inputs.earthly.downloadUrl,
-            sha256: this.inputs.earthly.sha256,
-        });
-        this.pending.catch(() => undefined); // awaited later; an early failure must not go unhandled
-    }
-    async installation(version) {
-        this.start(version);
-        const installation = await this.pending;
-        const cached = installation.cacheHit ? ' (cached)' : '';
-        lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${cached}`);
-        return installation;
-    }
-}
-async function login(inputs, host) {
-    const { username, password } = inputs.registryAuth;
-    await (0,docker/* dockerLogin */.a1)(host, username, password);
-    lib_core/* saveState */.LZ(state/* State */.Uw.registryHost, host);
-    lib_core/* info */.pq(`Logged in to ${host} as ${username}`);
-}
-/** Marks the images already in the registry as skipped, with their digests. */
-async function markExisting(inputs, images) {
-    for (const image of images) {
-        // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
-        const digest = await lookupDigest(image.ref, { credentials: inputs.registryAuth }).catch((error) => {
-            lib_core/* warning */.$e(`Could not tell whether ${image.ref} exists (${(0,errors/* errorMessage */.gJ)(error)}): building it`);
-            return undefined;
-        });
-        if (!digest)
-            continue;
-        Object.assign(image, { digest, skipped: true, status: 'skipped' });
-        lib_core/* info */.pq(`${image.ref} already exists (${digest}): skipping`);
-    }
-}
-async function build(inputs, plan, installation, commandLineArgs, tempDir) {
-    const configPath = (0,external_node_path_namespaceObject.join)(tempDir, 'earthly-config.yml');
-    await (0,promises_.writeFile)(configPath, earthlyConfig(inputs.earthly.config));
-    const args = earthlyArguments({
-        push: inputs.push,
-        configPath,
-        buildkitImage: plan.earthly.buildkitImage,
-        buildkitHost: inputs.earthly.buildkitHost,
-        remoteCache: inputs.earthly.remoteCache,
-        secretNames: inputs.secrets.map(([key]) => key),
-        extraArgs: inputs.earthly.args,
-        buildArgs: commandLineArgs,
-    });
-    lib_core/* info */.pq(`[command] ${installation.command} ${args.join(' ')}`);
-    const result = await runEarthly(installation.binary, args, {
-        cwd: plan.canvosPath,
-        env: earthlyEnv(inputs),
-    });
-    if (result.exitCode !== 0)
-        throw earthlyFailure(result);
-}
-async function run() {
-    lib_core/* saveState */.LZ(state/* State */.Uw.isPost, 'true');
-    const phases = new Phases();
-    const inputs = await phases.run('Inputs', () => parseInputs((name) => lib_core/* getInput */.V4(name), runnerContext()));
-    maskSecrets(inputs);
-    const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'canvos-action-'));
-    lib_core/* saveState */.LZ(state/* State */.Uw.tempDir, tempDir);
-    const earthly = new EarthlyDownload(inputs);
-    // An exact version is known up front: download it while CanvOS is cloned.
-    if (inputs.earthly.version !== 'auto')
-        earthly.start(inputs.earthly.version);
-    const ownCheckout = inputs.canvos.path !== undefined;
-    const checkout = await phases.run('CanvOS checkout', () => ownCheckout ? useCheckout(inputs.canvos.path) : cloneCanvos(inputs, tempDir));
-    const plan = await phases.run('Plan', () => {
-        const plan = makePlan(inputs, checkout);
-        logPlan(plan);
-        return plan;
-    });
-    // With skip-existing the download waits for the registry lookups: a re-run may build nothing.
-    if (!inputs.skipExisting)
-        earthly.start(plan.earthly.version);
-    const images = plan.images.map((image) => ({
-        ...image,
-        pushed: false,
-        skipped: false,
-        status: 'planned',
-    }));
-    if (!inputs.dryRun && inputs.registryAuth) {
-        await phases.run('Registry login', () => login(inputs, plan.images[0].registry));
-    }
-    else if (!inputs.dryRun && inputs.push) {
-        lib_core/* info */.pq('No registry-username given: relying on an earlier docker login (e.g. docker/login-action)');
-    }
-    if (!inputs.dryRun && inputs.skipExisting && inputs.push) {
-        await phases.run('Existing images', () => markExisting(inputs, images));
-    }
-    const toBuild = images.filter((image) => !image.skipped);
-    const versions = toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions;
-    const files = await phases.run('Build files', () => writeBuildFiles(inputs, checkout, versions, tempDir, ownCheckout));
-    if (inputs.dryRun) {
-        lib_core/* info */.pq('Dry run: nothing installed, built or pushed');
-    }
-    else if (toBuild.length === 0) {
-        lib_core/* info */.pq('Every image already exists: nothing to build');
-    }
-    else {
-        await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
-        const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
-        await phases.run('Build', () => build(inputs, plan, installation, files.commandLineArgs, tempDir));
-        await phases.run('Verify', () => verify(inputs, images));
-    }
-    setOutputs(outputs(plan, images));
-    const markdown = summaryMarkdown(plan, images, phases.timings, {
-        repository: ownCheckout ? undefined : inputs.canvos.repository,
-        dryRun: inputs.dryRun,
-    });
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await lib_core/* summary */.z.addRaw(markdown).write();
-}
-
 
 /***/ }),
 
-/***/ 6661:
+/***/ 9809:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ post)
+/* harmony export */   Ed: () => (/* binding */ exponentialBackoff),
+/* harmony export */   bD: () => (/* binding */ withRetry),
+/* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6058);
-/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3871);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
-
-
-
-
-
 /**
- * Undoes what the main step did: logs out only what it logged in to, puts a workflow's own
- * checkout back as it was, removes the action's temporary files. Safe to run twice; a cleanup
- * problem is a warning, never a failed job.
+ * A small retry loop shared by the modules that talk to the network themselves (the registry
+ * client). Downloads through @actions/tool-cache already retry on their own.
  */
-async function post() {
-    const host = _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.registryHost);
-    if (host) {
-        const problem = await (0,_docker_js__WEBPACK_IMPORTED_MODULE_2__/* .dockerLogout */ .tX)(host).catch(_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ);
-        if (problem)
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(`docker logout ${host} failed: ${problem}`);
-        else
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`Logged out of ${host}`);
-    }
-    for (const entry of (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .restoreEntries */ .Hw)()) {
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+/** `base`, `2*base`, `4*base`, ... capped at `max`. */
+function exponentialBackoff(baseMs, maxMs = 30_000) {
+    return (attempt) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+async function withRetry(action, options) {
+    const attempts = Math.max(1, Math.floor(options.attempts));
+    for (let attempt = 1;; attempt++) {
         try {
-            if (entry.backup)
-                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.copyFile)(entry.backup, entry.path);
-            else
-                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(entry.path, { force: true });
+            return await action(attempt);
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(`Could not restore ${entry.path}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
-        }
-    }
-    const tempDir = _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.tempDir);
-    if (tempDir) {
-        try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(tempDir, { recursive: true, force: true });
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`Removed ${tempDir}`);
-        }
-        catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(`Could not remove ${tempDir}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
+            if (attempt >= attempts || !options.shouldRetry(error))
+                throw error;
+            const delay = options.delayMs(attempt);
+            options.onRetry?.(error, attempt, delay);
+            await sleep(delay);
         }
     }
 }
@@ -35198,6 +35297,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 1455:
 /***/ ((module) => {
 
@@ -35223,6 +35329,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

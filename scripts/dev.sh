@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The newcomer's entry point, also used by CI.
 #   scripts/dev.sh local   run the action's main and post steps locally, offline, against local stand-ins
-#   scripts/dev.sh test    run the whole test suite (unit, integration, end-to-end)
+#   scripts/dev.sh test    run the whole test suite (unit, end-to-end, docs, then reliability);
+#                          with arguments, only vitest on those paths
 #   scripts/dev.sh setup   only install what those need
 # Needs root (or sudo) once, to install Debian's docker.io, docker-registry and apache2-utils and to
 # start an isolated dockerd; it never touches a system Docker daemon.
@@ -40,7 +41,13 @@ setup() {
 case "${1:-}" in
   setup) setup ;;
   local) setup; shift; exec npx tsx scripts/local.ts "$@" ;;
-  test) setup; shift; exec npx vitest run "$@" ;;
+  test)
+    setup
+    shift
+    if [ $# -gt 0 ]; then exec npx vitest run "$@"; fi
+    npx vitest run
+    npm run test:reliability
+    ;;
   *)
     echo "usage: scripts/dev.sh local|test|setup" >&2
     exit 2

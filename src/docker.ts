@@ -1,5 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import * as exec from '@actions/exec';
 import { ActionError } from './errors.js';
+import { configKeyMatches } from './registry.js';
 
 async function docker(args: string[], input?: Buffer): Promise<exec.ExecOutput> {
   return exec.getExecOutput('docker', args, { input, silent: true, ignoreReturnCode: true });
@@ -8,7 +12,7 @@ async function docker(args: string[], input?: Buffer): Promise<exec.ExecOutput> 
 /** `docker login` with the password on stdin, never on the command line. */
 export async function dockerLogin(host: string, username: string, password: string): Promise<void> {
   const result = await docker(
-    ['login', '--username', username, '--password-stdin', host],
+    ['login', `--username=${username}`, '--password-stdin', '--', host],
     Buffer.from(password),
   );
   if (result.exitCode !== 0) {
@@ -24,7 +28,17 @@ export async function dockerLogin(host: string, username: string, password: stri
 
 export async function dockerLogout(host: string): Promise<string | undefined> {
   const result = await docker(['logout', host]);
-  return result.exitCode === 0 ? undefined : result.stderr.trim() || `exit code ${result.exitCode}`;
+  if (result.exitCode !== 0) return result.stderr.trim() || `exit code ${result.exitCode}`;
+  // docker logout exits 0 even when it cannot rewrite its config (a full disk, a read-only file):
+  // make sure the password is really gone.
+  const file = join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
+  const config = (await readFile(file, 'utf8')
+    .then(JSON.parse)
+    .catch(() => ({}))) as { auths?: Record<string, { auth?: string } | null> };
+  const left = Object.entries(config.auths ?? {}).some(
+    ([key, entry]) => entry?.auth && configKeyMatches(key, host),
+  );
+  return left ? `its credentials are still in ${file}` : undefined;
 }
 
 /** Docker's data directory, where a local BuildKit keeps its cache. */

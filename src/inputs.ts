@@ -237,7 +237,9 @@ export function parseRepository(value: string, serverUrl: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new InputError('canvos-repository', `${quote(value)} is not a git URL or owner/name`);
+    // Shown without user-info: a token pasted into a broken URL must not reach the log.
+    const shown = quote(value.replace(/\/\/[^/]*@/, '//***@'));
+    throw new InputError('canvos-repository', `${shown} is not a git URL or owner/name`);
   }
   if (!['https:', 'http:', 'file:', 'ssh:'].includes(url.protocol)) {
     throw new InputError(
@@ -491,19 +493,19 @@ function hasControlCharacter(value: string): boolean {
 }
 
 /** `KEY=VALUE` lines; `#` comments and blank lines are skipped. */
-function parseKeyValueLines(input: string, value: string): KeyValue[] {
+function parseKeyValueLines(input: string, value: string, secret = false): KeyValue[] {
   const pairs: KeyValue[] = [];
-  for (const raw of value.split('\n')) {
+  for (const [index, raw] of value.split('\n').entries()) {
     const line = raw.replace(/\r$/, '').trim();
     if (line === '' || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq).trim();
-    if (eq < 0) throw new InputError(input, `${quote(line)} is not KEY=VALUE`);
+    // A malformed secrets line may be the secret itself (a token pasted without KEY=): show its number.
+    const shownLine = secret ? `line ${index + 1}` : quote(line);
+    const shownKey = secret ? `the key on line ${index + 1}` : `key ${quote(key)}`;
+    if (eq < 0) throw new InputError(input, `${shownLine} is not KEY=VALUE`);
     if (!KEY.test(key)) {
-      throw new InputError(
-        input,
-        `key ${quote(key)} must be an upper-case identifier (A-Z, 0-9, _)`,
-      );
+      throw new InputError(input, `${shownKey} must be an upper-case identifier (A-Z, 0-9, _)`);
     }
     pairs.push([key, line.slice(eq + 1)]);
   }
@@ -530,7 +532,7 @@ export function parseBuildArgs(value: string): KeyValue[] {
 }
 
 export function parseSecrets(value: string): KeyValue[] {
-  const pairs = parseKeyValueLines('secrets', value);
+  const pairs = parseKeyValueLines('secrets', value, true);
   const seen = new Set<string>();
   for (const [key, val] of pairs) {
     if (val === '') throw new InputError('secrets', `${key} has an empty value`);

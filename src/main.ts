@@ -8,7 +8,7 @@ import type { CanvosFiles } from './canvos-source.js';
 import { dockerLogin, dockerRootDir } from './docker.js';
 import { diskAdvice, freeBytes } from './disk.js';
 import { earthlyArguments, earthlyConfig, earthlyFailure, runEarthly } from './earthly-build.js';
-import { installEarthly, type EarthlyInstallation } from './earthly-install.js';
+import { installEarthly, redactUrl, type EarthlyInstallation } from './earthly-install.js';
 import { ActionError, errorMessage } from './errors.js';
 import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
 import { type Arch, type Inputs, type KeyValue, parseInputs } from './inputs.js';
@@ -133,7 +133,14 @@ async function writeBuildFiles(
       restore.push({ path, backup });
       saveRestoreEntries(restore);
     }
-    await mkdir(dirname(path), { recursive: true });
+    const created = await mkdir(dirname(path), { recursive: true });
+    if (ownCheckout && created) {
+      // The folders made for it (certs/) go too: the post step removes them once empty.
+      for (let dir = dirname(path); dir.startsWith(created); dir = dirname(dir)) {
+        restore.push({ path: dir, directory: true });
+      }
+      saveRestoreEntries(restore);
+    }
     await writeFile(path, file.content);
     core.info(`Wrote ${file.path}`);
   }
@@ -252,7 +259,7 @@ async function build(
 ): Promise<void> {
   const configPath = join(tempDir, 'earthly-config.yml');
   await writeFile(configPath, earthlyConfig(inputs.earthly.config));
-  const args = earthlyArguments({
+  const options = {
     push: inputs.push,
     configPath,
     buildkitImage: plan.earthly.buildkitImage,
@@ -261,8 +268,12 @@ async function build(
     secretNames: inputs.secrets.map(([key]) => key),
     extraArgs: inputs.earthly.args,
     buildArgs: commandLineArgs,
-  });
-  core.info(`[command] ${installation.command} ${args.join(' ')}`);
+  };
+  const args = earthlyArguments(options);
+  // The command-line build args are proxy URLs with credentials: masked, but not left to masking.
+  const redacted = commandLineArgs.map(([key, url]) => [key, redactUrl(url)] as const);
+  const shown = earthlyArguments({ ...options, buildArgs: redacted });
+  core.info(`[command] ${installation.command} ${shown.join(' ')}`);
   const result = await runEarthly(installation.binary, args, {
     cwd: plan.canvosPath,
     env: earthlyEnv(inputs),

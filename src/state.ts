@@ -14,6 +14,7 @@ export const State = {
 export interface RestoreEntry {
   path: string; // absolute path in the checkout
   backup?: string; // a copy of what was there before; absent when the file is new
+  directory?: boolean; // a folder made for a new file (e.g. certs/): removed once empty
 }
 
 export function saveRestoreEntries(entries: RestoreEntry[]): void {
