@@ -4,6 +4,7 @@
 // wrong checksums, and a server that is gone.
 import { createServer, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { LOOPBACK, closeServer, listen, takeFault, type FaultRule } from './net.js';
 import { renderStandin, type EarthlyName } from './standin.js';
 import { inProcess, inThread, type ServerCore, type ServerHooks } from './server-thread.js';
@@ -45,6 +46,11 @@ export interface ReleaseServerOptions {
    * The padded stand-in stays executable and checksum.asc lists its real hash.
    */
   padAssetsTo?: number;
+  /**
+   * Send binary assets at most this fast (bytes per second), so a download takes the time a real
+   * network gives it rather than a CPU-bound loopback copy. Default: as fast as loopback goes.
+   */
+  bytesPerSecond?: number;
 }
 
 export interface ReleaseServer {
@@ -134,9 +140,37 @@ function assetSha256(distribution: Distribution, version: string, arch: string, 
   return hash;
 }
 
+/** Writes `bytes` in slices, no faster than `rate` bytes per second on average. */
+async function sendPaced(res: ServerResponse, bytes: Buffer, rate: number): Promise<void> {
+  const slice = 256 * 1024;
+  const started = performance.now();
+  let closed = false;
+  res.once('close', () => (closed = true));
+  for (let offset = 0; offset < bytes.length && !closed; offset += slice) {
+    const part = bytes.subarray(offset, offset + slice);
+    if (!res.write(part)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+    const wait = started + ((offset + part.length) / rate) * 1000 - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  if (!closed) res.end();
+}
+
 /** The server itself, on whichever thread calls it. */
 export async function createReleaseCore(
-  opts: Pick<ReleaseServerOptions, 'versions' | 'earthbuildVersions' | 'padAssetsTo'>,
+  opts: Pick<
+    ReleaseServerOptions,
+    'versions' | 'earthbuildVersions' | 'padAssetsTo' | 'bytesPerSecond'
+  >,
   hooks: ServerHooks,
 ): Promise<ServerCore<ReleaseInfo, ReleaseControl>> {
   const versions: Record<Distribution, string[]> = {
@@ -262,6 +296,10 @@ export async function createReleaseCore(
       res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
       return;
     }
+    if (opts.bytesPerSecond && target.asset !== 'checksum.asc') {
+      void sendPaced(res, bytes, opts.bytesPerSecond);
+      return;
+    }
     res.end(bytes);
   });
   const port = await listen(server);
@@ -288,6 +326,7 @@ export async function startReleaseServer(opts: ReleaseServerOptions = {}): Promi
     versions: opts.versions,
     earthbuildVersions: opts.earthbuildVersions,
     padAssetsTo: opts.padAssetsTo,
+    bytesPerSecond: opts.bytesPerSecond,
   };
   const t = opts.inProcess
     ? await inProcess<ReleaseInfo, ReleaseControl, ReleaseRequest>((hooks) =>
