@@ -32832,6 +32832,8 @@ const DEFAULT_DOWNLOAD_URL_TEMPLATES = {
 };
 /** Name of the file, in the cached directory, recording the verified hash (sha256sum format). */
 const SHA256_RECORD = '.sha256';
+/** Size and mtime of the cached binary when it was verified, to skip re-hashing an untouched one. */
+const STAT_RECORD = '.stat';
 /** How long a lock file may sit untouched before we assume its job died. */
 const LOCK_STALE_MS = 5 * 60_000;
 const LOCK_POLL_MS = 250;
@@ -33023,7 +33025,11 @@ async function inspectCachedDir(dir, command, expectedSha256) {
             problem: `it was verified as sha256 ${recorded.slice(0, 12)}…, not the expected ${expectedSha256.slice(0, 12)}…`,
         };
     }
-    // Re-hash: a job killed mid-copy, or a disk clean-up, can leave a truncated binary.
+    // Re-hash: a job killed mid-copy, or a disk clean-up, can leave a truncated binary. The size and
+    // mtime recorded when it was cached vouch for an untouched binary without reading ~100 MB.
+    const seen = await promises_.readFile(external_node_path_.join(dir, STAT_RECORD), 'utf8').catch(() => '');
+    if (seen === `${stat.size} ${stat.mtimeMs}`)
+        return { sha256: recorded };
     if ((await sha256File(binary)) !== recorded) {
         return { problem: 'the binary no longer matches its recorded sha256' };
     }
@@ -33099,7 +33105,10 @@ async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
             lib_core/* info */.pq(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
             return other.dir;
         }
-        return cacheDir(staging, command, toolVersion, arch);
+        const dir = await cacheDir(staging, command, toolVersion, arch);
+        const cached = await promises_.stat(external_node_path_.join(dir, command));
+        await promises_.writeFile(external_node_path_.join(dir, STAT_RECORD), `${cached.size} ${cached.mtimeMs}`);
+        return dir;
     });
 }
 /**
@@ -34299,7 +34308,7 @@ async function readCanvosFiles(dir) {
         throw new errors/* ActionError */.lZ(`${dir} has no Earthfile: is it a CanvOS checkout?`);
     return { earthfile, earthlySh, k8sVersionJson };
 }
-async function cloneCanvos(inputs, tempDir) {
+async function cloneCanvos(inputs, tempDir, onTag = () => undefined) {
     const { repository, version, prerelease } = inputs.canvos;
     const auth = gitAuth(inputs);
     let tag = exactTag(version);
@@ -34311,6 +34320,7 @@ async function cloneCanvos(inputs, tempDir) {
         tag = resolveCanvosTag(version, tags, prerelease);
         lib_core/* info */.pq(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
     }
+    onTag(tag); // known before the clone: lets the Earthly download start now
     const path = (0,external_node_path_.join)(tempDir, 'canvos');
     const commit = await cloneTag(repository, tag, path, auth);
     lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
@@ -34417,29 +34427,65 @@ async function verify(inputs, images) {
  */
 class EarthlyDownload {
     inputs;
-    pending;
+    // Keyed by version: a speculative start on the likely pin must not stand in for another version.
+    pending = new Map();
     constructor(inputs) {
         this.inputs = inputs;
     }
-    start(version) {
-        if (this.pending || this.inputs.dryRun)
+    /** An exact version, or the fork's under `auto`, is known up front: download it during the clone. */
+    startKnownVersion() {
+        const { version, distribution } = this.inputs.earthly;
+        if (version !== 'auto')
+            this.start(version);
+        else if (distribution === 'earthbuild' && !this.inputs.skipExisting) {
+            this.start(DEFAULT_EARTHBUILD_VERSION);
+        }
+    }
+    /** `auto` upstream: once the tag is known, start on the pin it most likely has, during the clone. */
+    startLikelyPin(tag) {
+        const { version, distribution } = this.inputs.earthly;
+        if (version !== 'auto' || distribution !== 'earthly' || this.inputs.skipExisting)
             return;
-        this.pending = installEarthly({
+        const likely = likelyEarthlyPin(tag);
+        if (likely)
+            this.start(likely);
+    }
+    start(version) {
+        if (this.pending.has(version) || this.inputs.dryRun)
+            return;
+        const install = installEarthly({
             version,
             distribution: this.inputs.earthly.distribution,
             arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
             downloadUrlTemplate: this.inputs.earthly.downloadUrl,
             sha256: this.inputs.earthly.sha256,
         });
-        this.pending.catch(() => undefined); // awaited later; an early failure must not go unhandled
+        install.catch(() => undefined); // awaited later; an early failure must not go unhandled
+        this.pending.set(version, install);
     }
     async installation(version) {
         this.start(version);
-        const installation = await this.pending;
+        const installation = await this.pending.get(version);
         const cached = installation.cacheHit ? ' (cached)' : '';
         lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${cached}`);
         return installation;
     }
+}
+/**
+ * The Earthly that CanvOS's earthly.sh most likely pins at `tag` (v0.8.15 from v4.5 on, v0.8.5 on
+ * v4.3-v4.4, v0.7.4 before), so `auto` can start downloading while the clone runs. The real pin
+ * is read after the clone; a wrong guess costs one extra download, never a wrong binary.
+ */
+function likelyEarthlyPin(tag) {
+    const match = /^v?(\d+)\.(\d+)\.\d+/.exec(tag);
+    if (!match)
+        return undefined;
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    if (major > 4 || (major === 4 && minor >= 5))
+        return 'v0.8.15';
+    if (major === 4 && minor >= 3)
+        return 'v0.8.5';
+    return 'v0.7.4';
 }
 async function login(inputs, host) {
     const { username, password } = inputs.registryAuth;
@@ -34494,11 +34540,11 @@ async function run() {
     const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'canvos-action-'));
     lib_core/* saveState */.LZ(state/* State */.Uw.tempDir, tempDir);
     const earthly = new EarthlyDownload(inputs);
-    // An exact version is known up front: download it while CanvOS is cloned.
-    if (inputs.earthly.version !== 'auto')
-        earthly.start(inputs.earthly.version);
+    earthly.startKnownVersion();
     const ownCheckout = inputs.canvos.path !== undefined;
-    const checkout = await phases.run('CanvOS checkout', () => ownCheckout ? useCheckout(inputs.canvos.path) : cloneCanvos(inputs, tempDir));
+    const checkout = await phases.run('CanvOS checkout', () => ownCheckout
+        ? useCheckout(inputs.canvos.path)
+        : cloneCanvos(inputs, tempDir, (tag) => earthly.startLikelyPin(tag)));
     const plan = await phases.run('Plan', () => {
         const plan = makePlan(inputs, checkout);
         logPlan(plan);

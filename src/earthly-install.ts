@@ -48,6 +48,8 @@ export const DEFAULT_DOWNLOAD_URL_TEMPLATES: Readonly<Record<EarthlyDistribution
 
 /** Name of the file, in the cached directory, recording the verified hash (sha256sum format). */
 export const SHA256_RECORD = '.sha256';
+/** Size and mtime of the cached binary when it was verified, to skip re-hashing an untouched one. */
+const STAT_RECORD = '.stat';
 
 /** How long a lock file may sit untouched before we assume its job died. */
 const LOCK_STALE_MS = 5 * 60_000;
@@ -265,7 +267,10 @@ async function inspectCachedDir(
       problem: `it was verified as sha256 ${recorded.slice(0, 12)}…, not the expected ${expectedSha256.slice(0, 12)}…`,
     };
   }
-  // Re-hash: a job killed mid-copy, or a disk clean-up, can leave a truncated binary.
+  // Re-hash: a job killed mid-copy, or a disk clean-up, can leave a truncated binary. The size and
+  // mtime recorded when it was cached vouch for an untouched binary without reading ~100 MB.
+  const seen = await fs.readFile(path.join(dir, STAT_RECORD), 'utf8').catch(() => '');
+  if (seen === `${stat.size} ${stat.mtimeMs}`) return { sha256: recorded };
   if ((await sha256File(binary)) !== recorded) {
     return { problem: 'the binary no longer matches its recorded sha256' };
   }
@@ -368,7 +373,10 @@ async function cacheUnderLock(
       core.info(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
       return other.dir;
     }
-    return tc.cacheDir(staging, command, toolVersion, arch);
+    const dir = await tc.cacheDir(staging, command, toolVersion, arch);
+    const cached = await fs.stat(path.join(dir, command));
+    await fs.writeFile(path.join(dir, STAT_RECORD), `${cached.size} ${cached.mtimeMs}`);
+    return dir;
   });
 }
 

@@ -12,7 +12,13 @@ import { installEarthly, redactUrl, type EarthlyInstallation } from './earthly-i
 import { ActionError, errorMessage } from './errors.js';
 import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
 import { type Arch, type Inputs, type KeyValue, parseInputs } from './inputs.js';
-import { type CanvosCheckout, type Plan, buildFiles, makePlan } from './plan.js';
+import {
+  type CanvosCheckout,
+  type Plan,
+  DEFAULT_EARTHBUILD_VERSION,
+  buildFiles,
+  makePlan,
+} from './plan.js';
 import { lookupDigest, lookupLocalImage } from './registry.js';
 import { type ImageResult, type Timing, outputs, setOutputs, summaryMarkdown } from './report.js';
 import { type RestoreEntry, State, saveRestoreEntries } from './state.js';
@@ -81,7 +87,11 @@ async function readCanvosFiles(dir: string): Promise<CanvosFiles> {
   return { earthfile, earthlySh, k8sVersionJson };
 }
 
-async function cloneCanvos(inputs: Inputs, tempDir: string): Promise<CanvosCheckout> {
+async function cloneCanvos(
+  inputs: Inputs,
+  tempDir: string,
+  onTag: (tag: string) => void = () => undefined,
+): Promise<CanvosCheckout> {
   const { repository, version, prerelease } = inputs.canvos;
   const auth = gitAuth(inputs);
   let tag = exactTag(version);
@@ -92,6 +102,7 @@ async function cloneCanvos(inputs: Inputs, tempDir: string): Promise<CanvosCheck
     tag = resolveCanvosTag(version, tags, prerelease);
     core.info(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
   }
+  onTag(tag); // known before the clone: lets the Earthly download start now
   const path = join(tempDir, 'canvos');
   const commit = await cloneTag(repository, tag, path, auth);
   core.info(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
@@ -201,28 +212,61 @@ async function verify(inputs: Inputs, images: ImageResult[]): Promise<void> {
  * overlaps the clone and the other preparations; the build awaits it.
  */
 class EarthlyDownload {
-  private pending?: Promise<EarthlyInstallation>;
+  // Keyed by version: a speculative start on the likely pin must not stand in for another version.
+  private readonly pending = new Map<string, Promise<EarthlyInstallation>>();
   constructor(private readonly inputs: Inputs) {}
 
+  /** An exact version, or the fork's under `auto`, is known up front: download it during the clone. */
+  startKnownVersion(): void {
+    const { version, distribution } = this.inputs.earthly;
+    if (version !== 'auto') this.start(version);
+    else if (distribution === 'earthbuild' && !this.inputs.skipExisting) {
+      this.start(DEFAULT_EARTHBUILD_VERSION);
+    }
+  }
+
+  /** `auto` upstream: once the tag is known, start on the pin it most likely has, during the clone. */
+  startLikelyPin(tag: string): void {
+    const { version, distribution } = this.inputs.earthly;
+    if (version !== 'auto' || distribution !== 'earthly' || this.inputs.skipExisting) return;
+    const likely = likelyEarthlyPin(tag);
+    if (likely) this.start(likely);
+  }
+
   start(version: string): void {
-    if (this.pending || this.inputs.dryRun) return;
-    this.pending = installEarthly({
+    if (this.pending.has(version) || this.inputs.dryRun) return;
+    const install = installEarthly({
       version,
       distribution: this.inputs.earthly.distribution,
       arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
       downloadUrlTemplate: this.inputs.earthly.downloadUrl,
       sha256: this.inputs.earthly.sha256,
     });
-    this.pending.catch(() => undefined); // awaited later; an early failure must not go unhandled
+    install.catch(() => undefined); // awaited later; an early failure must not go unhandled
+    this.pending.set(version, install);
   }
 
   async installation(version: string): Promise<EarthlyInstallation> {
     this.start(version);
-    const installation = await this.pending!;
+    const installation = await this.pending.get(version)!;
     const cached = installation.cacheHit ? ' (cached)' : '';
     core.info(`Earthly ${installation.version} at ${installation.binary}${cached}`);
     return installation;
   }
+}
+
+/**
+ * The Earthly that CanvOS's earthly.sh most likely pins at `tag` (v0.8.15 from v4.5 on, v0.8.5 on
+ * v4.3-v4.4, v0.7.4 before), so `auto` can start downloading while the clone runs. The real pin
+ * is read after the clone; a wrong guess costs one extra download, never a wrong binary.
+ */
+function likelyEarthlyPin(tag: string): string | undefined {
+  const match = /^v?(\d+)\.(\d+)\.\d+/.exec(tag);
+  if (!match) return undefined;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  if (major > 4 || (major === 4 && minor >= 5)) return 'v0.8.15';
+  if (major === 4 && minor >= 3) return 'v0.8.5';
+  return 'v0.7.4';
 }
 
 async function login(inputs: Inputs, host: string): Promise<void> {
@@ -292,11 +336,12 @@ export async function run(): Promise<void> {
   core.saveState(State.tempDir, tempDir);
 
   const earthly = new EarthlyDownload(inputs);
-  // An exact version is known up front: download it while CanvOS is cloned.
-  if (inputs.earthly.version !== 'auto') earthly.start(inputs.earthly.version);
+  earthly.startKnownVersion();
   const ownCheckout = inputs.canvos.path !== undefined;
   const checkout = await phases.run('CanvOS checkout', () =>
-    ownCheckout ? useCheckout(inputs.canvos.path!) : cloneCanvos(inputs, tempDir),
+    ownCheckout
+      ? useCheckout(inputs.canvos.path!)
+      : cloneCanvos(inputs, tempDir, (tag) => earthly.startLikelyPin(tag)),
   );
   const plan = await phases.run('Plan', () => {
     const plan = makePlan(inputs, checkout);
