@@ -34369,6 +34369,11 @@ async function writeBuildFiles(inputs, checkout, versions, tempDir, ownCheckout)
     const argFile = build.files.find((file) => file.path === '.arg');
     if (argFile)
         lib_core/* info */.pq(`.arg:\n${argFile.content.trimEnd()}`);
+    // CanvOS copies this file only if it exists: a wrong name would be skipped without a word.
+    const customConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];
+    if (customConfig && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(checkout.path, customConfig))) {
+        lib_core/* warning */.$e(`EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`);
+    }
     return build;
 }
 async function diskPreflight(inputs, imageCount) {

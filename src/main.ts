@@ -157,6 +157,13 @@ async function writeBuildFiles(
   }
   const argFile = build.files.find((file) => file.path === '.arg');
   if (argFile) core.info(`.arg:\n${argFile.content.trimEnd()}`);
+  // CanvOS copies this file only if it exists: a wrong name would be skipped without a word.
+  const customConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];
+  if (customConfig && !existsSync(join(checkout.path, customConfig))) {
+    core.warning(
+      `EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`,
+    );
+  }
   return build;
 }
 

@@ -136,6 +136,30 @@ describe('dry-run plan', () => {
     );
   });
 
+  it('renders the signing key into the file EDGE_CUSTOM_CONFIG names, and warns about a missing one', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString().trim();
+    const signed = await dryRun({ 'k8s-version': 'latest', 'signing-public-key': pem });
+    expect(signed.errors).toEqual([]);
+    const config = readFileSync(
+      join(signed.outputs['canvos-path'], '.edge-custom-config.yaml'),
+      'utf8',
+    );
+    const encoded = /base64EncodedValue: (\S+)/.exec(config)?.[1] ?? '';
+    expect(Buffer.from(encoded, 'base64').toString().trim()).toBe(pem);
+    expect(signed.warnings).toEqual([]);
+
+    const missing = await dryRun({
+      'k8s-version': 'latest',
+      'build-args': 'EDGE_CUSTOM_CONFIG=missing.yaml',
+    });
+    expect(missing.code).toBe(0);
+    expect(missing.warnings).toEqual([
+      'EDGE_CUSTOM_CONFIG names missing.yaml, which is not in the CanvOS checkout: the image gets no custom config',
+    ]);
+  });
+
   it('a Kubernetes version the tag does not list is an error that shows the listed ones', async () => {
     const result = await dryRun({ 'canvos-version': 'v4.9.38', 'k8s-version': '1.99.1' });
     expect(result.code).toBe(1);
