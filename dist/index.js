@@ -34419,7 +34419,7 @@ async function verify(inputs, images) {
         if (!found)
             missing.push(image.ref);
         else
-            lib_core/* info */.pq(`${image.ref} ${image.digest ? '@' : 'image id '}${found}`);
+            lib_core/* info */.pq(`${image.ref}${image.digest ? '@' : ' image id '}${found}`);
     }
     if (missing.length) {
         const where = inputs.push ? 'in the registry' : 'in the local Docker';

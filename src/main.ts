@@ -204,7 +204,7 @@ async function verify(inputs: Inputs, images: ImageResult[]): Promise<void> {
     }
     const found = image.digest ?? image.imageId;
     if (!found) missing.push(image.ref);
-    else core.info(`${image.ref} ${image.digest ? '@' : 'image id '}${found}`);
+    else core.info(`${image.ref}${image.digest ? '@' : ' image id '}${found}`);
   }
   if (missing.length) {
     const where = inputs.push ? 'in the registry' : 'in the local Docker';
