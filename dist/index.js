@@ -3557,7 +3557,7 @@ __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
 module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
+module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
 
@@ -3631,7 +3631,7 @@ __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.hd = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -3642,7 +3642,7 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
+module.exports.Headers = __nccwpck_require__(660).Headers
 /* unused reexport */ __nccwpck_require__(9051).Response
 /* unused reexport */ __nccwpck_require__(9967).Request
 /* unused reexport */ __nccwpck_require__(5910).FormData
@@ -34703,7 +34703,8 @@ function ignoreMissing(error) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_4__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9809);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6752);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9809);
 /**
  * Looks images up in a registry over the Registry HTTP API v2 (HEAD on the manifest), without the
  * docker CLI, and in the local Docker with `docker image inspect`.
@@ -34715,6 +34716,14 @@ function ignoreMissing(error) {
 
 
 
+
+// Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
+// Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
+let proxyAgent;
+function dispatcher() {
+    proxyAgent ??= new undici__WEBPACK_IMPORTED_MODULE_6__/* .EnvHttpProxyAgent */ .J2();
+    return proxyAgent;
+}
 /** Everything a tag may resolve to: a single-platform manifest or a multi-platform index. */
 const MANIFEST_MEDIA_TYPES = [
     'application/vnd.docker.distribution.manifest.v2+json',
@@ -34918,7 +34927,7 @@ class RegistryClient {
     async send(method, url, authorization) {
         const what = `${method} ${new URL(url).pathname}`;
         try {
-            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(async () => {
+            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(async () => {
                 const response = await fetchFollowingRedirects(method, url, {
                     accept: MANIFEST_MEDIA_TYPES.join(', '),
                     ...(authorization ? { authorization } : {}),
@@ -34930,7 +34939,7 @@ class RegistryClient {
                 return response;
             }, {
                 attempts: this.opts.retries ?? 3,
-                delayMs: (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .exponentialBackoff */ .Ed)(this.opts.retryDelayMs ?? 500),
+                delayMs: (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .exponentialBackoff */ .Ed)(this.opts.retryDelayMs ?? 500),
                 shouldRetry: () => true, // only transient failures are thrown above
                 onRetry: (error, attempt, delay) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Registry ${this.image.registry}: ${what} failed (${describeFailure(error)}); retry ${attempt} in ${delay} ms`),
             });
@@ -35042,12 +35051,13 @@ class RegistryClient {
 /** fetch, but redirects are followed by hand so Authorization never leaves the original origin. */
 async function fetchFollowingRedirects(method, url, headers) {
     let current = new URL(url);
-    const currentHeaders = new Headers({ 'user-agent': USER_AGENT, ...headers });
+    const currentHeaders = new undici__WEBPACK_IMPORTED_MODULE_6__.Headers({ 'user-agent': USER_AGENT, ...headers });
     for (let hop = 0;; hop++) {
-        const response = await fetch(current, {
+        const response = await (0,undici__WEBPACK_IMPORTED_MODULE_6__/* .fetch */ .hd)(current, {
             method,
             headers: currentHeaders,
             redirect: 'manual',
+            dispatcher: dispatcher(),
             signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         const location = response.headers.get('location');

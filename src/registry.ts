@@ -8,7 +8,16 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { EnvHttpProxyAgent, Headers, type Response, fetch } from 'undici';
 import { exponentialBackoff, withRetry } from './retry.js';
+
+// Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
+// Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
+let proxyAgent: EnvHttpProxyAgent | undefined;
+function dispatcher(): EnvHttpProxyAgent {
+  proxyAgent ??= new EnvHttpProxyAgent();
+  return proxyAgent;
+}
 
 export interface RegistryCredentials {
   username: string;
@@ -427,6 +436,7 @@ async function fetchFollowingRedirects(
       method,
       headers: currentHeaders,
       redirect: 'manual',
+      dispatcher: dispatcher(),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const location = response.headers.get('location');

@@ -2,6 +2,8 @@
 // Earthly release server (tool-cache downloads), a real registry with htpasswd auth and a real Docker
 // engine, with the stand-in earthly making tiny images in it.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { type Server, createServer, request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ActionResult, type Harness, runJob, startHarness } from '../harness/index.js';
@@ -169,6 +171,65 @@ describe('arm64 images on an amd64 runner', () => {
     const tag = 'k3s-1.32.3-v4.9.38-arm64';
     expect((await harness.registry.imageConfig('edge/ubuntu', tag)).architecture).toBe('arm64');
     expect(JSON.parse(main.outputs.json)[0]).toMatchObject({ arch: 'arm64', tag });
+  });
+});
+
+/** A forward proxy on loopback that records what went through it (absolute-URI and CONNECT). */
+async function startProxy(): Promise<{ url: string; seen: string[]; server: Server }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const target = new URL(req.url ?? '');
+    const upstream = request(target, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on('connect', (req, client, head) => {
+    seen.push(`CONNECT ${req.url}`);
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, seen, server };
+}
+
+describe('behind the runner’s HTTP proxy', () => {
+  it('looks the images up in the registry through HTTP_PROXY, as Docker does', async () => {
+    const proxy = await startProxy();
+    try {
+      const env = harness.env({
+        HTTP_PROXY: proxy.url,
+        HTTPS_PROXY: proxy.url,
+        http_proxy: proxy.url,
+        https_proxy: proxy.url,
+        NO_PROXY: '',
+        no_proxy: '',
+      });
+      const { main } = await runJob({
+        inputs: baseInputs({ 'k8s-version': '1.27.9', 'custom-tag': 'proxied' }),
+        env,
+        workDir: harness.jobDir('proxy'),
+      });
+      expect(main.errors).toEqual([]);
+      const registry = harness.registry.host;
+      const lookups = proxy.seen.filter((line) => line.includes(registry));
+      expect(lookups.length).toBeGreaterThan(0);
+      expect(main.outputs.digests).toContain('@sha256:');
+    } finally {
+      proxy.server.closeAllConnections();
+      await new Promise((resolve) => proxy.server.close(resolve));
+    }
   });
 });
 
