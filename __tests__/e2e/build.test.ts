@@ -6,7 +6,13 @@ import { type Server, createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActionResult, type Harness, runJob, startHarness } from '../harness/index.js';
+import {
+  type ActionResult,
+  type Harness,
+  buildInputs,
+  runJob,
+  startHarness,
+} from '../harness/index.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -17,15 +23,7 @@ afterAll(async () => {
 });
 
 function baseInputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'canvos-repository': harness.canvos.url,
-    'canvos-version': 'v4.9.38',
-    'image-registry': `${harness.registry.host}/edge`,
-    'earthly-download-url': harness.releases.downloadUrlTemplate,
-    'registry-username': harness.registry.username,
-    'registry-password': harness.registry.password,
-    ...extra,
-  };
+  return buildInputs(harness, extra);
 }
 
 /** Everything a run shows or leaves, except the ::add-mask:: lines the runner consumes. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Harness,
   type StandinInvocation,
+  buildInputs,
   exec,
   runAction,
   startHarness,
@@ -23,15 +24,7 @@ afterAll(async () => {
 });
 
 function baseInputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'canvos-repository': harness.canvos.url,
-    'canvos-version': 'v4.9.38',
-    'image-registry': `${harness.registry.host}/edge`,
-    'earthly-download-url': harness.releases.downloadUrlTemplate,
-    'registry-username': harness.registry.username,
-    'registry-password': harness.registry.password,
-    ...extra,
-  };
+  return buildInputs(harness, extra);
 }
 
 /** Runs main then post in a fresh job dir; returns main's result and the one Earthly build it made. */

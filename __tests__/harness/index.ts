@@ -175,3 +175,19 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     throw e;
   }
 }
+
+/** Inputs for a real build and push of CanvOS v4.9.38 with a docker login; extras override them. */
+export function buildInputs(
+  h: Harness,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    'canvos-repository': h.canvos.url,
+    'canvos-version': 'v4.9.38',
+    'image-registry': `${h.registry.host}/edge`,
+    'earthly-download-url': h.releases.downloadUrlTemplate,
+    'registry-username': h.registry.username,
+    'registry-password': h.registry.password,
+    ...extra,
+  };
+}

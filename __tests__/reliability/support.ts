@@ -11,6 +11,7 @@ import {
   type HarnessOptions,
   type RunActionOptions,
   DEFAULT_ENTRY,
+  buildInputs as harnessBuildInputs,
   runAction,
   startHarness,
 } from '../harness/index.js';
@@ -42,16 +43,7 @@ export function buildInputs(
   h: Harness,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  return {
-    'canvos-repository': h.canvos.url,
-    'canvos-version': 'v4.9.38',
-    'image-registry': `${h.registry.host}/edge`,
-    'earthly-download-url': h.releases.downloadUrlTemplate,
-    'registry-username': h.registry.username,
-    'registry-password': h.registry.password,
-    'k8s-version': '1.32.3',
-    ...extra,
-  };
+  return harnessBuildInputs(h, { 'k8s-version': '1.32.3', ...extra });
 }
 
 /** The environment of one step: the harness's, shims first on PATH, their log in `shimLog`. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { exactTag, parseLsRemoteTags, resolveCanvosTag } from '../../src/canvos-tags.js';
-import { InputError } from '../../src/errors.js';
+import { inputError } from './support.js';
 
 // CanvOS's real tag list: `git show-ref --tags -d`, as `<sha>\t<ref>` lines (the ls-remote shape).
 const LS_REMOTE = readFileSync(
@@ -24,16 +24,6 @@ function newestBySemver(filter: (version: string) => boolean, prerelease: boolea
     .filter((name) => filter(name.slice(1)))
     .sort((a, b) => semver.rcompare(a.slice(1), b.slice(1)));
   return sorted[0];
-}
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError, but nothing was thrown');
 }
 
 describe('parseLsRemoteTags', () => {

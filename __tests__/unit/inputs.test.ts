@@ -2,7 +2,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { InputError } from '../../src/errors.js';
 import {
   DEFAULT_CANVOS_REPOSITORY,
   type Inputs,
@@ -16,6 +15,7 @@ import {
   parseRepository,
   splitList,
 } from '../../src/inputs.js';
+import { inputError } from './support.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
@@ -67,17 +67,6 @@ function reader(values: Record<string, string>) {
 
 function parse(values: Record<string, string>, ctx: RunnerContext = fakeContext()): Inputs {
   return parseInputs(reader({ ...REQUIRED, ...values }), ctx);
-}
-
-/** Runs `fn`, which must throw an InputError, and returns it. */
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError, but nothing was thrown');
 }
 
 describe('parseInputs: valid inputs', () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
 import type { K8sVersionRequest } from '../../src/inputs.js';
 import { newestPatches, selectK8sVersions } from '../../src/k8s.js';
+import { inputError } from './support.js';
 
 type Lists = Record<string, string[]>;
 const lists = (tag: string): Lists =>
@@ -15,16 +15,6 @@ const V4_4_12 = lists('v4.4.12');
 const V4_9_38 = lists('v4.9.38');
 const V4_10_RC = lists('v4.10.0-rc.10');
 const AT_V4_9_38 = { distribution: 'k3s', tag: 'v4.9.38' };
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError, but nothing was thrown');
-}
 
 describe('selectK8sVersions with the real lists', () => {
   it('an exact version', () => {
