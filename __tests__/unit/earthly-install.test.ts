@@ -19,6 +19,7 @@ import {
   toolCacheArch,
   withFileLock,
 } from '../../src/earthly-install.js';
+import { closeServer, listen } from '../harness/net.js';
 
 // tool-cache sleeps 10-20 s between download retries unless told otherwise.
 const globals = globalThis as Record<string, unknown>;
@@ -73,13 +74,11 @@ class ReleaseServer {
   port = 0;
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listen(this.server);
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   get base(): string {

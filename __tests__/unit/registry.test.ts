@@ -16,6 +16,7 @@ import {
   registryBaseUrl,
   type ImageRef,
 } from '../../src/registry.js';
+import { closeServer, listen } from '../harness/net.js';
 
 const USER = 'robot';
 const PASSWORD = 'pa55-w0rd-secret';
@@ -45,12 +46,10 @@ class FakeRegistry {
   port = 0;
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listen(this.server);
   }
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
   get host(): string {
     return `127.0.0.1:${this.port}`;
