@@ -31609,31 +31609,119 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3871:
+/***/ 3386:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dk: () => (/* binding */ TAG),
+/* harmony export */   HR: () => (/* binding */ DNS_LABEL),
+/* harmony export */   Kd: () => (/* binding */ DOCKER_HUB_ALIASES),
+/* harmony export */   Q: () => (/* binding */ parseImageRef),
+/* harmony export */   SH: () => (/* binding */ PATH_COMPONENT),
+/* harmony export */   Ti: () => (/* binding */ MAX_TAG_LENGTH),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   yc: () => (/* binding */ IMAGE_NAME)
+/* harmony export */ });
+/* unused harmony exports DOCKER_HUB, isRepositoryPath, hostnameOf */
+/**
+ * Docker's image reference grammar (distribution/reference), in one place: the inputs, the plan
+ * and the registry client all check names against these rules.
+ */
+/** A path component of a repository: lowercase letters and digits, `.` `_` `__` `-` between them. */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A whole tag. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const MAX_TAG_LENGTH = 128;
+/** One label of a registry host name (DNS rules, so no underscore). */
+const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/;
+/** A full reference as the inputs take it: host[:port]/path[:tag][@sha256:…]. */
+const IMAGE_NAME = /^[A-Za-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+/** True when every `/`-separated component of `path` is a valid repository path component. */
+function isRepositoryPath(path) {
+    return path !== '' && path.split('/').every((component) => PATH_COMPONENT.test(component));
+}
+/**
+ * `ghcr.io/acme/ubuntu:k3s-1.32.3-v4.9.38` → { registry, repository, tag }. As in Docker, a first
+ * component without `.` or `:` (and not `localhost`) is not a host: the image is on Docker Hub.
+ */
+function parseImageRef(ref) {
+    const text = ref.trim();
+    if (!text)
+        throw new Error('Image reference is empty');
+    if (/\s/.test(text) || text.includes('://')) {
+        throw new Error(`Image reference "${ref}" must look like host[:port]/path:tag`);
+    }
+    if (text.includes('@'))
+        throw new Error(`Image reference "${ref}" must name a tag, not a digest`);
+    const slash = text.indexOf('/');
+    const first = slash < 0 ? '' : text.slice(0, slash);
+    const hasHost = slash >= 0 &&
+        (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
+    let registry = hasHost ? first.toLowerCase() : DOCKER_HUB;
+    if (DOCKER_HUB_ALIASES.includes(registry))
+        registry = DOCKER_HUB;
+    const remainder = hasHost ? text.slice(slash + 1) : text;
+    const colon = remainder.lastIndexOf(':');
+    if (colon < 0 || remainder.indexOf('/', colon) >= 0) {
+        throw new Error(`Image reference "${ref}" has no tag (expected host[:port]/path:tag)`);
+    }
+    let repository = remainder.slice(0, colon);
+    const tag = remainder.slice(colon + 1);
+    if (!HOST.test(registry))
+        throw new Error(`Image reference "${ref}" has an invalid registry host "${registry}"`);
+    if (!isRepositoryPath(repository)) {
+        throw new Error(`Image reference "${ref}" has an invalid repository "${repository}" (lowercase letters, digits, and . _ - between them)`);
+    }
+    if (!TAG.test(tag)) {
+        throw new Error(`Image reference "${ref}" has an invalid tag "${tag}" (letters, digits, _ . -; at most 128)`);
+    }
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    return { registry, repository, tag };
+}
+/** `localhost:5000` → `localhost`, `[::1]:5000` → `::1`. */
+function hostnameOf(host) {
+    if (host.startsWith('['))
+        return host.slice(1, host.indexOf(']'));
+    const parts = host.split(':');
+    return parts.length === 2 ? parts[0] : host; // more than one ':' is a bare IPv6 address
+}
+function isLoopbackHost(host) {
+    const name = hostnameOf(host).toLowerCase();
+    return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+
+/***/ }),
+
+/***/ 1670:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   KW: () => (/* binding */ dockerRootDir),
+/* harmony export */   RJ: () => (/* binding */ lookupLocalImage),
 /* harmony export */   a1: () => (/* binding */ dockerLogin),
+/* harmony export */   go: () => (/* binding */ freeBytes),
 /* harmony export */   tX: () => (/* binding */ dockerLogout)
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5260);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2976);
-
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5260);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(656);
+/** The docker CLI: log in and out, Docker's data root, images in the local engine. */
 
 
 
 
 
 async function docker(args, input) {
-    return _actions_exec__WEBPACK_IMPORTED_MODULE_3__/* .getExecOutput */ .H('docker', args, { input, silent: true, ignoreReturnCode: true });
+    return _actions_exec__WEBPACK_IMPORTED_MODULE_2__/* .getExecOutput */ .H('docker', args, { input, silent: true, ignoreReturnCode: true });
 }
 /** `docker login` with the password on stdin, never on the command line. */
 async function dockerLogin(host, username, password) {
@@ -31643,7 +31731,7 @@ async function dockerLogin(host, username, password) {
         const hint = /401|unauthorized|denied|incorrect/i.test(reason)
             ? 'check registry-username and registry-password (for GHCR: a token with write:packages)'
             : 'check that Docker runs and the registry answers';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .lZ(`docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`);
     }
 }
 async function dockerLogout(host) {
@@ -31652,18 +31740,174 @@ async function dockerLogout(host) {
         return result.stderr.trim() || `exit code ${result.exitCode}`;
     // docker logout exits 0 even when it cannot rewrite its config (a full disk, a read-only file):
     // make sure the password is really gone.
-    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.docker'), 'config.json');
-    const config = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(file, 'utf8')
-        .then(JSON.parse)
-        .catch(() => ({})));
-    const left = Object.entries(config.auths ?? {}).some(([key, entry]) => entry?.auth && (0,_registry_js__WEBPACK_IMPORTED_MODULE_5__/* .configKeyMatches */ .t$)(key, host));
-    return left ? `its credentials are still in ${file}` : undefined;
+    const config = await (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readDockerConfig */ .TO)();
+    const left = Object.entries(config?.auths ?? {}).some(([key, entry]) => entry?.auth && (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .configKeyMatches */ .t$)(key, host));
+    return left ? `its credentials are still in ${(0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigFile */ .dO)()}` : undefined;
 }
 /** Docker's data directory, where a local BuildKit keeps its cache. */
 async function dockerRootDir() {
     const result = await docker(['info', '--format', '{{.DockerRootDir}}']);
     const dir = result.stdout.trim();
     return result.exitCode === 0 && dir.startsWith('/') ? dir : undefined;
+}
+/** Free bytes on the filesystem holding `path` (or its nearest readable parent). */
+async function freeBytes(path) {
+    for (let dir = path;; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir)) {
+        try {
+            const stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.statfs)(dir);
+            return stats.bavail * stats.bsize;
+        }
+        catch {
+            if (dir === (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir))
+                return undefined;
+        }
+    }
+}
+/**
+ * The image id (`sha256:…`) of `ref` in the local Docker, or undefined when Docker has no such
+ * image. Other failures (no daemon, no docker CLI) throw: "absent" must not hide "unknown".
+ */
+async function lookupLocalImage(ref) {
+    if (!ref.trim() || ref.startsWith('-'))
+        throw new Error(`Invalid image reference "${ref}"`);
+    let result;
+    try {
+        result = await docker(['image', 'inspect', '--format', '{{.Id}}', ref]);
+    }
+    catch (error) {
+        throw new Error(`Could not run docker image inspect: ${error.message}`);
+    }
+    if (result.exitCode === 0) {
+        const id = result.stdout.trim().split('\n')[0]?.trim();
+        return id || undefined;
+    }
+    if (/no such (image|object)/i.test(result.stderr))
+        return undefined;
+    const reason = result.stderr.trim().split('\n')[0] || `exit code ${result.exitCode}`;
+    throw new Error(`docker image inspect ${ref} failed: ${reason}`);
+}
+
+
+/***/ }),
+
+/***/ 656:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N3: () => (/* binding */ credentialsFromDockerConfig),
+/* harmony export */   TO: () => (/* binding */ readDockerConfig),
+/* harmony export */   dO: () => (/* binding */ dockerConfigFile),
+/* harmony export */   t$: () => (/* binding */ configKeyMatches)
+/* harmony export */ });
+/* unused harmony export decodeAuthField */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5260);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _core_image_ref_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3386);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4813);
+/**
+ * The Docker CLI's config (`config.json` in DOCKER_CONFIG or ~/.docker): which credentials
+ * `docker login` and credential helpers hold for a registry.
+ */
+
+
+
+
+
+
+/** The key `docker login` uses for Docker Hub in config.json and credential helpers. */
+const DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
+/** Which config.json keys may name `host`: `ghcr.io`, `https://ghcr.io`, `https://ghcr.io/v1/`, ... */
+function configKeyMatches(key, host) {
+    const normalized = key
+        .trim()
+        .replace(/^[a-z]+:\/\//i, '')
+        .replace(/\/.*$/, '')
+        .toLowerCase();
+    const wanted = host.toLowerCase();
+    if (_core_image_ref_js__WEBPACK_IMPORTED_MODULE_5__/* .DOCKER_HUB_ALIASES */ .Kd.includes(wanted))
+        return _core_image_ref_js__WEBPACK_IMPORTED_MODULE_5__/* .DOCKER_HUB_ALIASES */ .Kd.includes(normalized);
+    return normalized === wanted;
+}
+/** `user:pass` from a base64 `auth` field; undefined when it is not that. */
+function decodeAuthField(auth) {
+    const decoded = Buffer.from(auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0)
+        return undefined;
+    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+/**
+ * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
+ * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
+ */
+async function credentialsFromDockerConfig(host, configDir = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigDir */ .kG)()) {
+    const config = await readDockerConfig(configDir);
+    if (!config)
+        return undefined;
+    const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => configKeyMatches(key, host));
+    const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
+    if (helper) {
+        const fromHelper = await credentialsFromHelper(helper, host);
+        if (fromHelper)
+            return fromHelper;
+    }
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+        if (!configKeyMatches(key, host) || !entry)
+            continue;
+        const credentials = entry.auth
+            ? decodeAuthField(entry.auth)
+            : entry.username && entry.password
+                ? { username: entry.username, password: entry.password }
+                : undefined;
+        if (credentials)
+            return credentials;
+    }
+    return undefined;
+}
+/** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
+async function credentialsFromHelper(helper, host) {
+    if (!/^[A-Za-z0-9._-]+$/.test(helper))
+        return undefined; // a name, not a path or command line
+    const serverUrl = _core_image_ref_js__WEBPACK_IMPORTED_MODULE_5__/* .DOCKER_HUB_ALIASES */ .Kd.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
+    try {
+        const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(`docker-credential-${helper}`, ['get'], {
+            input: Buffer.from(serverUrl),
+            silent: true,
+            ignoreReturnCode: true,
+        });
+        if (result.exitCode !== 0) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} has no credentials for ${host}`);
+            return undefined;
+        }
+        const parsed = JSON.parse(result.stdout);
+        // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
+        if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string')
+            return undefined;
+        if (!parsed.Username || parsed.Username === '<token>' || !parsed.Secret)
+            return undefined;
+        return { username: parsed.Username, password: parsed.Secret };
+    }
+    catch {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} could not be run or answered something unexpected`);
+        return undefined;
+    }
+}
+/** config.json in `configDir`; undefined when it is missing or not a JSON object. */
+async function readDockerConfig(configDir = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigDir */ .kG)()) {
+    try {
+        const config = JSON.parse(await node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile(dockerConfigFile(configDir), 'utf8'));
+        return config && typeof config === 'object' ? config : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function dockerConfigFile(configDir = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigDir */ .kG)()) {
+    return node_path__WEBPACK_IMPORTED_MODULE_3__.join(configDir, 'config.json');
 }
 
 
@@ -31708,7 +31952,7 @@ function errorMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9154);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5383);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 /**
@@ -31750,7 +31994,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9154:
+/***/ 5383:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31759,22 +32003,20 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/canvos-tags.ts
+;// CONCATENATED MODULE: ./src/core/canvos-tags.ts
 
 
 /** Tag names from `git ls-remote --tags` output; annotated tags appear twice (`X` and `X^{}`). */
@@ -31826,49 +32068,962 @@ function resolveCanvosTag(spec, tags, prerelease) {
     return releases.get(picked);
 }
 
-// EXTERNAL MODULE: ./src/docker.ts
-var docker = __nccwpck_require__(3871);
-;// CONCATENATED MODULE: ./src/disk.ts
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __nccwpck_require__(4813);
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./src/canvos/token.ts
+/**
+ * How a github-token travels to git: HTTP basic auth as `x-access-token:<token>`, the form
+ * actions/checkout sends in its extra header. Pure, so masking can name the encoded form too.
+ */
+function gitTokenCredentials(token) {
+    return Buffer.from(`x-access-token:${token}`).toString('base64');
+}
+
+;// CONCATENATED MODULE: ./src/canvos/git.ts
+/** git, as the action uses it: list tags, clone one tag, describe a workflow's own checkout. */
 
 
-const GiB = 1024 ** 3;
-/** A provider image takes 4-5 GB; the first also brings BuildKit's base layers and cache. */
-const IMAGE_SIZE_BYTES = 5 * GiB;
-const BASE_CACHE_BYTES = 3 * GiB;
-function bytesNeeded(imageCount) {
-    return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * IMAGE_SIZE_BYTES;
+
+
+/**
+ * Git's environment: no prompts, and for a repository on the workflow's own server the token as an
+ * HTTP header scoped to that server (as actions/checkout does), passed through GIT_CONFIG_* so it
+ * never shows in a command line.
+ */
+function gitEnv(repository, auth) {
+    const env = { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
+    if (auth && sameOrigin(repository, auth.serverUrl)) {
+        const basic = gitTokenCredentials(auth.token);
+        Object.assign(env, {
+            GIT_CONFIG_COUNT: '1',
+            GIT_CONFIG_KEY_0: `http.${new URL(auth.serverUrl).origin}/.extraheader`,
+            GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+        });
+    }
+    return env;
 }
-function formatGiB(bytes) {
-    return `${(bytes / GiB).toFixed(1)} GiB`;
+function sameOrigin(a, b) {
+    try {
+        const [x, y] = [new URL(a), new URL(b)];
+        return x.protocol.startsWith('http') && x.origin === y.origin;
+    }
+    catch {
+        return false;
+    }
 }
-/** A sentence for the log when space is short, or undefined when there is enough. */
-function diskAdvice(path, freeBytes, imageCount) {
-    const needed = bytesNeeded(imageCount);
-    if (freeBytes >= needed)
-        return undefined;
-    return (`Only ${formatGiB(freeBytes)} free at ${path}; ${imageCount} provider image(s) need about ${formatGiB(needed)}. ` +
-        'Free space first (for example remove /usr/share/dotnet, /usr/local/lib/android and /opt/ghc on hosted runners), ' +
-        'build fewer Kubernetes versions per job with a matrix, use a larger runner, or use a remote buildkit-host.');
+async function git(args, env, cwd) {
+    return lib_exec/* getExecOutput */.H('git', args, {
+        cwd,
+        env: { ...(0,runner/* childEnv */.gf)(), ...env },
+        silent: true,
+        ignoreReturnCode: true,
+    });
 }
-/** Free bytes on the filesystem holding `path` (or its nearest readable parent). */
-async function freeBytes(path) {
-    for (let dir = path;; dir = (0,external_node_path_.dirname)(dir)) {
-        try {
-            const stats = await (0,promises_.statfs)(dir);
-            return stats.bavail * stats.bsize;
+function lastLines(text, count = 3) {
+    return text.trim().split('\n').slice(-count).join(' | ');
+}
+/** `git ls-remote --tags`: only refs, no history. */
+async function listRemoteTags(repository, auth) {
+    const result = await git(['ls-remote', '--tags', repository], gitEnv(repository, auth));
+    if (result.exitCode !== 0) {
+        throw new errors/* ActionError */.lZ(`Could not list the tags of ${repository}: ${lastLines(result.stderr)}`);
+    }
+    return result.stdout;
+}
+/** A shallow clone of one tag: all a CanvOS build needs (its Earthfile uses no git metadata). */
+async function cloneTag(repository, tag, dest, auth) {
+    const env = gitEnv(repository, auth);
+    const result = await git([
+        '-c',
+        'advice.detachedHead=false',
+        'clone',
+        '--quiet',
+        '--depth',
+        '1',
+        '--branch',
+        tag,
+        '--single-branch',
+        '--no-tags',
+        '--',
+        repository,
+        dest,
+    ], env);
+    if (result.exitCode !== 0) {
+        const reason = /not found in upstream|Remote branch .* not found/i.test(result.stderr)
+            ? `tag ${tag} does not exist there`
+            : lastLines(result.stderr);
+        throw new errors/* ActionError */.lZ(`Could not clone CanvOS ${tag} from ${repository}: ${reason}`);
+    }
+    return headCommit(dest);
+}
+async function headCommit(dir) {
+    const result = await git(['rev-parse', 'HEAD'], {}, dir);
+    if (result.exitCode !== 0)
+        throw new errors/* ActionError */.lZ(`${dir} is not a git checkout: ${lastLines(result.stderr)}`);
+    return result.stdout.trim();
+}
+/** The tag at HEAD of a workflow's own checkout, if it has one. */
+async function describeTag(dir) {
+    const result = await git(['describe', '--tags', '--exact-match', 'HEAD'], {}, dir);
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/canvos/checkout.ts
+/**
+ * Gets CanvOS: a shallow clone of the resolved tag, or a checkout the workflow already has. Writes
+ * the build files into it and, in a workflow's own checkout, remembers what to put back.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Resolves the tag and clones it into `tempDir`. `onTag` hears the tag before the clone starts,
+ * so work that only needs the tag (the Earthly download) can overlap the clone.
+ */
+async function cloneCanvos(source, tempDir, onTag = () => undefined) {
+    const { repository, version, prerelease } = source;
+    const auth = source.token
+        ? { token: source.token, serverUrl: (0,runner/* serverUrl */.Vd)() }
+        : undefined;
+    let tag = exactTag(version);
+    if (tag) {
+        lib_core/* info */.pq(`CanvOS ${tag} (exact tag, no listing needed)`);
+    }
+    else {
+        const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
+        tag = resolveCanvosTag(version, tags, prerelease);
+        lib_core/* info */.pq(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
+    }
+    onTag(tag);
+    const path = (0,external_node_path_.join)(tempDir, 'canvos');
+    const commit = await cloneTag(repository, tag, path, auth);
+    lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+    return { tag, commit, path, repository, files: await readCanvosFiles(path) };
+}
+/** A checkout the workflow made itself (canvos-path): described by its tag, else its commit. */
+async function useCheckout(path) {
+    const commit = await headCommit(path).catch(() => '');
+    const tag = (commit && (await describeTag(path))) || (commit ? commit.slice(0, 12) : 'local checkout');
+    lib_core/* info */.pq(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
+    return { tag, commit, path, files: await readCanvosFiles(path) };
+}
+/** The three files the plan reads. */
+async function readCanvosFiles(dir) {
+    const read = (name) => (0,promises_.readFile)((0,external_node_path_.join)(dir, name), 'utf8').catch(() => undefined);
+    const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
+        read('Earthfile'),
+        read('earthly.sh'),
+        read('k8s_version.json'),
+    ]);
+    if (earthfile === undefined)
+        throw new errors/* ActionError */.lZ(`${dir} has no Earthfile: is it a CanvOS checkout?`);
+    return { earthfile, earthlySh, k8sVersionJson };
+}
+/**
+ * Writes the build files into the checkout. In a workflow's own checkout (not cloned here) each
+ * file's earlier content is backed up in `tempDir` and recorded before it is overwritten, so the
+ * post step can put it back even when this step fails half-way.
+ */
+async function writeCheckoutFiles(plan, files, tempDir) {
+    const ownCheckout = plan.canvosRepository === undefined;
+    const restore = [];
+    for (const [index, file] of files.entries()) {
+        const path = (0,external_node_path_.join)(plan.canvosPath, file.path);
+        if (ownCheckout) {
+            const backup = (0,external_node_fs_.existsSync)(path) ? (0,external_node_path_.join)(tempDir, `backup-${index}`) : undefined;
+            if (backup)
+                await (0,promises_.copyFile)(path, backup);
+            restore.push({ path, backup });
+            (0,state/* saveRestoreEntries */.AI)(restore);
         }
-        catch {
-            if (dir === (0,external_node_path_.dirname)(dir))
-                return undefined;
+        const created = await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+        if (ownCheckout && created) {
+            // The folders made for it (certs/) go too: the post step removes them once empty.
+            for (let dir = (0,external_node_path_.dirname)(path); dir.startsWith(created); dir = (0,external_node_path_.dirname)(dir)) {
+                restore.push({ path: dir, directory: true });
+            }
+            (0,state/* saveRestoreEntries */.AI)(restore);
         }
+        await (0,promises_.writeFile)(path, file.content);
+        lib_core/* info */.pq(`Wrote ${file.path}`);
+    }
+    const argFile = files.find((file) => file.path === '.arg');
+    if (argFile)
+        lib_core/* info */.pq(`.arg:\n${argFile.content.trimEnd()}`);
+    // CanvOS copies this file only if it exists: a wrong name would be skipped without a word.
+    const customConfig = plan.files.namedCustomConfig;
+    if (customConfig && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(plan.canvosPath, customConfig))) {
+        lib_core/* warning */.$e(`EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`);
     }
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/earthly-build.ts
+;// CONCATENATED MODULE: ./src/core/inputs/values.ts
+/** The rules every input shares: single lines, booleans, choices, lists and KEY=VALUE lines. */
+
+const KEY = /^[A-Z_][A-Z0-9_]*$/;
+function optional(value) {
+    return value ? value : undefined;
+}
+/** Shows a value in an error without letting it break the one-line message. */
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+    return JSON.stringify(shown);
+}
+function singleLine(input, value) {
+    if (/[\r\n\0]/.test(value))
+        throw new errors/* InputError */.dz(input, 'must be a single line');
+    return value;
+}
+function parseBoolean(input, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new errors/* InputError */.dz(input, `${quote(value)} is not a boolean: use true or false`);
+}
+function oneOf(input, value, allowed) {
+    if (allowed.includes(value))
+        return value;
+    throw new errors/* InputError */.dz(input, `${quote(value)} is not one of ${allowed.join(', ')}`);
+}
+/** Splits a list input on commas and newlines, as docker/metadata-action does. */
+function splitList(value) {
+    return value
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+function hasControlCharacter(value) {
+    return [...value].some((char) => char !== '\t' && (char < ' ' || char === '\x7f'));
+}
+/** `KEY=VALUE` lines; `#` comments and blank lines are skipped. */
+function parseKeyValueLines(input, value, secret = false) {
+    const pairs = [];
+    for (const [index, raw] of value.split('\n').entries()) {
+        const line = raw.replace(/\r$/, '').trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const eq = line.indexOf('=');
+        const key = eq < 0 ? line : line.slice(0, eq).trim();
+        // A malformed secrets line may be the secret itself (a token pasted without KEY=): show its number.
+        const shownLine = secret ? `line ${index + 1}` : quote(line);
+        const shownKey = secret ? `the key on line ${index + 1}` : `key ${quote(key)}`;
+        if (eq < 0)
+            throw new errors/* InputError */.dz(input, `${shownLine} is not KEY=VALUE`);
+        if (!KEY.test(key)) {
+            throw new errors/* InputError */.dz(input, `${shownKey} must be an upper-case identifier (A-Z, 0-9, _)`);
+        }
+        pairs.push([key, line.slice(eq + 1)]);
+    }
+    return pairs;
+}
+/** A path input: absolute, or relative to the workspace. */
+function workspacePath(path, ctx) {
+    return path.startsWith('/') ? path : `${ctx.workspace}/${path}`;
+}
+function readInputFile(input, path, ctx) {
+    try {
+        return ctx.readFile(workspacePath(path, ctx));
+    }
+    catch {
+        throw new errors/* InputError */.dz(input, `cannot read file ${quote(path)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/inputs/build.ts
+/** Inputs that shape the build: OS, Kubernetes, arch, proxies, certificates, build args, secrets. */
 
 
+// Keys that have their own input: setting them through build-args would make the plan lie.
+const KEYS_WITH_INPUTS = {
+    IMAGE_REGISTRY: 'image-registry',
+    IMAGE_REPO: 'image-repo',
+    CUSTOM_TAG: 'custom-tag',
+    OS_DISTRIBUTION: 'os-distribution',
+    OS_VERSION: 'os-version',
+    K8S_DISTRIBUTION: 'k8s-distribution',
+    K8S_VERSION: 'k8s-version',
+    ARCH: 'arch',
+    TWO_NODE: 'two-node',
+    UPDATE_KERNEL: 'update-kernel',
+    HTTP_PROXY: 'http-proxy',
+    HTTPS_PROXY: 'https-proxy',
+    NO_PROXY: 'no-proxy',
+    PROXY_CERT_PATH: 'proxy-ca-certs',
+    UBUNTU_PRO_KEY: 'secrets',
+};
+// Secret names that would replace part of the environment Earthly, Docker or the runner rely on.
+const RESERVED_ENV = /^(PATH|HOME|USER|SHELL|TMPDIR|(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*)$/;
+const K8S_VERSION = /^\d+\.\d+(?:\.\d+)?$/;
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const PEM_PUBLIC_KEY = /^-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]+-----END (?:RSA |EC )?PUBLIC KEY-----$/;
+function parseOsDistribution(value, buildArgs) {
+    const os = oneOf('os-distribution', value, ['ubuntu', 'opensuse-leap', 'rhel', 'sles']);
+    if ((os === 'rhel' || os === 'sles') && !/^\s*BASE_IMAGE=\S/m.test(buildArgs)) {
+        throw new errors/* InputError */.dz('os-distribution', `${os} needs a BASE_IMAGE=<image> line in build-args`);
+    }
+    return os;
+}
+function parseOsVersion(value, os) {
+    if (!/^\d+(?:\.\d+)*$/.test(value)) {
+        throw new errors/* InputError */.dz('os-version', `${quote(value)} is not a version such as 22.04`);
+    }
+    if (os === 'ubuntu' && !['20.04', '22.04', '24.04'].includes(value)) {
+        throw new errors/* InputError */.dz('os-version', `${quote(value)} is not an Ubuntu version CanvOS builds: 20.04, 22.04 or 24.04`);
+    }
+    return value;
+}
+function parseK8sVersion(value) {
+    const input = 'k8s-version';
+    const items = splitList(value);
+    if (items.length === 0) {
+        throw new errors/* InputError */.dz(input, 'is required: a version (1.32.3), a list, a minor (1.32), latest or all');
+    }
+    if (items.length === 1 && (items[0] === 'all' || items[0] === 'latest'))
+        return { kind: items[0] };
+    for (const item of items) {
+        if (item === 'all' || item === 'latest') {
+            throw new errors/* InputError */.dz(input, `${item} cannot be combined with other versions`);
+        }
+        if (/^v?\d+\.\d+\.\d+\+/.test(item)) {
+            throw new errors/* InputError */.dz(input, `${quote(item)}: write plain x.y.z; CanvOS adds the +flavour suffix itself`);
+        }
+        if (!K8S_VERSION.test(item)) {
+            throw new errors/* InputError */.dz(input, `${quote(item)} is not a version: use x.y.z, x.y, latest or all`);
+        }
+    }
+    return { kind: 'list', items: [...new Set(items)] };
+}
+function parseArch(value, runnerArch) {
+    if (value)
+        return oneOf('arch', value, ['amd64', 'arm64']);
+    switch (runnerArch) {
+        case 'ARM64':
+            return 'arm64';
+        case 'X64':
+        case undefined:
+        case '':
+            return 'amd64';
+        default:
+            throw new errors/* InputError */.dz('arch', `the runner is ${runnerArch}; set arch to amd64 or arm64`);
+    }
+}
+function parseProxy(input, value) {
+    if (value === '')
+        return value;
+    singleLine(input, value);
+    let url;
+    try {
+        if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+            throw new Error('no scheme');
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* InputError */.dz(input, 'is not a URL such as http://proxy.example.com:3128');
+    }
+    if (!['http:', 'https:', 'socks5:'].includes(url.protocol)) {
+        throw new errors/* InputError */.dz(input, `scheme ${url.protocol} is not supported: use http, https or socks5`);
+    }
+    if (/[\s'"`$\\]/.test(value))
+        throw new errors/* InputError */.dz(input, 'must not contain spaces, quotes, $ or \\');
+    return value;
+}
+function parseNoProxy(value) {
+    if (value === '')
+        return value;
+    singleLine('no-proxy', value);
+    if (!/^[A-Za-z0-9.*:/,_[\]-]+$/.test(value)) {
+        throw new errors/* InputError */.dz('no-proxy', 'must be a comma-separated list of hosts, domains or CIDRs');
+    }
+    return value;
+}
+function parseCaCerts(value, ctx) {
+    const input = 'proxy-ca-certs';
+    if (value.trim() === '')
+        return [];
+    const pemText = value.includes('-----BEGIN')
+        ? value
+        : value
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean)
+            .map((path) => readInputFile(input, path, ctx))
+            .join('\n');
+    const certs = pemText.match(PEM_CERT) ?? [];
+    if (certs.length === 0)
+        throw new errors/* InputError */.dz(input, 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+    return certs.map((cert) => cert.replace(/\r/g, ''));
+}
+function parseSigningKey(value, ctx) {
+    const input = 'signing-public-key';
+    if (value === '')
+        return undefined;
+    const pem = (value.includes('-----BEGIN') ? value : readInputFile(input, value, ctx))
+        .trim()
+        .replace(/\r/g, '');
+    if (!PEM_PUBLIC_KEY.test(pem)) {
+        throw new errors/* InputError */.dz(input, 'is not a PEM public key (-----BEGIN PUBLIC KEY-----)');
+    }
+    return pem;
+}
+function parseBuildArgs(value) {
+    const input = 'build-args';
+    const pairs = parseKeyValueLines(input, value);
+    const seen = new Set();
+    for (const [key, val] of pairs) {
+        if (KEYS_WITH_INPUTS[key])
+            throw new errors/* InputError */.dz(input, `${key} has its own input: use ${KEYS_WITH_INPUTS[key]}`);
+        if (seen.has(key))
+            throw new errors/* InputError */.dz(input, `${key} is given twice`);
+        seen.add(key);
+        // .arg is read by godotenv and sourced by bash: single quotes keep a value literal in both.
+        if (val.includes("'") || hasControlCharacter(val)) {
+            throw new errors/* InputError */.dz(input, `${key}: the value must not contain ' or control characters`);
+        }
+        // godotenv reads a quote after a backslash as escaped, so a trailing \ runs into the next line.
+        if (val.endsWith('\\'))
+            throw new errors/* InputError */.dz(input, `${key}: the value must not end with \\`);
+    }
+    return pairs;
+}
+function parseSecrets(value) {
+    const pairs = parseKeyValueLines('secrets', value, true);
+    const seen = new Set();
+    for (const [key, val] of pairs) {
+        if (val === '')
+            throw new errors/* InputError */.dz('secrets', `${key} has an empty value`);
+        if (RESERVED_ENV.test(key))
+            throw new errors/* InputError */.dz('secrets', `${key} is a reserved environment variable name`);
+        if (seen.has(key))
+            throw new errors/* InputError */.dz('secrets', `${key} is given twice`);
+        seen.add(key);
+    }
+    return pairs;
+}
+
+;// CONCATENATED MODULE: ./src/earthly/release.ts
+/**
+ * What an Earthly release is, as pure rules: the binary's name, where its assets live, how its
+ * checksum.asc lists them, and how it reports its version.
+ */
+
+const DEFAULT_DOWNLOAD_URL_TEMPLATES = {
+    earthly: 'https://github.com/earthly/earthly/releases/download/{version}/{asset}',
+    earthbuild: 'https://github.com/EarthBuild/earthbuild/releases/download/{version}/{asset}',
+};
+const EARTHLY_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+/** The CLI name: the fork renamed the binary to `earth`. Also used as the tool cache name. */
+function commandName(distribution) {
+    return distribution === 'earthbuild' ? 'earth' : 'earthly';
+}
+function assetName(distribution, arch) {
+    return `${commandName(distribution)}-linux-${arch}`;
+}
+function downloadUrl(template, version, asset) {
+    // Without {asset} the binary and checksum.asc would share one URL.
+    if (!template.includes('{asset}')) {
+        throw new Error(`Earthly download URL template must contain {asset}: ${redactUrl(template)}`);
+    }
+    return template.replaceAll('{version}', version).replaceAll('{asset}', asset);
+}
+function checksumUrl(template, version) {
+    return downloadUrl(template, version, 'checksum.asc');
+}
+/** Tool cache arch folder: runners name them like Node's os.arch() (`x64`, `arm64`). */
+function toolCacheArch(arch) {
+    return arch === 'amd64' ? 'x64' : 'arm64';
+}
+/** `v0.8.15` from `v0.8.15` or `0.8.15`; throws on anything that is not a release version. */
+function normalizeEarthlyVersion(version) {
+    const trimmed = version.trim();
+    if (!EARTHLY_VERSION.test(trimmed)) {
+        throw new Error(`Earthly version must look like v0.8.15, got "${version}"`);
+    }
+    return trimmed.startsWith('v') ? trimmed : `v${trimmed}`;
+}
+/** Lower-case 64-hex sha256, the form sha256sum prints; throws otherwise. */
+function normalizeSha256(value) {
+    const hex = value.trim().toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hex)) {
+        throw new Error(`earthly-sha256 must be 64 hexadecimal characters, got "${value.trim()}"`);
+    }
+    return hex;
+}
+/**
+ * Finds the sha256 of `asset` in a checksum.asc: a PGP clear-signed `sha256sum` listing.
+ * Only the signed body is read (RFC 4880 §7: armor headers end at the first blank line, body
+ * lines starting with '-' are dash-escaped as '- '); the signature block is ignored. Plain,
+ * unsigned sha256sum output is accepted too. The signature itself is not verified.
+ */
+function parseChecksumAsc(text, asset) {
+    const lines = text.split(/\r?\n/);
+    let body = lines;
+    const begin = lines.findIndex((l) => l.trim() === '-----BEGIN PGP SIGNED MESSAGE-----');
+    if (begin >= 0) {
+        let start = begin + 1;
+        while (start < lines.length && lines[start].trim() !== '')
+            start++; // skip "Hash: ..." headers
+        const end = lines.findIndex((l, i) => i > start && l.trim() === '-----BEGIN PGP SIGNATURE-----');
+        body = lines.slice(start + 1, end < 0 ? lines.length : end);
+    }
+    let found;
+    for (const raw of body) {
+        const line = raw.startsWith('- ') ? raw.slice(2) : raw;
+        const match = /^([0-9a-fA-F]{64})\s+\*?(.+?)\s*$/.exec(line.trim());
+        if (!match)
+            continue;
+        const name = match[2];
+        // sha256sum run from another directory prints "dist/earthly-linux-amd64".
+        if (name !== asset && external_node_path_.posix.basename(name) !== asset)
+            continue;
+        const hash = match[1].toLowerCase();
+        if (found && found !== hash) {
+            throw new Error(`checksum.asc lists ${asset} twice with different hashes`);
+        }
+        found = hash;
+    }
+    return found;
+}
+/** True when `--version` output names `version` (with or without its `v`) as a whole word. */
+function reportsVersion(output, version) {
+    const bare = version.replace(/^v/, '').replace(/[.+]/g, '\\$&');
+    return new RegExp(`(^|[^\\w.-])v?${bare}(?![\\w.+-])`).test(output);
+}
+/** URL safe to print: no user-info, no query string (mirrors may carry tokens there). */
+function redactUrl(url) {
+    try {
+        const u = new URL(url);
+        if (u.username || u.password) {
+            u.username = '***';
+            u.password = '';
+        }
+        if (u.search)
+            u.search = '?***';
+        u.hash = '';
+        return u.toString();
+    }
+    catch {
+        return url.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '?***');
+    }
+}
+/** The host a URL points at, for the log; a redacted URL when it does not parse. */
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return redactUrl(url);
+    }
+}
+const NETWORK_FAILURES = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'the connection broke off before the download finished',
+    ETIMEDOUT: 'the connection timed out',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name lookup failed',
+    CERT_HAS_EXPIRED: 'the TLS certificate has expired',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the TLS certificate is not trusted',
+    SELF_SIGNED_CERT_IN_CHAIN: 'the TLS certificate is not trusted',
+};
+/** The message for a failed tool-cache download (its HTTPError carries httpStatusCode), never including the auth value. */
+function describeDownloadFailure(error, url, auth) {
+    const shown = redactUrl(url);
+    const status = error?.httpStatusCode;
+    let message;
+    if (typeof status === 'number') {
+        const hint = status === 404
+            ? ' (no such release asset: check the Earthly version and the download URL template)'
+            : status === 401 || status === 403
+                ? ' (the host refused access: check the credentials for this mirror)'
+                : '';
+        message = `Earthly download failed: HTTP ${status} for ${shown}${hint}`;
+    }
+    else {
+        const err = error;
+        const detail = err?.message || String(error);
+        const reason = (err?.code && NETWORK_FAILURES[err.code]) || '';
+        message = `Earthly download failed: ${reason ? `${reason} (${detail})` : detail} for ${shown}`;
+    }
+    return auth ? message.split(auth).join('***') : message;
+}
+
+;// CONCATENATED MODULE: ./src/core/inputs/earthly.ts
+/** Inputs that choose and steer Earthly: version, download, checksum, flags, config, BuildKit. */
+
+
+
+// Earthly flags the action sets itself from dedicated inputs (or must own to work at all).
+const FLAGS_WITH_INPUTS = {
+    '--push': 'push',
+    '--ci': 'push',
+    '--output': 'push',
+    '--no-output': 'push',
+    '--config': 'the action (it writes its own Earthly config)',
+    '--buildkit-image': 'buildkit-image',
+    '--buildkit-host': 'buildkit-host',
+    '--remote-cache': 'remote-cache',
+    '--secret': 'secrets',
+    '-s': 'secrets',
+    '--secret-file': 'secrets',
+    '-P': 'the action (it always allows privileged mode, as CanvOS does)',
+    '--allow-privileged': 'the action (it always allows privileged mode, as CanvOS does)',
+    '--build-arg': 'build-args',
+    '--arg-file-path': 'the action (it writes .arg)',
+    '--platform': 'arch',
+    '-i': 'nothing: a CI build cannot be interactive',
+    '--interactive': 'nothing: a CI build cannot be interactive',
+    '-a': 'nothing: this action builds images, not artifacts',
+    '--artifact': 'nothing: this action builds images, not artifacts',
+    '--image': 'nothing: this action builds +build-provider-images',
+};
+function parseEarthlyVersion(value) {
+    if (value === 'auto')
+        return value;
+    try {
+        return normalizeEarthlyVersion(value);
+    }
+    catch {
+        throw new errors/* InputError */.dz('earthly-version', `${quote(value)} is not auto or a version such as v0.8.15`);
+    }
+}
+function parseDownloadUrl(value) {
+    const input = 'earthly-download-url';
+    if (value === '')
+        return value;
+    singleLine(input, value);
+    if (!/^https?:\/\//.test(value))
+        throw new errors/* InputError */.dz(input, 'must be an http(s) URL');
+    if (!value.includes('{asset}'))
+        throw new errors/* InputError */.dz(input, 'must contain {asset} (and usually {version})');
+    try {
+        new URL(downloadUrl(value, 'v0', 'a'));
+    }
+    catch {
+        throw new errors/* InputError */.dz(input, 'is not a valid URL');
+    }
+    return value;
+}
+function parseSha256(value) {
+    if (value === '')
+        return value;
+    try {
+        return normalizeSha256(value);
+    }
+    catch {
+        throw new errors/* InputError */.dz('earthly-sha256', 'must be 64 hexadecimal characters');
+    }
+}
+/** Extra global flags: tokens split on white space; values may follow a flag but nothing may name a target. */
+function parseEarthlyArgs(value) {
+    const input = 'earthly-args';
+    const tokens = value.split(/\s+/).filter(Boolean);
+    let previousWasFlag = false;
+    for (const token of tokens) {
+        if (token.startsWith('+'))
+            throw new errors/* InputError */.dz(input, `${quote(token)} looks like a target: only flags go here`);
+        if (token.startsWith('-')) {
+            const flag = token.split('=')[0];
+            const owner = FLAGS_WITH_INPUTS[flag];
+            if (owner)
+                throw new errors/* InputError */.dz(input, `${flag} is set by ${owner}`);
+            if (!/^--?[A-Za-z0-9][A-Za-z0-9-]*(=.*)?$/.test(token)) {
+                throw new errors/* InputError */.dz(input, `${quote(token)} is not a flag`);
+            }
+            previousWasFlag = !token.includes('=');
+        }
+        else {
+            // A value after a flag that takes none would be read as the target.
+            if (token.includes('+'))
+                throw new errors/* InputError */.dz(input, `${quote(token)} could name a target: only flags go here`);
+            if (!previousWasFlag)
+                throw new errors/* InputError */.dz(input, `${quote(token)} is not a flag or a flag's value`);
+            previousWasFlag = false;
+        }
+    }
+    return tokens;
+}
+/** `key: value` lines for Earthly's `global:` config; the values stay on their line. */
+function parseEarthlyConfig(value) {
+    const input = 'earthly-config';
+    const settings = [];
+    for (const raw of value.split('\n')) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const match = /^([a-z][a-z0-9_]*):\s*(\S.*)$/.exec(line);
+        if (!match)
+            throw new errors/* InputError */.dz(input, `${quote(line)} is not a key: value line such as tls_enabled: true`);
+        if (match[1] === 'disable_analytics')
+            throw new errors/* InputError */.dz(input, 'disable_analytics is always true here');
+        if (settings.some(([key]) => key === match[1]))
+            throw new errors/* InputError */.dz(input, `${match[1]} is given twice`);
+        settings.push([match[1], match[2]]);
+    }
+    return settings;
+}
+function parseBuildkitHost(value) {
+    if (value === '')
+        return value;
+    singleLine('buildkit-host', value);
+    if (!/^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/.test(value)) {
+        throw new errors/* InputError */.dz('buildkit-host', `${quote(value)} is not a BuildKit address such as tcp://host:8372`);
+    }
+    return value;
+}
+
+// EXTERNAL MODULE: ./src/core/image-ref.ts
+var image_ref = __nccwpck_require__(3386);
+;// CONCATENATED MODULE: ./src/core/inputs/image.ts
+/** Inputs that name images: the registry, the repository path, the custom tag, other image refs. */
+
+
+
+const TAG_CHARS = /^[A-Za-z0-9_.-]*$/;
+/** `host[:port][/path]`: the host part follows DNS rules; the path follows Docker's repository rules. */
+function parseRegistry(value) {
+    const input = 'image-registry';
+    if (value === '')
+        throw new errors/* InputError */.dz(input, 'is required (e.g. ghcr.io/my-org)');
+    singleLine(input, value);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+        throw new errors/* InputError */.dz(input, `${quote(value)} must not have a scheme: write host[:port][/path]`);
+    }
+    if (value.endsWith('/'))
+        throw new errors/* InputError */.dz(input, `${quote(value)} must not end with /`);
+    const [hostPort, ...path] = value.split('/');
+    const [host, port, ...rest] = hostPort.split(':');
+    if (rest.length || (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535))) {
+        throw new errors/* InputError */.dz(input, `${quote(hostPort)} has an invalid port`);
+    }
+    if (host.includes('_')) {
+        throw new errors/* InputError */.dz(input, `host ${quote(host)} must not contain an underscore (DNS rules)`);
+    }
+    const labels = host.split('.');
+    if (!labels.every((label) => image_ref/* DNS_LABEL */.HR.test(label))) {
+        throw new errors/* InputError */.dz(input, `host ${quote(host)} is not a valid hostname`);
+    }
+    if (!host.includes('.') && port === undefined && host !== 'localhost') {
+        throw new errors/* InputError */.dz(input, `${quote(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`);
+    }
+    if (path.length)
+        parseRepoPath(input, path.join('/'));
+    return value;
+}
+function parseRepoPath(input, value) {
+    if (value === '')
+        return value;
+    singleLine(input, value);
+    for (const component of value.split('/')) {
+        if (!image_ref/* PATH_COMPONENT */.SH.test(component)) {
+            throw new errors/* InputError */.dz(input, `${quote(value)} is not a valid repository path: lowercase letters, digits and . _ - between them`);
+        }
+    }
+    return value;
+}
+function parseCustomTag(value) {
+    const input = 'custom-tag';
+    singleLine(input, value);
+    if (value.startsWith('refs/')) {
+        throw new errors/* InputError */.dz(input, `${quote(value)} is a git ref: pass the short name, e.g. \${{ github.ref_name }}`);
+    }
+    if (value.includes('/')) {
+        throw new errors/* InputError */.dz(input, `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . -`);
+    }
+    if (value.includes('+')) {
+        throw new errors/* InputError */.dz(input, `${quote(value)} has a + (semver build metadata), which a Docker tag cannot hold: use letters, digits, _ . -`);
+    }
+    if (!TAG_CHARS.test(value)) {
+        throw new errors/* InputError */.dz(input, `${quote(value)} may only hold letters, digits, _ . -`);
+    }
+    if (value.length > 100)
+        throw new errors/* InputError */.dz(input, 'is longer than 100 characters (a Docker tag holds 128)');
+    return value;
+}
+function parseImageName(input, value) {
+    if (value === '')
+        return value;
+    singleLine(input, value);
+    if (!image_ref/* IMAGE_NAME */.yc.test(value)) {
+        throw new errors/* InputError */.dz(input, `${quote(value)} is not an image reference such as ghcr.io/org/name:tag`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/core/inputs/types.ts
+/** The workflow's inputs once checked: the types every other module takes its settings from. */
+const K8S_DISTRIBUTIONS = [
+    'k3s',
+    'kubeadm',
+    'kubeadm-fips',
+    'rke2',
+    'nodeadm',
+    'canonical',
+];
+const DEFAULT_CANVOS_REPOSITORY = 'https://github.com/spectrocloud/CanvOS.git';
+
+;// CONCATENATED MODULE: ./src/core/inputs/index.ts
+/** Reads every input and checks it against its rule; the first broken rule throws an InputError. */
+
+
+
+
+
+
+
+
+function parseInputs(read, ctx) {
+    const get = (name) => read(name).trim();
+    const registryAuth = parseRegistryAuth(read('registry-username').trim(), read('registry-password'));
+    const canvosPath = optional(get('canvos-path'));
+    return {
+        canvos: {
+            version: parseCanvosVersion(get('canvos-version') || 'latest'),
+            prerelease: parseBoolean('canvos-prerelease', get('canvos-prerelease'), false),
+            repository: parseRepository(get('canvos-repository'), ctx.serverUrl),
+            path: canvosPath && parseCanvosPath(canvosPath, ctx),
+            token: optional(get('github-token')),
+        },
+        imageRegistry: parseRegistry(get('image-registry')),
+        imageRepo: optional(parseRepoPath('image-repo', get('image-repo'))),
+        customTag: parseCustomTag(get('custom-tag')),
+        osDistribution: parseOsDistribution(get('os-distribution') || 'ubuntu', read('build-args')),
+        osVersion: parseOsVersion(get('os-version') || '22.04', get('os-distribution') || 'ubuntu'),
+        k8sDistribution: oneOf('k8s-distribution', get('k8s-distribution') || 'k3s', K8S_DISTRIBUTIONS),
+        k8sVersion: parseK8sVersion(read('k8s-version')),
+        arch: parseArch(get('arch'), ctx.runnerArch),
+        twoNode: parseBoolean('two-node', get('two-node'), false),
+        updateKernel: parseBoolean('update-kernel', get('update-kernel'), false),
+        httpProxy: optional(parseProxy('http-proxy', get('http-proxy'))),
+        httpsProxy: optional(parseProxy('https-proxy', get('https-proxy'))),
+        noProxy: optional(parseNoProxy(get('no-proxy'))),
+        proxyCaCerts: parseCaCerts(read('proxy-ca-certs'), ctx),
+        signingPublicKey: parseSigningKey(get('signing-public-key'), ctx),
+        buildArgs: parseBuildArgs(read('build-args')),
+        secrets: parseSecrets(read('secrets')),
+        earthly: {
+            version: parseEarthlyVersion(get('earthly-version') || 'auto'),
+            distribution: oneOf('earthly-distribution', get('earthly-distribution') || 'earthly', [
+                'earthly',
+                'earthbuild',
+            ]),
+            downloadUrl: optional(parseDownloadUrl(get('earthly-download-url'))),
+            sha256: optional(parseSha256(get('earthly-sha256'))),
+            args: parseEarthlyArgs(read('earthly-args')),
+            config: parseEarthlyConfig(read('earthly-config')),
+            buildkitImage: optional(parseImageName('buildkit-image', get('buildkit-image'))),
+            buildkitHost: optional(parseBuildkitHost(get('buildkit-host'))),
+            remoteCache: optional(parseImageName('remote-cache', get('remote-cache'))),
+        },
+        push: parseBoolean('push', get('push'), true),
+        skipExisting: parseBoolean('skip-existing', get('skip-existing'), false),
+        registryAuth,
+        diskCheck: oneOf('disk-check', get('disk-check') || 'warn', ['warn', 'error', 'off']),
+        dryRun: parseBoolean('dry-run', get('dry-run'), false),
+    };
+}
+/** Every secret value the inputs hold (and the forms a log could show them in), for masking. */
+function secretValues(inputs) {
+    const secrets = [
+        inputs.registryAuth?.password,
+        inputs.canvos.token,
+        ...inputs.secrets.map(([, value]) => value),
+    ];
+    if (inputs.canvos.token)
+        secrets.push(gitTokenCredentials(inputs.canvos.token));
+    for (const url of [inputs.httpProxy, inputs.httpsProxy]) {
+        if (!url)
+            continue;
+        const { username, password } = new URL(url);
+        if (password)
+            secrets.push(password, decodeURIComponent(password), url);
+        else if (username)
+            secrets.push(url);
+    }
+    return secrets.filter((secret) => Boolean(secret));
+}
+function parseCanvosVersion(value) {
+    singleLine('canvos-version', value);
+    if (value === 'latest')
+        return value;
+    const exact = semver_default().valid(value.replace(/^v/, ''));
+    if (exact && /^v?\d/.test(value))
+        return value;
+    if (semver_default().validRange(value))
+        return value;
+    throw new errors/* InputError */.dz('canvos-version', `${quote(value)} is not a tag, a semver range or latest (examples: v4.9.38, ~4.9, latest)`);
+}
+function parseRepository(value, serverUrl) {
+    if (value === '')
+        return DEFAULT_CANVOS_REPOSITORY;
+    singleLine('canvos-repository', value);
+    if (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value) && !value.startsWith('-')) {
+        return `${serverUrl.replace(/\/+$/, '')}/${value.replace(/\.git$/, '')}.git`;
+    }
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        // Shown without user-info: a token pasted into a broken URL must not reach the log.
+        const shown = quote(value.replace(/\/\/[^/]*@/, '//***@'));
+        throw new errors/* InputError */.dz('canvos-repository', `${shown} is not a git URL or owner/name`);
+    }
+    if (!['https:', 'http:', 'file:', 'ssh:'].includes(url.protocol)) {
+        throw new errors/* InputError */.dz('canvos-repository', `scheme ${url.protocol} is not supported: use https, http, ssh or file`);
+    }
+    if (url.username || url.password) {
+        throw new errors/* InputError */.dz('canvos-repository', 'must not contain credentials: use github-token');
+    }
+    return value;
+}
+function parseCanvosPath(value, ctx) {
+    singleLine('canvos-path', value);
+    const path = workspacePath(value, ctx);
+    if (!ctx.isDirectory(path))
+        throw new errors/* InputError */.dz('canvos-path', `${quote(value)} is not a directory`);
+    if (!hasEarthfile(ctx, path)) {
+        throw new errors/* InputError */.dz('canvos-path', `${quote(value)} has no Earthfile: is it a CanvOS checkout?`);
+    }
+    return path;
+}
+function hasEarthfile(ctx, dir) {
+    try {
+        return Boolean(ctx.readFile(`${dir}/Earthfile`));
+    }
+    catch {
+        return false;
+    }
+}
+function parseRegistryAuth(username, password) {
+    if (username === '' && password === '')
+        return undefined;
+    if (username === '')
+        throw new errors/* InputError */.dz('registry-username', 'is required when registry-password is set');
+    if (password === '')
+        throw new errors/* InputError */.dz('registry-password', 'is required when registry-username is set');
+    singleLine('registry-username', username);
+    if (/[\r\n]/.test(password))
+        throw new errors/* InputError */.dz('registry-password', 'must be a single line');
+    return { username, password };
+}
+
+;// CONCATENATED MODULE: ./src/earthly/command.ts
+/**
+ * Earthly's command line and config, and what its exit codes mean: pure rules the plan uses, so
+ * the whole command is known before anything runs.
+ */
 
 const BUILD_TARGET = '+build-provider-images';
 /**
@@ -31927,72 +33082,538 @@ function failureHint(exitCode, tail) {
     }
     return EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
 }
-/** Keeps the last lines of a stream, for the error message. */
-class Tail {
-    size;
-    lines = [];
-    partial = '';
-    constructor(size) {
-        this.size = size;
-    }
-    push(chunk) {
-        const parts = (this.partial + chunk).split('\n');
-        this.partial = parts.pop() ?? '';
-        this.lines.push(...parts.filter((line) => line.trim() !== ''));
-        if (this.lines.length > this.size)
-            this.lines.splice(0, this.lines.length - this.size);
-    }
-    get() {
-        return this.partial.trim() ? [...this.lines, this.partial].slice(-this.size) : [...this.lines];
-    }
-}
-/**
- * Runs Earthly with an argument array (no shell), streaming its output to the log. A SIGINT or
- * SIGTERM to the action (a cancelled job) is passed on, so BuildKit stops and the post step can clean up.
- */
-function runEarthly(binary, args, options) {
-    return new Promise((resolve, reject) => {
-        const tail = new Tail(20);
-        const child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
-            cwd: options.cwd,
-            env: options.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const forward = (signal) => () => {
-            lib_core/* warning */.$e(`Received ${signal}: stopping Earthly`);
-            child.kill(signal);
-        };
-        const handlers = { SIGINT: forward('SIGINT'), SIGTERM: forward('SIGTERM') };
-        process.on('SIGINT', handlers.SIGINT);
-        process.on('SIGTERM', handlers.SIGTERM);
-        const relay = (target) => (data) => {
-            const text = data.toString();
-            tail.push(text);
-            target.write(text);
-        };
-        child.stdout.on('data', relay(process.stdout));
-        child.stderr.on('data', relay(process.stdout)); // Earthly logs to stderr; the runner shows stdout in order
-        child.on('error', (error) => {
-            cleanup();
-            reject(new errors/* ActionError */.lZ(`Could not start Earthly (${binary}): ${error.message}`));
-        });
-        child.on('close', (code, signal) => {
-            cleanup();
-            resolve({ exitCode: code ?? (signal ? 2 : 1), tail: tail.get() });
-        });
-        function cleanup() {
-            process.off('SIGINT', handlers.SIGINT);
-            process.off('SIGTERM', handlers.SIGTERM);
-        }
-    });
-}
 function earthlyFailure(result) {
     const tail = result.tail.slice(-8).join('\n');
     return new errors/* ActionError */.lZ(`Earthly failed with exit code ${result.exitCode}: ${failureHint(result.exitCode, tail)}.\nLast lines of its output:\n${tail}`);
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./src/core/canvos-source.ts
+/** What the action reads from a CanvOS checkout: pure parsers over the files' text. */
+/** The Earthfile's global section: everything before the first target (`name:` at column 0). */
+function globalSection(earthfile) {
+    const lines = earthfile.split('\n');
+    const firstTarget = lines.findIndex((line) => /^[a-zA-Z][a-zA-Z0-9._-]*:\s*$/.test(line));
+    return firstTarget < 0 ? lines : lines.slice(0, firstTarget);
+}
+function unquote(value) {
+    return value.replace(/^(['"])(.*)\1$/, '$2');
+}
+/** The default of a global `ARG NAME=value` in the Earthfile. */
+function earthfileArgDefault(earthfile, name) {
+    const pattern = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}=(\\S+)\\s*$`);
+    for (const line of globalSection(earthfile)) {
+        const match = pattern.exec(line);
+        if (match)
+            return unquote(match[1]);
+    }
+    return undefined;
+}
+/** PE_VERSION is the Earthfile's default, not the tag name (at v4.10.0 it says v4.9.21). */
+function readPeVersion(earthfile) {
+    return earthfileArgDefault(earthfile, 'PE_VERSION');
+}
+function readEdgeCustomConfig(earthfile) {
+    return earthfileArgDefault(earthfile, 'EDGE_CUSTOM_CONFIG') ?? '.edge-custom-config.yaml';
+}
+/** The Earthly version CanvOS's wrapper pins (`EARTHLY_VERSION=v0.8.15`). */
+function readEarthlyVersion(earthlySh) {
+    const match = /^\s*(?:export\s+)?EARTHLY_VERSION=(\S+)\s*$/m.exec(earthlySh);
+    if (!match)
+        return undefined;
+    const version = unquote(match[1]);
+    return version.startsWith('v') ? version : `v${version}`;
+}
+/**
+ * The BuildKit image CanvOS's wrapper starts, with its variables filled in: a mirror of
+ * earthly/buildkitd that spares runners Docker Hub's rate limits.
+ */
+function readBuildkitMirror(earthlySh, earthlyVersion) {
+    const vars = { EARTHLY_VERSION: earthlyVersion };
+    for (const match of earthlySh.matchAll(/^\s*([A-Z_][A-Z0-9_]*)=([^\s$]+)\s*$/gm)) {
+        if (match[1] !== 'EARTHLY_VERSION')
+            vars[match[1]] = unquote(match[2]);
+    }
+    const image = /(\S*\/buildkitd:\S+)/.exec(earthlySh)?.[1];
+    if (!image)
+        return undefined;
+    const expanded = image
+        .replace(/"/g, '')
+        .replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, name) => vars[name] ?? `\0`);
+    return expanded.includes('\0') ? undefined : expanded;
+}
+function certsLayout(earthfile) {
+    if (/\bcerts\//.test(earthfile))
+        return 'certs-dir';
+    return /\bPROXY_CERT_PATH\b/.test(earthfile) ? 'sc-crt' : 'certs-dir';
+}
+/** `k8s_version.json`: distribution -> ascending list of `x.y.z`. */
+function parseK8sVersionJson(text) {
+    const data = JSON.parse(text);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        throw new Error('k8s_version.json is not an object');
+    }
+    const result = {};
+    for (const [key, value] of Object.entries(data)) {
+        if (Array.isArray(value))
+            result[key] = value.filter((v) => typeof v === 'string');
+    }
+    return result;
+}
+/**
+ * The Earthly that CanvOS's earthly.sh most likely pins at `tag` (v0.8.15 from v4.5 on, v0.8.5 on
+ * v4.3-v4.4, v0.7.4 before), so a download can start while the clone runs. The real pin is read
+ * after the clone; a wrong guess costs one extra download, never a wrong binary.
+ */
+function likelyEarthlyPin(tag) {
+    const match = /^v?(\d+)\.(\d+)\.\d+/.exec(tag);
+    if (!match)
+        return undefined;
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    if (major > 4 || (major === 4 && minor >= 5))
+        return 'v0.8.15';
+    if (major === 4 && minor >= 3)
+        return 'v0.8.5';
+    return 'v0.7.4';
+}
+
+;// CONCATENATED MODULE: ./src/core/build-files.ts
+/**
+ * The files that make CanvOS build exactly the planned images: `.arg` (inputs first, then
+ * build-args), proxy CA certificates, the signed-content config, and for several versions a
+ * trimmed `k8s_version.json` with K8S_VERSION left out, so one Earthly run builds them all.
+ */
+
+
+/** Build args that must not be written to disk: proxy URLs with credentials. */
+function commandLineArgs(inputs) {
+    return proxies(inputs).filter(([, url]) => hasCredentials(url));
+}
+function buildFilesPlan(inputs, files) {
+    const argsBefore = [
+        ['CUSTOM_TAG', inputs.customTag],
+        ['IMAGE_REGISTRY', inputs.imageRegistry],
+        ['OS_DISTRIBUTION', inputs.osDistribution],
+        ['IMAGE_REPO', inputs.imageRepo ?? inputs.osDistribution],
+        ['OS_VERSION', inputs.osVersion],
+        ['K8S_DISTRIBUTION', inputs.k8sDistribution],
+        ['ARCH', inputs.arch],
+        ['UPDATE_KERNEL', String(inputs.updateKernel)],
+        ['TWO_NODE', String(inputs.twoNode)],
+    ];
+    const argsAfter = proxies(inputs).filter(([, url]) => !hasCredentials(url));
+    if (inputs.noProxy)
+        argsAfter.push(['NO_PROXY', inputs.noProxy]);
+    const otherFiles = [];
+    if (inputs.proxyCaCerts.length) {
+        if (certsLayout(files.earthfile) === 'sc-crt') {
+            otherFiles.push({ path: 'sc.crt', content: `${inputs.proxyCaCerts.join('\n')}\n` });
+            argsAfter.push(['PROXY_CERT_PATH', 'sc.crt']);
+        }
+        else {
+            inputs.proxyCaCerts.forEach((cert, i) => otherFiles.push({ path: `certs/proxy-ca-${i + 1}.crt`, content: `${cert}\n` }));
+        }
+    }
+    const namedCustomConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];
+    if (inputs.signingPublicKey) {
+        const name = namedCustomConfig ?? readEdgeCustomConfig(files.earthfile);
+        if (name.startsWith('/') || name.split('/').includes('..')) {
+            throw new errors/* InputError */.dz('build-args', 'EDGE_CUSTOM_CONFIG must be a relative path inside the CanvOS checkout');
+        }
+        otherFiles.push({ path: name, content: signingConfig(inputs.signingPublicKey) });
+        if (!namedCustomConfig)
+            argsAfter.push(['EDGE_CUSTOM_CONFIG', name]);
+    }
+    argsAfter.push(...inputs.buildArgs);
+    return {
+        distribution: inputs.k8sDistribution,
+        argsBefore,
+        argsAfter,
+        otherFiles,
+        k8sVersionLists: parseK8sVersionJson(files.k8sVersionJson ?? '{}'),
+        namedCustomConfig,
+    };
+}
+/** The files for building `versions`: one version goes in `.arg`, several in a trimmed list. */
+function checkoutFiles(plan, versions) {
+    const one = versions.length === 1;
+    const args = [...plan.argsBefore, ...(one ? [['K8S_VERSION', versions[0]]] : [])];
+    const files = [
+        { path: '.arg', content: renderArgFile([...args, ...plan.argsAfter]) },
+    ];
+    if (!one) {
+        const lists = { ...plan.k8sVersionLists, [plan.distribution]: versions };
+        files.push({ path: 'k8s_version.json', content: `${JSON.stringify(lists, null, 2)}\n` });
+    }
+    return [...files, ...plan.otherFiles];
+}
+function proxies(inputs) {
+    const urls = [
+        ['HTTP_PROXY', inputs.httpProxy],
+        ['HTTPS_PROXY', inputs.httpsProxy],
+    ];
+    return urls.filter((entry) => Boolean(entry[1]));
+}
+function hasCredentials(url) {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+}
+/** The YAML CanvOS copies into the image for signed content. */
+function signingConfig(publicKeyPem) {
+    const encoded = Buffer.from(`${publicKeyPem}\n`).toString('base64');
+    return [
+        'content:',
+        '  signing:',
+        '    publicKey:',
+        `      base64EncodedValue: ${encoded}`,
+        '',
+    ].join('\n');
+}
+/**
+ * `.arg` is read by Earthly (godotenv) and sourced by bash in CanvOS's wrapper: plain values stay
+ * bare, anything else is single-quoted, which both read literally (no `$` or backtick expansion).
+ */
+function renderArgFile(entries) {
+    const lines = ['# Written by the CanvOS provider images action: inputs first, then build-args.'];
+    for (const [key, value] of entries) {
+        if (value.includes("'") || /[\r\n]/.test(value) || value.endsWith('\\')) {
+            throw new Error(`unsafe .arg value for ${key}`);
+        }
+        lines.push(/^[A-Za-z0-9_./:@%+,=-]*$/.test(value) ? `${key}=${value}` : `${key}='${value}'`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/core/earthly-plan.ts
+/** The Earthly part of the plan: which release, how to install it, and its whole command. */
+
+
+
+
+
+
+/** The newest EarthBuild release this action knows; `auto` picks it for the fork. */
+const DEFAULT_EARTHBUILD_VERSION = 'v0.8.18';
+/** The Earthly the workflow asked for, on the runner's arch, once its version is known. */
+function earthlyInstall(inputs, version, runnerArch) {
+    return {
+        version,
+        distribution: inputs.earthly.distribution,
+        arch: runnerArch,
+        downloadUrlTemplate: inputs.earthly.downloadUrl,
+        sha256: inputs.earthly.sha256,
+    };
+}
+/**
+ * The Earthly version (`auto`: the fork's newest, or the pin in the tag's earthly.sh), its BuildKit
+ * image, and the command that builds the images from the checkout.
+ */
+function earthlyPlan(inputs, earthlySh, tag, context) {
+    const { distribution, buildkitHost } = inputs.earthly;
+    const pinned = earthlySh ? readEarthlyVersion(earthlySh) : undefined;
+    let version = inputs.earthly.version;
+    if (version === 'auto') {
+        if (distribution === 'earthbuild')
+            version = DEFAULT_EARTHBUILD_VERSION;
+        else if (pinned)
+            version = pinned;
+        else {
+            throw new errors/* InputError */.dz('earthly-version', `auto found no EARTHLY_VERSION in earthly.sh at CanvOS ${tag}: set a version`);
+        }
+    }
+    // CanvOS mirrors only the upstream BuildKit of the version it pins; anything else uses Earthly's default.
+    const mirror = distribution === 'earthly' && version === pinned && earthlySh
+        ? readBuildkitMirror(earthlySh, version)
+        : undefined;
+    const buildkitImage = buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+    const configPath = (0,external_node_path_.join)(context.tempDir, 'earthly-config.yml');
+    const options = {
+        push: inputs.push,
+        configPath,
+        buildkitImage,
+        buildkitHost,
+        remoteCache: inputs.earthly.remoteCache,
+        secretNames: inputs.secrets.map(([key]) => key),
+        extraArgs: inputs.earthly.args,
+        buildArgs: commandLineArgs(inputs),
+    };
+    // The command-line build args are proxy URLs with credentials: masked, but not left to masking.
+    const shown = options.buildArgs.map(([key, url]) => [key, redactUrl(url)]);
+    return {
+        version,
+        distribution,
+        buildkitImage,
+        buildkitHost,
+        install: earthlyInstall(inputs, version, context.runnerArch),
+        configPath,
+        config: earthlyConfig(inputs.earthly.config),
+        args: earthlyArguments(options),
+        shownArgs: earthlyArguments({ ...options, buildArgs: shown }),
+        secretEnv: inputs.secrets,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/k8s.ts
+
+
+function byVersion(a, b) {
+    return semver_default().compare(semver_default().coerce(a) ?? '0.0.0', semver_default().coerce(b) ?? '0.0.0');
+}
+function minorOf(version) {
+    return version.split('.').slice(0, 2).join('.');
+}
+/** The newest patch of each minor, ascending: a ready-made matrix. */
+function newestPatches(available) {
+    const newest = new Map();
+    for (const version of [...available].sort(byVersion))
+        newest.set(minorOf(version), version);
+    return [...newest.values()];
+}
+/**
+ * Turns the request into the exact versions to build, all of them listed for the distribution
+ * at this CanvOS tag; anything else is an error that shows what is listed.
+ */
+function selectK8sVersions(request, available, where) {
+    const sorted = [...available].sort(byVersion);
+    if (sorted.length === 0) {
+        throw new errors/* InputError */.dz('k8s-distribution', `CanvOS ${where.tag} lists no Kubernetes versions for ${where.distribution} in k8s_version.json`);
+    }
+    if (request.kind === 'all')
+        return sorted;
+    if (request.kind === 'latest')
+        return [sorted[sorted.length - 1]];
+    const chosen = new Set();
+    for (const item of request.items) {
+        const isMinor = item.split('.').length === 2;
+        const match = isMinor
+            ? sorted.filter((version) => minorOf(version) === item).pop()
+            : sorted.find((version) => version === item);
+        if (!match) {
+            const listed = isMinor ? newestPatches(sorted).map(minorOf) : sorted;
+            throw new errors/* InputError */.dz('k8s-version', `${item} is not listed for ${where.distribution} at CanvOS ${where.tag}; listed: ${listed.join(', ')}`);
+        }
+        chosen.add(match);
+    }
+    return [...chosen].sort(byVersion);
+}
+
+;// CONCATENATED MODULE: ./src/core/plan.ts
+/**
+ * The functional core: the inputs plus what the CanvOS checkout says become a complete plan — the
+ * tag, PE_VERSION, the image refs, the Earthly to install and its whole command, and the files that
+ * make CanvOS build exactly that. Executors take the plan, never the inputs.
+ */
+
+
+
+
+
+
+function makePlan(inputs, checkout, context) {
+    const { files, tag } = checkout;
+    const peVersion = buildArg(inputs, 'PE_VERSION') ?? readPeVersion(files.earthfile);
+    if (!peVersion) {
+        throw new errors/* ActionError */.lZ(`The Earthfile at CanvOS ${tag} has no ARG PE_VERSION default; set PE_VERSION in build-args`);
+    }
+    if (!files.k8sVersionJson)
+        throw new errors/* ActionError */.lZ(`CanvOS ${tag} has no k8s_version.json`);
+    let versionLists;
+    try {
+        versionLists = parseK8sVersionJson(files.k8sVersionJson);
+    }
+    catch (error) {
+        throw new errors/* ActionError */.lZ(`k8s_version.json at CanvOS ${tag} is not valid: ${error.message}`);
+    }
+    const available = versionLists[inputs.k8sDistribution] ?? [];
+    const k8sVersions = selectK8sVersions(inputs.k8sVersion, available, {
+        distribution: inputs.k8sDistribution,
+        tag,
+    });
+    const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
+    return {
+        canvosVersion: tag,
+        canvosCommit: checkout.commit,
+        canvosPath: checkout.path,
+        canvosRepository: checkout.repository,
+        peVersion,
+        earthly: earthlyPlan(inputs, files.earthlySh, tag, context),
+        availableK8sVersions: [...available],
+        newestK8sPatches: newestPatches(available),
+        k8sVersions,
+        images,
+        files: buildFilesPlan(inputs, files),
+        registry: { host: images[0].registry, credentials: inputs.registryAuth },
+        push: inputs.push,
+        skipExisting: inputs.skipExisting && inputs.push,
+        // A remote BuildKit keeps its cache on its own disk.
+        diskCheck: inputs.earthly.buildkitHost ? 'off' : inputs.diskCheck,
+        dryRun: inputs.dryRun,
+    };
+}
+/**
+ * The images left to build once `present` (ref → digest) lists those already published, and the
+ * files for exactly those. When nothing is left, the files still describe the whole plan.
+ */
+function planBuild(plan, present) {
+    const images = plan.images.filter((image) => !present.has(image.ref));
+    const versions = images.length ? images.map((image) => image.k8sVersion) : plan.k8sVersions;
+    return { images, files: checkoutFiles(plan.files, versions) };
+}
+function buildArg(inputs, key) {
+    return inputs.buildArgs.find(([k]) => k === key)?.[1];
+}
+function imagePlan(inputs, canvosVersion, peVersion, k8sVersion) {
+    const [host, ...path] = inputs.imageRegistry.split('/');
+    const repo = inputs.imageRepo ?? inputs.osDistribution;
+    const imageTag = inputs.customTag ? `${peVersion}-${inputs.customTag}` : peVersion;
+    const tag = `${inputs.k8sDistribution}-${k8sVersion}-${imageTag}`;
+    if (tag.length > image_ref/* MAX_TAG_LENGTH */.Ti) {
+        throw new errors/* InputError */.dz('custom-tag', `makes the image tag ${tag.length} characters long; Docker allows ${image_ref/* MAX_TAG_LENGTH */.Ti}`);
+    }
+    if (!image_ref/* TAG */.Dk.test(tag)) {
+        throw new errors/* InputError */.dz('build-args', `PE_VERSION ${JSON.stringify(peVersion)} makes an invalid Docker tag ${JSON.stringify(tag)}`);
+    }
+    const repository = [...path, repo].join('/');
+    return {
+        ref: `${host}/${repository}:${tag}`,
+        registry: host,
+        repository,
+        tag,
+        k8sDistribution: inputs.k8sDistribution,
+        k8sVersion,
+        os: inputs.osDistribution,
+        osVersion: inputs.osVersion,
+        arch: inputs.arch,
+        canvosVersion,
+        peVersion,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/report.ts
+/** The planned images with what the registry said before the build: present ones are skipped. */
+function imageResults(plan, present) {
+    return plan.images.map((image) => {
+        const digest = present.get(image.ref);
+        return digest
+            ? { ...image, digest, pushed: false, skipped: true, status: 'skipped' }
+            : { ...image, pushed: false, skipped: false, status: 'planned' };
+    });
+}
+/** The plan as the log shows it, one line a fact. */
+function planLines(plan) {
+    return [
+        `CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`,
+        `PE_VERSION:       ${plan.peVersion}`,
+        `Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`,
+        ...(plan.earthly.buildkitImage ? [`BuildKit image:   ${plan.earthly.buildkitImage}`] : []),
+        `Kubernetes:       ${plan.k8sVersions.join(', ')}`,
+        ...plan.images.map((image) => `Image:            ${image.ref}`),
+    ];
+}
+/** Every output; the same names and shapes in dry-run, a build, and a skipped re-run. */
+function outputs(plan, images) {
+    const withDigest = images.filter((image) => image.digest);
+    return {
+        'canvos-version': plan.canvosVersion,
+        'canvos-commit': plan.canvosCommit,
+        'canvos-path': plan.canvosPath,
+        'pe-version': plan.peVersion,
+        'earthly-version': plan.earthly.version,
+        images: images.map((image) => image.ref).join('\n'),
+        image: images[0]?.ref ?? '',
+        digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
+        json: JSON.stringify(images.map(({ status: _status, imageId, ...image }) => ({
+            ...image,
+            digest: image.digest ?? null,
+            ...(imageId ? { imageId } : {}),
+        }))),
+        'k8s-versions': JSON.stringify(plan.k8sVersions),
+        'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
+        'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
+    };
+}
+/** A browsable link to the commit when the repository is on a GitHub-like web host. */
+function commitUrl(repository, commit) {
+    const match = /^(https:\/\/[^/]+\/[^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(repository);
+    return match && commit ? `${match[1]}/tree/${commit}` : undefined;
+}
+function formatSeconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+const STATUS_TEXT = {
+    planned: 'planned (dry run)',
+    pushed: 'pushed',
+    built: 'in local Docker',
+    skipped: 'already in registry',
+};
+/** The job summary as Markdown. */
+function summaryMarkdown(plan, images, timings) {
+    const link = plan.canvosRepository
+        ? commitUrl(plan.canvosRepository, plan.canvosCommit)
+        : undefined;
+    const commit = plan.canvosCommit ? plan.canvosCommit.slice(0, 12) : 'unknown';
+    const lines = [
+        `## CanvOS provider images${plan.dryRun ? ' (dry run)' : ''}`,
+        '',
+        `- CanvOS: \`${plan.canvosVersion}\` at ${link ? `[\`${commit}\`](${link})` : `\`${commit}\``}`,
+        `- Palette Edge version: \`${plan.peVersion}\``,
+        `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
+        '',
+        '| Image | Kubernetes | Digest | Status |',
+        '| --- | --- | --- | --- |',
+        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`),
+        '',
+        '| Phase | Time |',
+        '| --- | --- |',
+        ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
+        '',
+    ];
+    return lines.join('\n');
+}
+
+// EXTERNAL MODULE: ./src/docker/cli.ts
+var cli = __nccwpck_require__(1670);
+;// CONCATENATED MODULE: ./src/core/disk.ts
+const GiB = 1024 ** 3;
+/** A provider image takes 4-5 GB; the first also brings BuildKit's base layers and cache. */
+const IMAGE_SIZE_BYTES = 5 * GiB;
+const BASE_CACHE_BYTES = 3 * GiB;
+function bytesNeeded(imageCount) {
+    return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * IMAGE_SIZE_BYTES;
+}
+function formatGiB(bytes) {
+    return `${(bytes / GiB).toFixed(1)} GiB`;
+}
+/** A sentence for the log when space is short, or undefined when there is enough. */
+function diskAdvice(path, freeBytes, imageCount) {
+    const needed = bytesNeeded(imageCount);
+    if (freeBytes >= needed)
+        return undefined;
+    return (`Only ${formatGiB(freeBytes)} free at ${path}; ${imageCount} provider image(s) need about ${formatGiB(needed)}. ` +
+        'Free space first (for example remove /usr/share/dotnet, /usr/local/lib/android and /opt/ghc on hosted runners), ' +
+        'build fewer Kubernetes versions per job with a matrix, use a larger runner, or use a remote buildkit-host.');
+}
+
+;// CONCATENATED MODULE: ./src/docker/disk.ts
+/** The free-disk preflight: a local BuildKit keeps its cache and the images in Docker's data root. */
+
+
+
+
+async function checkDisk(mode, imageCount) {
+    if (mode === 'off' || imageCount === 0)
+        return;
+    const root = (await (0,cli/* dockerRootDir */.KW)()) ?? '/var/lib/docker';
+    const free = await (0,cli/* freeBytes */.go)(root);
+    if (free === undefined)
+        return lib_core/* info */.pq(`Could not measure free disk at ${root}; skipping the disk check`);
+    const advice = diskAdvice(root, free, imageCount);
+    if (!advice)
+        return lib_core/* info */.pq(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
+    if (mode === 'error')
+        throw new errors/* ActionError */.lZ(`Not enough disk: ${advice}`);
+    lib_core/* warning */.$e(advice);
+}
+
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
 var lib_io = __nccwpck_require__(8701);
 // EXTERNAL MODULE: external "crypto"
@@ -32809,12 +34430,114 @@ function _unique(values) {
 //# sourceMappingURL=tool-cache.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
-;// CONCATENATED MODULE: ./src/earthly-install.ts
+;// CONCATENATED MODULE: ./src/lib/sha256.ts
+
+
+/** The sha256 of a file, streamed (Earthly binaries are ~100 MB). */
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/lib/retry.ts
 /**
- * Installs a verified Earthly (or EarthBuild `earth`) binary into the runner's tool cache, in the
- * manner of actions/setup-go: look in the cache, else download, verify, cache, add to PATH.
+ * A small retry loop shared by the modules that talk to the network themselves (the registry
+ * client). Downloads through @actions/tool-cache already retry on their own.
+ */
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+/** `base`, `2*base`, `4*base`, ... capped at `max`. */
+function exponentialBackoff(baseMs, maxMs = 30_000) {
+    return (attempt) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+async function withRetry(action, options) {
+    const attempts = Math.max(1, Math.floor(options.attempts));
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await action(attempt);
+        }
+        catch (error) {
+            if (attempt >= attempts || !options.shouldRetry(error))
+                throw error;
+            const delay = options.delayMs(attempt);
+            options.onRetry?.(error, attempt, delay);
+            await sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lib/file-lock.ts
+/**
+ * A lock file shared by processes on one machine (jobs on one self-hosted runner), created with
+ * O_EXCL so only one holder at a time.
+ */
+
+
+
+
+
+/** How long a lock file may sit untouched before we assume its job died. */
+const LOCK_STALE_MS = 5 * 60_000;
+const LOCK_POLL_MS = 250;
+/**
+ * Runs `action` while holding `lockPath`, created with O_EXCL ('wx'). A lock untouched for
+ * `staleMs` is taken to belong to a dead job and removed. The lock is released in `finally`,
+ * and only if it is still ours (a waiter may have judged it stale and replaced it).
+ */
+async function withFileLock(lockPath, action, options = {}) {
+    const staleMs = options.staleMs ?? LOCK_STALE_MS;
+    const pollMs = options.pollMs ?? LOCK_POLL_MS;
+    const token = `${external_node_os_.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
+    await promises_.mkdir(external_node_path_.dirname(lockPath), { recursive: true });
+    let announced = false;
+    for (;;) {
+        try {
+            const handle = await promises_.open(lockPath, 'wx');
+            try {
+                await handle.writeFile(token);
+            }
+            finally {
+                await handle.close();
+            }
+            break;
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+        }
+        const stat = await promises_.stat(lockPath).catch(() => undefined);
+        if (!stat)
+            continue; // released between our open and stat: try again at once
+        if (Date.now() - stat.mtimeMs > staleMs) {
+            options.log?.(`Removing stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`);
+            await promises_.rm(lockPath, { force: true });
+            continue;
+        }
+        if (!announced) {
+            options.log?.(`Waiting for another job to release ${lockPath}`);
+            announced = true;
+        }
+        await sleep(pollMs + Math.random() * pollMs);
+    }
+    try {
+        return await action();
+    }
+    finally {
+        const holder = await promises_.readFile(lockPath, 'utf8').catch(() => undefined);
+        if (holder === token)
+            await promises_.rm(lockPath, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/earthly/tool-cache.ts
+/**
+ * Earthly's folder in the runner's tool cache: a verified binary plus the record of its hash,
+ * written under a lock and trusted only while it still matches that record.
  */
 
 
@@ -32823,175 +34546,10 @@ var retry = __nccwpck_require__(9809);
 
 
 
-
-
-
-const DEFAULT_DOWNLOAD_URL_TEMPLATES = {
-    earthly: 'https://github.com/earthly/earthly/releases/download/{version}/{asset}',
-    earthbuild: 'https://github.com/EarthBuild/earthbuild/releases/download/{version}/{asset}',
-};
 /** Name of the file, in the cached directory, recording the verified hash (sha256sum format). */
 const SHA256_RECORD = '.sha256';
 /** Size and mtime of the cached binary when it was verified, to skip re-hashing an untouched one. */
 const STAT_RECORD = '.stat';
-/** How long a lock file may sit untouched before we assume its job died. */
-const LOCK_STALE_MS = 5 * 60_000;
-const LOCK_POLL_MS = 250;
-// ---------------------------------------------------------------------------------------------
-// Pure helpers
-// ---------------------------------------------------------------------------------------------
-/** The CLI name: the fork renamed the binary to `earth`. Also used as the tool cache name. */
-function commandName(distribution) {
-    return distribution === 'earthbuild' ? 'earth' : 'earthly';
-}
-function assetName(distribution, arch) {
-    return `${commandName(distribution)}-linux-${arch}`;
-}
-function downloadUrl(template, version, asset) {
-    // Without {asset} the binary and checksum.asc would share one URL.
-    if (!template.includes('{asset}')) {
-        throw new Error(`Earthly download URL template must contain {asset}: ${redactUrl(template)}`);
-    }
-    return template.replaceAll('{version}', version).replaceAll('{asset}', asset);
-}
-function checksumUrl(template, version) {
-    return downloadUrl(template, version, 'checksum.asc');
-}
-/** Tool cache arch folder: runners name them like Node's os.arch() (`x64`, `arm64`). */
-function toolCacheArch(arch) {
-    return arch === 'amd64' ? 'x64' : 'arm64';
-}
-/** `v0.8.15` from `v0.8.15` or `0.8.15`; throws on anything that is not a semver version. */
-function normalizeEarthlyVersion(version) {
-    const trimmed = version.trim();
-    const tag = trimmed.startsWith('v') ? trimmed : `v${trimmed}`;
-    if (!node_modules_semver.valid(tag.slice(1))) {
-        throw new Error(`Earthly version must look like v0.8.15, got "${version}"`);
-    }
-    return tag;
-}
-/** Lower-case 64-hex sha256 (an optional `sha256:` prefix is accepted); throws otherwise. */
-function normalizeSha256(value) {
-    const hex = value
-        .trim()
-        .replace(/^sha256:/i, '')
-        .toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(hex)) {
-        throw new Error(`earthly-sha256 must be 64 hexadecimal characters, got "${value.trim()}"`);
-    }
-    return hex;
-}
-/**
- * Finds the sha256 of `asset` in a checksum.asc: a PGP clear-signed `sha256sum` listing.
- * Only the signed body is read (RFC 4880 §7: armor headers end at the first blank line, body
- * lines starting with '-' are dash-escaped as '- '); the signature block is ignored. Plain,
- * unsigned sha256sum output is accepted too. The signature itself is not verified.
- */
-function parseChecksumAsc(text, asset) {
-    const lines = text.split(/\r?\n/);
-    let body = lines;
-    const begin = lines.findIndex((l) => l.trim() === '-----BEGIN PGP SIGNED MESSAGE-----');
-    if (begin >= 0) {
-        let start = begin + 1;
-        while (start < lines.length && lines[start].trim() !== '')
-            start++; // skip "Hash: ..." headers
-        const end = lines.findIndex((l, i) => i > start && l.trim() === '-----BEGIN PGP SIGNATURE-----');
-        body = lines.slice(start + 1, end < 0 ? lines.length : end);
-    }
-    let found;
-    for (const raw of body) {
-        const line = raw.startsWith('- ') ? raw.slice(2) : raw;
-        const match = /^([0-9a-fA-F]{64})\s+\*?(.+?)\s*$/.exec(line.trim());
-        if (!match)
-            continue;
-        const name = match[2];
-        // sha256sum run from another directory prints "dist/earthly-linux-amd64".
-        if (name !== asset && external_node_path_.posix.basename(name) !== asset)
-            continue;
-        const hash = match[1].toLowerCase();
-        if (found && found !== hash) {
-            throw new Error(`checksum.asc lists ${asset} twice with different hashes`);
-        }
-        found = hash;
-    }
-    return found;
-}
-/** True when `--version` output names `version` (with or without its `v`) as a whole word. */
-function reportsVersion(output, version) {
-    const bare = version.replace(/^v/, '').replace(/[.+]/g, '\\$&');
-    return new RegExp(`(^|[^\\w.-])v?${bare}(?![\\w.+-])`).test(output);
-}
-/** URL safe to print: no user-info, no query string (mirrors may carry tokens there). */
-function redactUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.username || u.password) {
-            u.username = '***';
-            u.password = '';
-        }
-        if (u.search)
-            u.search = '?***';
-        u.hash = '';
-        return u.toString();
-    }
-    catch {
-        return url.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '?***');
-    }
-}
-const NETWORK_FAILURES = {
-    ECONNREFUSED: 'connection refused',
-    ECONNRESET: 'the connection broke off before the download finished',
-    ETIMEDOUT: 'the connection timed out',
-    ENOTFOUND: 'host not found',
-    EAI_AGAIN: 'host name lookup failed',
-    CERT_HAS_EXPIRED: 'the TLS certificate has expired',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the TLS certificate is not trusted',
-    SELF_SIGNED_CERT_IN_CHAIN: 'the TLS certificate is not trusted',
-};
-/** The message for a failed tool-cache download, never including the auth value. */
-function describeDownloadFailure(error, url, auth) {
-    const shown = redactUrl(url);
-    const status = error?.httpStatusCode;
-    let message;
-    if (error instanceof HTTPError || typeof status === 'number') {
-        const hint = status === 404
-            ? ' (no such release asset: check the Earthly version and the download URL template)'
-            : status === 401 || status === 403
-                ? ' (the host refused access: check the credentials for this mirror)'
-                : '';
-        message = `Earthly download failed: HTTP ${status} for ${shown}${hint}`;
-    }
-    else {
-        const err = error;
-        const detail = err?.message || String(error);
-        const reason = (err?.code && NETWORK_FAILURES[err.code]) || '';
-        message = `Earthly download failed: ${reason ? `${reason} (${detail})` : detail} for ${shown}`;
-    }
-    return auth ? message.split(auth).join('***') : message;
-}
-// ---------------------------------------------------------------------------------------------
-// I/O
-// ---------------------------------------------------------------------------------------------
-async function installEarthly(req) {
-    const version = normalizeEarthlyVersion(req.version);
-    const toolVersion = version.slice(1); // tool-cache folders are plain semver
-    const command = commandName(req.distribution);
-    const arch = toolCacheArch(req.arch);
-    const expectedSha256 = req.sha256 ? normalizeSha256(req.sha256) : undefined;
-    let cached = await findIntactCache(command, toolVersion, arch, expectedSha256);
-    const cacheHit = cached !== undefined;
-    if (cached) {
-        lib_core/* info */.pq(`Found ${command} ${version} in the tool cache: ${cached.dir}`);
-    }
-    else {
-        cached = await downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256);
-    }
-    const binary = external_node_path_.join(cached.dir, command);
-    await checkReportedVersion(binary, version);
-    lib_core/* addPath */.fM(cached.dir);
-    lib_core/* info */.pq(`${command} ${version} is ready: ${binary}`);
-    return { dir: cached.dir, binary, command, version, cacheHit, sha256: cached.sha256 };
-}
 /**
  * The cached directory when it holds a binary whose hash matches the record we wrote (and the
  * expected hash, when one was given); undefined otherwise, so the caller installs afresh.
@@ -33040,13 +34598,80 @@ async function readSha256Record(dir, command) {
     const match = /^([0-9a-f]{64})\s+\*?(\S+)/m.exec(text);
     return match && match[2] === command ? match[1] : undefined;
 }
+/** Lays out the directory to cache: the binary, the `earthly` alias for the fork, the record. */
+async function stageBinary(downloaded, staging, command, sha256) {
+    await promises_.mkdir(staging, { recursive: true });
+    const binary = external_node_path_.join(staging, command);
+    await promises_.rename(downloaded, binary);
+    await promises_.chmod(binary, 0o755);
+    if (command === 'earth') {
+        // Later steps (and CanvOS's own scripts) call `earthly`; a relative link survives the copy
+        // into the tool cache (io.cp re-creates links with the same target).
+        await promises_.symlink('earth', external_node_path_.join(staging, 'earthly'));
+    }
+    await promises_.writeFile(external_node_path_.join(staging, SHA256_RECORD), `${sha256}  ${command}\n`);
+}
+/**
+ * tc.cacheDir deletes and re-copies the version folder, so two jobs on one self-hosted runner
+ * caching the same version at once could pull the binary from under each other. A lock file
+ * beside the folder serialises the write, and whoever comes second reuses the first one's copy.
+ */
+async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
+    const lockPath = external_node_path_.join((0,runner/* toolCacheRoot */.Hw)(), command, toolVersion, `${arch}.lock`);
+    return withFileLock(lockPath, async () => {
+        const other = await findIntactCache(command, toolVersion, arch, sha256);
+        if (other) {
+            lib_core/* info */.pq(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
+            return other.dir;
+        }
+        const dir = await cacheDir(staging, command, toolVersion, arch);
+        const cached = await promises_.stat(external_node_path_.join(dir, command));
+        await promises_.writeFile(external_node_path_.join(dir, STAT_RECORD), `${cached.size} ${cached.mtimeMs}`);
+        return dir;
+    }, { log: (message) => lib_core/* info */.pq(message) });
+}
+
+;// CONCATENATED MODULE: ./src/earthly/install.ts
+/**
+ * Installs a verified Earthly (or EarthBuild `earth`) binary into the runner's tool cache, in the
+ * manner of actions/setup-go: look in the cache, else download, verify, cache, add to PATH.
+ */
+
+
+
+
+
+
+
+
+
+async function installEarthly(req) {
+    const version = normalizeEarthlyVersion(req.version);
+    const toolVersion = version.slice(1); // tool-cache folders are plain semver
+    const command = commandName(req.distribution);
+    const arch = toolCacheArch(req.arch);
+    const expectedSha256 = req.sha256 ? normalizeSha256(req.sha256) : undefined;
+    let cached = await findIntactCache(command, toolVersion, arch, expectedSha256);
+    const cacheHit = cached !== undefined;
+    if (cached) {
+        lib_core/* info */.pq(`Found ${command} ${version} in the tool cache: ${cached.dir}`);
+    }
+    else {
+        cached = await downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256);
+    }
+    const binary = external_node_path_.join(cached.dir, command);
+    await checkReportedVersion(binary, version);
+    lib_core/* addPath */.fM(cached.dir);
+    lib_core/* info */.pq(`${command} ${version} is ready: ${binary}`);
+    return { dir: cached.dir, binary, command, version, cacheHit, sha256: cached.sha256 };
+}
 async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256) {
     const command = commandName(req.distribution);
     const asset = assetName(req.distribution, req.arch);
     const template = req.downloadUrlTemplate || DEFAULT_DOWNLOAD_URL_TEMPLATES[req.distribution];
     const binaryUrl = downloadUrl(template, version, asset);
-    await promises_.mkdir(runnerTemp(), { recursive: true });
-    const work = await promises_.mkdtemp(external_node_path_.join(runnerTemp(), 'earthly-install-'));
+    await promises_.mkdir((0,runner/* runnerTemp */.X5)(), { recursive: true });
+    const work = await promises_.mkdtemp(external_node_path_.join((0,runner/* runnerTemp */.X5)(), 'earthly-install-'));
     try {
         // Checksum first: a missing checksum.asc fails before a ~100 MB download.
         let expected = expectedSha256;
@@ -33077,87 +34702,6 @@ async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedS
     }
     finally {
         await promises_.rm(work, { recursive: true, force: true });
-    }
-}
-/** Lays out the directory to cache: the binary, the `earthly` alias for the fork, the record. */
-async function stageBinary(downloaded, staging, command, sha256) {
-    await promises_.mkdir(staging, { recursive: true });
-    const binary = external_node_path_.join(staging, command);
-    await promises_.rename(downloaded, binary);
-    await promises_.chmod(binary, 0o755);
-    if (command === 'earth') {
-        // Later steps (and CanvOS's own scripts) call `earthly`; a relative link survives the copy
-        // into the tool cache (io.cp re-creates links with the same target).
-        await promises_.symlink('earth', external_node_path_.join(staging, 'earthly'));
-    }
-    await promises_.writeFile(external_node_path_.join(staging, SHA256_RECORD), `${sha256}  ${command}\n`);
-}
-/**
- * tc.cacheDir deletes and re-copies the version folder, so two jobs on one self-hosted runner
- * caching the same version at once could pull the binary from under each other. A lock file
- * beside the folder serialises the write, and whoever comes second reuses the first one's copy.
- */
-async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
-    const lockPath = external_node_path_.join(toolCacheRoot(), command, toolVersion, `${arch}.lock`);
-    return withFileLock(lockPath, async () => {
-        const other = await findIntactCache(command, toolVersion, arch, sha256);
-        if (other) {
-            lib_core/* info */.pq(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
-            return other.dir;
-        }
-        const dir = await cacheDir(staging, command, toolVersion, arch);
-        const cached = await promises_.stat(external_node_path_.join(dir, command));
-        await promises_.writeFile(external_node_path_.join(dir, STAT_RECORD), `${cached.size} ${cached.mtimeMs}`);
-        return dir;
-    });
-}
-/**
- * Runs `action` while holding `lockPath`, created with O_EXCL ('wx'). A lock untouched for
- * `staleMs` is taken to belong to a dead job and removed. The lock is released in `finally`,
- * and only if it is still ours (a waiter may have judged it stale and replaced it).
- */
-async function withFileLock(lockPath, action, options = {}) {
-    const staleMs = options.staleMs ?? LOCK_STALE_MS;
-    const pollMs = options.pollMs ?? LOCK_POLL_MS;
-    const token = `${external_node_os_.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
-    await promises_.mkdir(external_node_path_.dirname(lockPath), { recursive: true });
-    let announced = false;
-    for (;;) {
-        try {
-            const handle = await promises_.open(lockPath, 'wx');
-            try {
-                await handle.writeFile(token);
-            }
-            finally {
-                await handle.close();
-            }
-            break;
-        }
-        catch (error) {
-            if (error.code !== 'EEXIST')
-                throw error;
-        }
-        const stat = await promises_.stat(lockPath).catch(() => undefined);
-        if (!stat)
-            continue; // released between our open and stat: try again at once
-        if (Date.now() - stat.mtimeMs > staleMs) {
-            lib_core/* info */.pq(`Removing stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`);
-            await promises_.rm(lockPath, { force: true });
-            continue;
-        }
-        if (!announced) {
-            lib_core/* info */.pq(`Waiting for another job to finish writing the tool cache (${lockPath})`);
-            announced = true;
-        }
-        await (0,retry/* sleep */.yy)(pollMs + Math.random() * pollMs);
-    }
-    try {
-        return await action();
-    }
-    finally {
-        const holder = await promises_.readFile(lockPath, 'utf8').catch(() => undefined);
-        if (holder === token)
-            await promises_.rm(lockPath, { force: true });
     }
 }
 async function download(url, dest, auth) {
@@ -33191,1058 +34735,143 @@ async function checkReportedVersion(binary, version) {
     }
     lib_core/* info */.pq(firstLine);
 }
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-function hostOf(url) {
-    try {
-        return new URL(url).host;
+
+;// CONCATENATED MODULE: ./src/earthly/download.ts
+/**
+ * Downloads Earthly in the background from the moment its version is known, so the download
+ * overlaps the clone and the other preparations; the build awaits it.
+ */
+
+
+
+class EarthlyDownload {
+    policy;
+    // Keyed by version: a speculative start on the likely pin must not stand in for another version.
+    pending = new Map();
+    constructor(policy) {
+        this.policy = policy;
     }
-    catch {
-        return redactUrl(url);
+    /** An exact version, or the fork's under `auto`, is known up front: download it during the clone. */
+    startKnownVersion() {
+        const { requested, distribution, waitForRegistry } = this.policy;
+        if (requested !== 'auto')
+            this.start(requested);
+        else if (distribution === 'earthbuild' && !waitForRegistry)
+            this.start(this.policy.forkDefault);
     }
-}
-function runnerTemp() {
-    return process.env['RUNNER_TEMP'] || external_node_os_.tmpdir();
-}
-function toolCacheRoot() {
-    const root = process.env['RUNNER_TOOL_CACHE'];
-    if (!root)
-        throw new Error('RUNNER_TOOL_CACHE is not set: is this running in GitHub Actions?');
-    return root;
+    /** `auto` upstream: once the tag is known, start on the pin it most likely has, during the clone. */
+    startLikelyPin(tag) {
+        const { requested, distribution, waitForRegistry } = this.policy;
+        if (requested !== 'auto' || distribution !== 'earthly' || waitForRegistry)
+            return;
+        const likely = likelyEarthlyPin(tag);
+        if (likely)
+            this.start(likely);
+    }
+    /** Once the plan knows the version: start now unless the registry may make it unneeded. */
+    startPlanned(version) {
+        if (!this.policy.waitForRegistry)
+            this.start(version);
+    }
+    async installation(version) {
+        this.start(version);
+        const installation = await this.pending.get(version);
+        const cached = installation.cacheHit ? ' (cached)' : '';
+        lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${cached}`);
+        return installation;
+    }
+    start(version) {
+        if (this.pending.has(version) || this.policy.never)
+            return;
+        const install = installEarthly(this.policy.request(version));
+        install.catch(() => undefined); // awaited later; an early failure must not go unhandled
+        this.pending.set(version, install);
+    }
 }
 
-;// CONCATENATED MODULE: ./src/git.ts
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/earthly/run.ts
+/** Runs Earthly as a child process, streaming its output to the log. */
+
+
+
+
 
 
 /**
- * Git's environment: no prompts, and for a repository on the workflow's own server the token as an
- * HTTP header scoped to that server (as actions/checkout does), passed through GIT_CONFIG_* so it
- * never shows in a command line.
+ * Runs the planned Earthly command in the checkout: its config written first, the secrets in its
+ * environment (never on the command line), the command shown with credentials redacted.
  */
-function gitEnv(repository, auth) {
-    const env = { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
-    if (auth && sameOrigin(repository, auth.serverUrl)) {
-        const basic = Buffer.from(`x-access-token:${auth.token}`).toString('base64');
-        Object.assign(env, {
-            GIT_CONFIG_COUNT: '1',
-            GIT_CONFIG_KEY_0: `http.${new URL(auth.serverUrl).origin}/.extraheader`,
-            GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
-        });
-    }
-    return env;
-}
-function sameOrigin(a, b) {
-    try {
-        const [x, y] = [new URL(a), new URL(b)];
-        return x.protocol.startsWith('http') && x.origin === y.origin;
-    }
-    catch {
-        return false;
-    }
-}
-async function git(args, env, cwd) {
-    return lib_exec/* getExecOutput */.H('git', args, {
-        cwd,
-        env: { ...process.env, ...env },
-        silent: true,
-        ignoreReturnCode: true,
-    });
-}
-function lastLines(text, count = 3) {
-    return text.trim().split('\n').slice(-count).join(' | ');
-}
-/** `git ls-remote --tags`: only refs, no history. */
-async function listRemoteTags(repository, auth) {
-    const result = await git(['ls-remote', '--tags', repository], gitEnv(repository, auth));
-    if (result.exitCode !== 0) {
-        throw new errors/* ActionError */.lZ(`Could not list the tags of ${repository}: ${lastLines(result.stderr)}`);
-    }
-    return result.stdout;
-}
-/** A shallow clone of one tag: all a CanvOS build needs (its Earthfile uses no git metadata). */
-async function cloneTag(repository, tag, dest, auth) {
-    const env = gitEnv(repository, auth);
-    const result = await git([
-        '-c',
-        'advice.detachedHead=false',
-        'clone',
-        '--quiet',
-        '--depth',
-        '1',
-        '--branch',
-        tag,
-        '--single-branch',
-        '--no-tags',
-        '--',
-        repository,
-        dest,
-    ], env);
-    if (result.exitCode !== 0) {
-        const reason = /not found in upstream|Remote branch .* not found/i.test(result.stderr)
-            ? `tag ${tag} does not exist there`
-            : lastLines(result.stderr);
-        throw new errors/* ActionError */.lZ(`Could not clone CanvOS ${tag} from ${repository}: ${reason}`);
-    }
-    return headCommit(dest);
-}
-async function headCommit(dir) {
-    const result = await git(['rev-parse', 'HEAD'], {}, dir);
+async function runBuild(earthly, installation, checkoutPath) {
+    await (0,promises_.writeFile)(earthly.configPath, earthly.config);
+    lib_core/* info */.pq(`[command] ${installation.command} ${earthly.shownArgs.join(' ')}`);
+    const env = { ...(0,runner/* childEnv */.gf)(), ...Object.fromEntries(earthly.secretEnv) };
+    const result = await runEarthly(installation.binary, earthly.args, { cwd: checkoutPath, env });
     if (result.exitCode !== 0)
-        throw new errors/* ActionError */.lZ(`${dir} is not a git checkout: ${lastLines(result.stderr)}`);
-    return result.stdout.trim();
+        throw earthlyFailure(result);
 }
-/** The tag at HEAD of a workflow's own checkout, if it has one. */
-async function describeTag(dir) {
-    const result = await git(['describe', '--tags', '--exact-match', 'HEAD'], {}, dir);
-    return result.exitCode === 0 ? result.stdout.trim() : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-const K8S_DISTRIBUTIONS = [
-    'k3s',
-    'kubeadm',
-    'kubeadm-fips',
-    'rke2',
-    'nodeadm',
-    'canonical',
-];
-const DEFAULT_CANVOS_REPOSITORY = 'https://github.com/spectrocloud/CanvOS.git';
-// Keys that have their own input: setting them through build-args would make the plan lie.
-const KEYS_WITH_INPUTS = {
-    IMAGE_REGISTRY: 'image-registry',
-    IMAGE_REPO: 'image-repo',
-    CUSTOM_TAG: 'custom-tag',
-    OS_DISTRIBUTION: 'os-distribution',
-    OS_VERSION: 'os-version',
-    K8S_DISTRIBUTION: 'k8s-distribution',
-    K8S_VERSION: 'k8s-version',
-    ARCH: 'arch',
-    TWO_NODE: 'two-node',
-    UPDATE_KERNEL: 'update-kernel',
-    HTTP_PROXY: 'http-proxy',
-    HTTPS_PROXY: 'https-proxy',
-    NO_PROXY: 'no-proxy',
-    PROXY_CERT_PATH: 'proxy-ca-certs',
-    UBUNTU_PRO_KEY: 'secrets',
-};
-// Earthly flags the action sets itself from dedicated inputs (or must own to work at all).
-const FLAGS_WITH_INPUTS = {
-    '--push': 'push',
-    '--ci': 'push',
-    '--output': 'push',
-    '--no-output': 'push',
-    '--config': 'the action (it writes its own Earthly config)',
-    '--buildkit-image': 'buildkit-image',
-    '--buildkit-host': 'buildkit-host',
-    '--remote-cache': 'remote-cache',
-    '--secret': 'secrets',
-    '-s': 'secrets',
-    '--secret-file': 'secrets',
-    '-P': 'the action (it always allows privileged mode, as CanvOS does)',
-    '--allow-privileged': 'the action (it always allows privileged mode, as CanvOS does)',
-    '--build-arg': 'build-args',
-    '--arg-file-path': 'the action (it writes .arg)',
-    '--platform': 'arch',
-    '-i': 'nothing: a CI build cannot be interactive',
-    '--interactive': 'nothing: a CI build cannot be interactive',
-    '-a': 'nothing: this action builds images, not artifacts',
-    '--artifact': 'nothing: this action builds images, not artifacts',
-    '--image': 'nothing: this action builds +build-provider-images',
-};
-// Secret names that would replace part of the environment Earthly, Docker or the runner rely on.
-const RESERVED_ENV = /^(PATH|HOME|USER|SHELL|TMPDIR|(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*)$/;
-const KEY = /^[A-Z_][A-Z0-9_]*$/;
-const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG_CHARS = /^[A-Za-z0-9_.-]*$/;
-const K8S_VERSION = /^\d+\.\d+(?:\.\d+)?$/;
-const SHA256 = /^[a-f0-9]{64}$/i;
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const PEM_PUBLIC_KEY = /^-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]+-----END (?:RSA |EC )?PUBLIC KEY-----$/;
-/** Reads every input and checks it against its rule; the first broken rule throws an InputError. */
-function parseInputs(read, ctx) {
-    const get = (name) => read(name).trim();
-    const registryAuth = parseRegistryAuth(read('registry-username').trim(), read('registry-password'));
-    const canvosPath = optional(get('canvos-path'));
-    return {
-        canvos: {
-            version: parseCanvosVersion(get('canvos-version') || 'latest'),
-            prerelease: parseBoolean('canvos-prerelease', get('canvos-prerelease'), false),
-            repository: parseRepository(get('canvos-repository'), ctx.serverUrl),
-            path: canvosPath && parseCanvosPath(canvosPath, ctx),
-            token: optional(get('github-token')),
-        },
-        imageRegistry: parseRegistry(get('image-registry')),
-        imageRepo: optional(parseRepoPath('image-repo', get('image-repo'))),
-        customTag: parseCustomTag(get('custom-tag')),
-        osDistribution: parseOsDistribution(get('os-distribution') || 'ubuntu', read('build-args')),
-        osVersion: parseOsVersion(get('os-version') || '22.04', get('os-distribution') || 'ubuntu'),
-        k8sDistribution: oneOf('k8s-distribution', get('k8s-distribution') || 'k3s', K8S_DISTRIBUTIONS),
-        k8sVersion: parseK8sVersion(read('k8s-version')),
-        arch: parseArch(get('arch'), ctx.runnerArch),
-        twoNode: parseBoolean('two-node', get('two-node'), false),
-        updateKernel: parseBoolean('update-kernel', get('update-kernel'), false),
-        httpProxy: optional(parseProxy('http-proxy', get('http-proxy'))),
-        httpsProxy: optional(parseProxy('https-proxy', get('https-proxy'))),
-        noProxy: optional(parseNoProxy(get('no-proxy'))),
-        proxyCaCerts: parseCaCerts(read('proxy-ca-certs'), ctx),
-        signingPublicKey: parseSigningKey(get('signing-public-key'), ctx),
-        buildArgs: parseBuildArgs(read('build-args')),
-        secrets: parseSecrets(read('secrets')),
-        earthly: {
-            version: parseEarthlyVersion(get('earthly-version') || 'auto'),
-            distribution: oneOf('earthly-distribution', get('earthly-distribution') || 'earthly', [
-                'earthly',
-                'earthbuild',
-            ]),
-            downloadUrl: optional(parseDownloadUrl(get('earthly-download-url'))),
-            sha256: optional(parseSha256(get('earthly-sha256'))),
-            args: parseEarthlyArgs(read('earthly-args')),
-            config: parseEarthlyConfig(read('earthly-config')),
-            buildkitImage: optional(parseImageName('buildkit-image', get('buildkit-image'))),
-            buildkitHost: optional(parseBuildkitHost(get('buildkit-host'))),
-            remoteCache: optional(parseImageName('remote-cache', get('remote-cache'))),
-        },
-        push: parseBoolean('push', get('push'), true),
-        skipExisting: parseBoolean('skip-existing', get('skip-existing'), false),
-        registryAuth,
-        diskCheck: oneOf('disk-check', get('disk-check') || 'warn', ['warn', 'error', 'off']),
-        dryRun: parseBoolean('dry-run', get('dry-run'), false),
-    };
-}
-function optional(value) {
-    return value ? value : undefined;
-}
-/** Shows a value in an error without letting it break the one-line message. */
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return JSON.stringify(shown);
-}
-function singleLine(input, value) {
-    if (/[\r\n\0]/.test(value))
-        throw new errors/* InputError */.dz(input, 'must be a single line');
-    return value;
-}
-function parseBoolean(input, value, fallback) {
-    if (value === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new errors/* InputError */.dz(input, `${quote(value)} is not a boolean: use true or false`);
-}
-function oneOf(input, value, allowed) {
-    if (allowed.includes(value))
-        return value;
-    throw new errors/* InputError */.dz(input, `${quote(value)} is not one of ${allowed.join(', ')}`);
-}
-function parseCanvosVersion(value) {
-    singleLine('canvos-version', value);
-    if (value === 'latest')
-        return value;
-    const exact = semver_default().valid(value.replace(/^v/, ''));
-    if (exact && /^v?\d/.test(value))
-        return value;
-    if (semver_default().validRange(value))
-        return value;
-    throw new errors/* InputError */.dz('canvos-version', `${quote(value)} is not a tag, a semver range or latest (examples: v4.9.38, ~4.9, latest)`);
-}
-function parseRepository(value, serverUrl) {
-    if (value === '')
-        return DEFAULT_CANVOS_REPOSITORY;
-    singleLine('canvos-repository', value);
-    if (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value) && !value.startsWith('-')) {
-        return `${serverUrl.replace(/\/+$/, '')}/${value.replace(/\.git$/, '')}.git`;
+/** Keeps the last lines of a stream, for the error message. */
+class Tail {
+    size;
+    lines = [];
+    partial = '';
+    constructor(size) {
+        this.size = size;
     }
-    let url;
-    try {
-        url = new URL(value);
+    push(chunk) {
+        const parts = (this.partial + chunk).split('\n');
+        this.partial = parts.pop() ?? '';
+        this.lines.push(...parts.filter((line) => line.trim() !== ''));
+        if (this.lines.length > this.size)
+            this.lines.splice(0, this.lines.length - this.size);
     }
-    catch {
-        // Shown without user-info: a token pasted into a broken URL must not reach the log.
-        const shown = quote(value.replace(/\/\/[^/]*@/, '//***@'));
-        throw new errors/* InputError */.dz('canvos-repository', `${shown} is not a git URL or owner/name`);
+    get() {
+        return this.partial.trim() ? [...this.lines, this.partial].slice(-this.size) : [...this.lines];
     }
-    if (!['https:', 'http:', 'file:', 'ssh:'].includes(url.protocol)) {
-        throw new errors/* InputError */.dz('canvos-repository', `scheme ${url.protocol} is not supported: use https, http, ssh or file`);
-    }
-    if (url.username || url.password) {
-        throw new errors/* InputError */.dz('canvos-repository', 'must not contain credentials: use github-token');
-    }
-    return value;
-}
-function parseCanvosPath(value, ctx) {
-    singleLine('canvos-path', value);
-    const path = value.startsWith('/') ? value : `${ctx.workspace}/${value}`;
-    if (!ctx.isDirectory(path))
-        throw new errors/* InputError */.dz('canvos-path', `${quote(value)} is not a directory`);
-    if (!ctx.isDirectory(path) || !safeRead(ctx, `${path}/Earthfile`)) {
-        throw new errors/* InputError */.dz('canvos-path', `${quote(value)} has no Earthfile: is it a CanvOS checkout?`);
-    }
-    return path;
-}
-function safeRead(ctx, path) {
-    try {
-        return ctx.readFile(path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** `host[:port][/path]`: the host part follows DNS rules; the path follows Docker's repository rules. */
-function parseRegistry(value) {
-    const input = 'image-registry';
-    if (value === '')
-        throw new errors/* InputError */.dz(input, 'is required (e.g. ghcr.io/my-org)');
-    singleLine(input, value);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} must not have a scheme: write host[:port][/path]`);
-    }
-    if (value.endsWith('/'))
-        throw new errors/* InputError */.dz(input, `${quote(value)} must not end with /`);
-    const [hostPort, ...path] = value.split('/');
-    const [host, port, ...rest] = hostPort.split(':');
-    if (rest.length || (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535))) {
-        throw new errors/* InputError */.dz(input, `${quote(hostPort)} has an invalid port`);
-    }
-    if (host.includes('_')) {
-        throw new errors/* InputError */.dz(input, `host ${quote(host)} must not contain an underscore (DNS rules)`);
-    }
-    const labels = host.split('.');
-    if (!labels.every((label) => DNS_LABEL.test(label))) {
-        throw new errors/* InputError */.dz(input, `host ${quote(host)} is not a valid hostname`);
-    }
-    if (!host.includes('.') && port === undefined && host !== 'localhost') {
-        throw new errors/* InputError */.dz(input, `${quote(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`);
-    }
-    if (path.length)
-        parseRepoPath(input, path.join('/'));
-    return value;
-}
-function parseRepoPath(input, value) {
-    if (value === '')
-        return value;
-    singleLine(input, value);
-    for (const component of value.split('/')) {
-        if (!PATH_COMPONENT.test(component)) {
-            throw new errors/* InputError */.dz(input, `${quote(value)} is not a valid repository path: lowercase letters, digits and . _ - between them`);
-        }
-    }
-    return value;
-}
-function parseCustomTag(value) {
-    const input = 'custom-tag';
-    singleLine(input, value);
-    if (value.startsWith('refs/')) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} is a git ref: pass the short name, e.g. \${{ github.ref_name }}`);
-    }
-    if (value.includes('/')) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . -`);
-    }
-    if (value.includes('+')) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} has a + (semver build metadata), which a Docker tag cannot hold: use letters, digits, _ . -`);
-    }
-    if (!TAG_CHARS.test(value)) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} may only hold letters, digits, _ . -`);
-    }
-    if (value.length > 100)
-        throw new errors/* InputError */.dz(input, 'is longer than 100 characters (a Docker tag holds 128)');
-    return value;
-}
-function parseOsDistribution(value, buildArgs) {
-    const os = oneOf('os-distribution', value, ['ubuntu', 'opensuse-leap', 'rhel', 'sles']);
-    if ((os === 'rhel' || os === 'sles') && !/^\s*BASE_IMAGE=\S/m.test(buildArgs)) {
-        throw new errors/* InputError */.dz('os-distribution', `${os} needs a BASE_IMAGE=<image> line in build-args`);
-    }
-    return os;
-}
-function parseOsVersion(value, os) {
-    if (!/^\d+(?:\.\d+)*$/.test(value)) {
-        throw new errors/* InputError */.dz('os-version', `${quote(value)} is not a version such as 22.04`);
-    }
-    if (os === 'ubuntu' && !['20.04', '22.04', '24.04'].includes(value)) {
-        throw new errors/* InputError */.dz('os-version', `${quote(value)} is not an Ubuntu version CanvOS builds: 20.04, 22.04 or 24.04`);
-    }
-    return value;
-}
-function parseK8sVersion(value) {
-    const input = 'k8s-version';
-    const items = splitList(value);
-    if (items.length === 0) {
-        throw new errors/* InputError */.dz(input, 'is required: a version (1.32.3), a list, a minor (1.32), latest or all');
-    }
-    if (items.length === 1 && (items[0] === 'all' || items[0] === 'latest'))
-        return { kind: items[0] };
-    for (const item of items) {
-        if (item === 'all' || item === 'latest') {
-            throw new errors/* InputError */.dz(input, `${item} cannot be combined with other versions`);
-        }
-        if (/^v?\d+\.\d+\.\d+\+/.test(item)) {
-            throw new errors/* InputError */.dz(input, `${quote(item)}: write plain x.y.z; CanvOS adds the +flavour suffix itself`);
-        }
-        if (!K8S_VERSION.test(item)) {
-            throw new errors/* InputError */.dz(input, `${quote(item)} is not a version: use x.y.z, x.y, latest or all`);
-        }
-    }
-    return { kind: 'list', items: [...new Set(items)] };
-}
-/** Splits a list input on commas and newlines, as docker/metadata-action does. */
-function splitList(value) {
-    return value
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-function parseArch(value, runnerArch) {
-    if (value)
-        return oneOf('arch', value, ['amd64', 'arm64']);
-    switch (runnerArch) {
-        case 'ARM64':
-            return 'arm64';
-        case 'X64':
-        case undefined:
-        case '':
-            return 'amd64';
-        default:
-            throw new errors/* InputError */.dz('arch', `the runner is ${runnerArch}; set arch to amd64 or arm64`);
-    }
-}
-function parseProxy(input, value) {
-    if (value === '')
-        return value;
-    singleLine(input, value);
-    let url;
-    try {
-        if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
-            throw new Error('no scheme');
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* InputError */.dz(input, 'is not a URL such as http://proxy.example.com:3128');
-    }
-    if (!['http:', 'https:', 'socks5:'].includes(url.protocol)) {
-        throw new errors/* InputError */.dz(input, `scheme ${url.protocol} is not supported: use http, https or socks5`);
-    }
-    if (/[\s'"`$\\]/.test(value))
-        throw new errors/* InputError */.dz(input, 'must not contain spaces, quotes, $ or \\');
-    return value;
-}
-function parseNoProxy(value) {
-    if (value === '')
-        return value;
-    singleLine('no-proxy', value);
-    if (!/^[A-Za-z0-9.*:/,_[\]-]+$/.test(value)) {
-        throw new errors/* InputError */.dz('no-proxy', 'must be a comma-separated list of hosts, domains or CIDRs');
-    }
-    return value;
-}
-function parseCaCerts(value, ctx) {
-    const input = 'proxy-ca-certs';
-    if (value.trim() === '')
-        return [];
-    const pemText = value.includes('-----BEGIN')
-        ? value
-        : value
-            .split('\n')
-            .map((line) => line.trim())
-            .filter(Boolean)
-            .map((path) => readInputFile(input, path, ctx))
-            .join('\n');
-    const certs = pemText.match(PEM_CERT) ?? [];
-    if (certs.length === 0)
-        throw new errors/* InputError */.dz(input, 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
-    return certs.map((cert) => cert.replace(/\r/g, ''));
-}
-function parseSigningKey(value, ctx) {
-    const input = 'signing-public-key';
-    if (value === '')
-        return undefined;
-    const pem = (value.includes('-----BEGIN') ? value : readInputFile(input, value, ctx))
-        .trim()
-        .replace(/\r/g, '');
-    if (!PEM_PUBLIC_KEY.test(pem)) {
-        throw new errors/* InputError */.dz(input, 'is not a PEM public key (-----BEGIN PUBLIC KEY-----)');
-    }
-    return pem;
-}
-function readInputFile(input, path, ctx) {
-    const full = path.startsWith('/') ? path : `${ctx.workspace}/${path}`;
-    try {
-        return ctx.readFile(full);
-    }
-    catch {
-        throw new errors/* InputError */.dz(input, `cannot read file ${quote(path)}`);
-    }
-}
-function hasControlCharacter(value) {
-    return [...value].some((char) => char !== '\t' && (char < ' ' || char === '\x7f'));
-}
-/** `KEY=VALUE` lines; `#` comments and blank lines are skipped. */
-function parseKeyValueLines(input, value, secret = false) {
-    const pairs = [];
-    for (const [index, raw] of value.split('\n').entries()) {
-        const line = raw.replace(/\r$/, '').trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const eq = line.indexOf('=');
-        const key = eq < 0 ? line : line.slice(0, eq).trim();
-        // A malformed secrets line may be the secret itself (a token pasted without KEY=): show its number.
-        const shownLine = secret ? `line ${index + 1}` : quote(line);
-        const shownKey = secret ? `the key on line ${index + 1}` : `key ${quote(key)}`;
-        if (eq < 0)
-            throw new errors/* InputError */.dz(input, `${shownLine} is not KEY=VALUE`);
-        if (!KEY.test(key)) {
-            throw new errors/* InputError */.dz(input, `${shownKey} must be an upper-case identifier (A-Z, 0-9, _)`);
-        }
-        pairs.push([key, line.slice(eq + 1)]);
-    }
-    return pairs;
-}
-function parseBuildArgs(value) {
-    const input = 'build-args';
-    const pairs = parseKeyValueLines(input, value);
-    const seen = new Set();
-    for (const [key, val] of pairs) {
-        if (KEYS_WITH_INPUTS[key])
-            throw new errors/* InputError */.dz(input, `${key} has its own input: use ${KEYS_WITH_INPUTS[key]}`);
-        if (seen.has(key))
-            throw new errors/* InputError */.dz(input, `${key} is given twice`);
-        seen.add(key);
-        // .arg is read by godotenv and sourced by bash: single quotes keep a value literal in both.
-        if (val.includes("'") || hasControlCharacter(val)) {
-            throw new errors/* InputError */.dz(input, `${key}: the value must not contain ' or control characters`);
-        }
-        // godotenv reads a quote after a backslash as escaped, so a trailing \ runs into the next line.
-        if (val.endsWith('\\'))
-            throw new errors/* InputError */.dz(input, `${key}: the value must not end with \\`);
-    }
-    return pairs;
-}
-function parseSecrets(value) {
-    const pairs = parseKeyValueLines('secrets', value, true);
-    const seen = new Set();
-    for (const [key, val] of pairs) {
-        if (val === '')
-            throw new errors/* InputError */.dz('secrets', `${key} has an empty value`);
-        if (RESERVED_ENV.test(key))
-            throw new errors/* InputError */.dz('secrets', `${key} is a reserved environment variable name`);
-        if (seen.has(key))
-            throw new errors/* InputError */.dz('secrets', `${key} is given twice`);
-        seen.add(key);
-    }
-    return pairs;
-}
-function parseEarthlyVersion(value) {
-    if (value === 'auto')
-        return value;
-    if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(value)) {
-        throw new errors/* InputError */.dz('earthly-version', `${quote(value)} is not auto or a version such as v0.8.15`);
-    }
-    return value.startsWith('v') ? value : `v${value}`;
-}
-function parseDownloadUrl(value) {
-    const input = 'earthly-download-url';
-    if (value === '')
-        return value;
-    singleLine(input, value);
-    if (!/^https?:\/\//.test(value))
-        throw new errors/* InputError */.dz(input, 'must be an http(s) URL');
-    if (!value.includes('{asset}'))
-        throw new errors/* InputError */.dz(input, 'must contain {asset} (and usually {version})');
-    try {
-        new URL(value.replaceAll('{version}', 'v0').replaceAll('{asset}', 'a'));
-    }
-    catch {
-        throw new errors/* InputError */.dz(input, 'is not a valid URL');
-    }
-    return value;
-}
-function parseSha256(value) {
-    if (value === '')
-        return value;
-    if (!SHA256.test(value))
-        throw new errors/* InputError */.dz('earthly-sha256', 'must be 64 hexadecimal characters');
-    return value.toLowerCase();
-}
-/** Extra global flags: tokens split on white space; values may follow a flag but nothing may name a target. */
-function parseEarthlyArgs(value) {
-    const input = 'earthly-args';
-    const tokens = value.split(/\s+/).filter(Boolean);
-    let previousWasFlag = false;
-    for (const token of tokens) {
-        if (token.startsWith('+'))
-            throw new errors/* InputError */.dz(input, `${quote(token)} looks like a target: only flags go here`);
-        if (token.startsWith('-')) {
-            const flag = token.split('=')[0];
-            const owner = FLAGS_WITH_INPUTS[flag];
-            if (owner)
-                throw new errors/* InputError */.dz(input, `${flag} is set by ${owner}`);
-            if (!/^--?[A-Za-z0-9][A-Za-z0-9-]*(=.*)?$/.test(token)) {
-                throw new errors/* InputError */.dz(input, `${quote(token)} is not a flag`);
-            }
-            previousWasFlag = !token.includes('=');
-        }
-        else {
-            // A value after a flag that takes none would be read as the target.
-            if (token.includes('+'))
-                throw new errors/* InputError */.dz(input, `${quote(token)} could name a target: only flags go here`);
-            if (!previousWasFlag)
-                throw new errors/* InputError */.dz(input, `${quote(token)} is not a flag or a flag's value`);
-            previousWasFlag = false;
-        }
-    }
-    return tokens;
-}
-/** `key: value` lines for Earthly's `global:` config; the values stay on their line. */
-function parseEarthlyConfig(value) {
-    const input = 'earthly-config';
-    const settings = [];
-    for (const raw of value.split('\n')) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const match = /^([a-z][a-z0-9_]*):\s*(\S.*)$/.exec(line);
-        if (!match)
-            throw new errors/* InputError */.dz(input, `${quote(line)} is not a key: value line such as tls_enabled: true`);
-        if (match[1] === 'disable_analytics')
-            throw new errors/* InputError */.dz(input, 'disable_analytics is always true here');
-        if (settings.some(([key]) => key === match[1]))
-            throw new errors/* InputError */.dz(input, `${match[1]} is given twice`);
-        settings.push([match[1], match[2]]);
-    }
-    return settings;
-}
-function parseImageName(input, value) {
-    if (value === '')
-        return value;
-    singleLine(input, value);
-    if (!/^[A-Za-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/.test(value)) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} is not an image reference such as ghcr.io/org/name:tag`);
-    }
-    return value;
-}
-function parseBuildkitHost(value) {
-    if (value === '')
-        return value;
-    singleLine('buildkit-host', value);
-    if (!/^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/.test(value)) {
-        throw new errors/* InputError */.dz('buildkit-host', `${quote(value)} is not a BuildKit address such as tcp://host:8372`);
-    }
-    return value;
-}
-function parseRegistryAuth(username, password) {
-    if (username === '' && password === '')
-        return undefined;
-    if (username === '')
-        throw new errors/* InputError */.dz('registry-username', 'is required when registry-password is set');
-    if (password === '')
-        throw new errors/* InputError */.dz('registry-password', 'is required when registry-username is set');
-    singleLine('registry-username', username);
-    if (/[\r\n]/.test(password))
-        throw new errors/* InputError */.dz('registry-password', 'must be a single line');
-    return { username, password };
-}
-
-;// CONCATENATED MODULE: ./src/canvos-source.ts
-/** What the action reads from a CanvOS checkout: pure parsers over the files' text. */
-/** The Earthfile's global section: everything before the first target (`name:` at column 0). */
-function globalSection(earthfile) {
-    const lines = earthfile.split('\n');
-    const firstTarget = lines.findIndex((line) => /^[a-zA-Z][a-zA-Z0-9._-]*:\s*$/.test(line));
-    return firstTarget < 0 ? lines : lines.slice(0, firstTarget);
-}
-function unquote(value) {
-    return value.replace(/^(['"])(.*)\1$/, '$2');
-}
-/** The default of a global `ARG NAME=value` in the Earthfile. */
-function earthfileArgDefault(earthfile, name) {
-    const pattern = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}=(\\S+)\\s*$`);
-    for (const line of globalSection(earthfile)) {
-        const match = pattern.exec(line);
-        if (match)
-            return unquote(match[1]);
-    }
-    return undefined;
-}
-/** PE_VERSION is the Earthfile's default, not the tag name (at v4.10.0 it says v4.9.21). */
-function readPeVersion(earthfile) {
-    return earthfileArgDefault(earthfile, 'PE_VERSION');
-}
-function readEdgeCustomConfig(earthfile) {
-    return earthfileArgDefault(earthfile, 'EDGE_CUSTOM_CONFIG') ?? '.edge-custom-config.yaml';
-}
-/** The Earthly version CanvOS's wrapper pins (`EARTHLY_VERSION=v0.8.15`). */
-function readEarthlyVersion(earthlySh) {
-    const match = /^\s*(?:export\s+)?EARTHLY_VERSION=(\S+)\s*$/m.exec(earthlySh);
-    if (!match)
-        return undefined;
-    const version = unquote(match[1]);
-    return version.startsWith('v') ? version : `v${version}`;
 }
 /**
- * The BuildKit image CanvOS's wrapper starts, with its variables filled in: a mirror of
- * earthly/buildkitd that spares runners Docker Hub's rate limits.
+ * Runs Earthly with an argument array (no shell), streaming its output to the log. A SIGINT or
+ * SIGTERM to the action (a cancelled job) is passed on, so BuildKit stops and the post step can clean up.
  */
-function readBuildkitMirror(earthlySh, earthlyVersion) {
-    const vars = { EARTHLY_VERSION: earthlyVersion };
-    for (const match of earthlySh.matchAll(/^\s*([A-Z_][A-Z0-9_]*)=([^\s$]+)\s*$/gm)) {
-        if (match[1] !== 'EARTHLY_VERSION')
-            vars[match[1]] = unquote(match[2]);
-    }
-    const image = /(\S*\/buildkitd:\S+)/.exec(earthlySh)?.[1];
-    if (!image)
-        return undefined;
-    const expanded = image
-        .replace(/"/g, '')
-        .replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, name) => vars[name] ?? `\0`);
-    return expanded.includes('\0') ? undefined : expanded;
-}
-function certsLayout(earthfile) {
-    if (/\bcerts\//.test(earthfile))
-        return 'certs-dir';
-    return /\bPROXY_CERT_PATH\b/.test(earthfile) ? 'sc-crt' : 'certs-dir';
-}
-/** `k8s_version.json`: distribution -> ascending list of `x.y.z`. */
-function parseK8sVersionJson(text) {
-    const data = JSON.parse(text);
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw new Error('k8s_version.json is not an object');
-    }
-    const result = {};
-    for (const [key, value] of Object.entries(data)) {
-        if (Array.isArray(value))
-            result[key] = value.filter((v) => typeof v === 'string');
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/k8s.ts
-
-
-function byVersion(a, b) {
-    return semver_default().compare(semver_default().coerce(a) ?? '0.0.0', semver_default().coerce(b) ?? '0.0.0');
-}
-function minorOf(version) {
-    return version.split('.').slice(0, 2).join('.');
-}
-/** The newest patch of each minor, ascending: a ready-made matrix. */
-function newestPatches(available) {
-    const newest = new Map();
-    for (const version of [...available].sort(byVersion))
-        newest.set(minorOf(version), version);
-    return [...newest.values()];
-}
-/**
- * Turns the request into the exact versions to build, all of them listed for the distribution
- * at this CanvOS tag; anything else is an error that shows what is listed.
- */
-function selectK8sVersions(request, available, where) {
-    const sorted = [...available].sort(byVersion);
-    if (sorted.length === 0) {
-        throw new errors/* InputError */.dz('k8s-distribution', `CanvOS ${where.tag} lists no Kubernetes versions for ${where.distribution} in k8s_version.json`);
-    }
-    if (request.kind === 'all')
-        return sorted;
-    if (request.kind === 'latest')
-        return [sorted[sorted.length - 1]];
-    const chosen = new Set();
-    for (const item of request.items) {
-        const isMinor = item.split('.').length === 2;
-        const match = isMinor
-            ? sorted.filter((version) => minorOf(version) === item).pop()
-            : sorted.find((version) => version === item);
-        if (!match) {
-            const listed = isMinor ? newestPatches(sorted).map(minorOf) : sorted;
-            throw new errors/* InputError */.dz('k8s-version', `${item} is not listed for ${where.distribution} at CanvOS ${where.tag}; listed: ${listed.join(', ')}`);
-        }
-        chosen.add(match);
-    }
-    return [...chosen].sort(byVersion);
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-/**
- * The functional core: inputs plus what the CanvOS checkout says become a plan — the tag,
- * PE_VERSION, the Earthly to use, the image refs — and the files that make CanvOS build exactly that.
- */
-
-
-
-/** The newest EarthBuild release this action knows; `auto` picks it for the fork. */
-const DEFAULT_EARTHBUILD_VERSION = 'v0.8.18';
-const MAX_TAG_LENGTH = 128;
-function buildArg(inputs, key) {
-    return inputs.buildArgs.find(([k]) => k === key)?.[1];
-}
-function makePlan(inputs, checkout) {
-    const { files, tag } = checkout;
-    const peVersion = buildArg(inputs, 'PE_VERSION') ?? readPeVersion(files.earthfile);
-    if (!peVersion) {
-        throw new errors/* ActionError */.lZ(`The Earthfile at CanvOS ${tag} has no ARG PE_VERSION default; set PE_VERSION in build-args`);
-    }
-    if (!files.k8sVersionJson)
-        throw new errors/* ActionError */.lZ(`CanvOS ${tag} has no k8s_version.json`);
-    let versionLists;
-    try {
-        versionLists = parseK8sVersionJson(files.k8sVersionJson);
-    }
-    catch (error) {
-        throw new errors/* ActionError */.lZ(`k8s_version.json at CanvOS ${tag} is not valid: ${error.message}`);
-    }
-    const available = versionLists[inputs.k8sDistribution] ?? [];
-    const k8sVersions = selectK8sVersions(inputs.k8sVersion, available, {
-        distribution: inputs.k8sDistribution,
-        tag,
-    });
-    const earthly = chooseEarthly(inputs, files.earthlySh, tag);
-    const images = k8sVersions.map((version) => imagePlan(inputs, checkout.tag, peVersion, version));
-    return {
-        canvosVersion: tag,
-        canvosCommit: checkout.commit,
-        canvosPath: checkout.path,
-        peVersion,
-        earthly,
-        availableK8sVersions: [...available],
-        newestK8sPatches: newestPatches(available),
-        k8sVersions,
-        images,
-    };
-}
-function chooseEarthly(inputs, earthlySh, tag) {
-    const { distribution } = inputs.earthly;
-    const pinned = earthlySh ? readEarthlyVersion(earthlySh) : undefined;
-    let version = inputs.earthly.version;
-    if (version === 'auto') {
-        if (distribution === 'earthbuild')
-            version = DEFAULT_EARTHBUILD_VERSION;
-        else if (pinned)
-            version = pinned;
-        else {
-            throw new errors/* InputError */.dz('earthly-version', `auto found no EARTHLY_VERSION in earthly.sh at CanvOS ${tag}: set a version`);
-        }
-    }
-    // CanvOS mirrors only the upstream BuildKit of the version it pins; anything else uses Earthly's default.
-    const mirror = distribution === 'earthly' && version === pinned && earthlySh
-        ? readBuildkitMirror(earthlySh, version)
-        : undefined;
-    const buildkitImage = inputs.earthly.buildkitHost
-        ? undefined
-        : (inputs.earthly.buildkitImage ?? mirror);
-    return { version, distribution, buildkitImage };
-}
-function imagePlan(inputs, canvosVersion, peVersion, k8sVersion) {
-    const [host, ...path] = inputs.imageRegistry.split('/');
-    const repo = inputs.imageRepo ?? inputs.osDistribution;
-    const imageTag = inputs.customTag ? `${peVersion}-${inputs.customTag}` : peVersion;
-    const tag = `${inputs.k8sDistribution}-${k8sVersion}-${imageTag}`;
-    if (tag.length > MAX_TAG_LENGTH) {
-        throw new errors/* InputError */.dz('custom-tag', `makes the image tag ${tag.length} characters long; Docker allows ${MAX_TAG_LENGTH}`);
-    }
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(tag)) {
-        throw new errors/* InputError */.dz('build-args', `PE_VERSION ${JSON.stringify(peVersion)} makes an invalid Docker tag ${JSON.stringify(tag)}`);
-    }
-    const repository = [...path, repo].join('/');
-    return {
-        ref: `${host}/${repository}:${tag}`,
-        registry: host,
-        repository,
-        tag,
-        k8sDistribution: inputs.k8sDistribution,
-        k8sVersion,
-        os: inputs.osDistribution,
-        osVersion: inputs.osVersion,
-        arch: inputs.arch,
-        canvosVersion,
-        peVersion,
-    };
-}
-function hasCredentials(url) {
-    if (!url)
-        return false;
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
-}
-/**
- * The files that make CanvOS build exactly `versions`: `.arg` (inputs first, then build-args),
- * proxy CA certificates, the signed-content config, and for several versions a trimmed
- * `k8s_version.json` with K8S_VERSION left out, so one Earthly run builds them all.
- */
-function buildFiles(inputs, checkout, versions) {
-    const files = [];
-    const commandLineArgs = [];
-    const args = [
-        ['CUSTOM_TAG', inputs.customTag],
-        ['IMAGE_REGISTRY', inputs.imageRegistry],
-        ['OS_DISTRIBUTION', inputs.osDistribution],
-        ['IMAGE_REPO', inputs.imageRepo ?? inputs.osDistribution],
-        ['OS_VERSION', inputs.osVersion],
-        ['K8S_DISTRIBUTION', inputs.k8sDistribution],
-        ['ARCH', inputs.arch],
-        ['UPDATE_KERNEL', String(inputs.updateKernel)],
-        ['TWO_NODE', String(inputs.twoNode)],
-    ];
-    if (versions.length === 1)
-        args.push(['K8S_VERSION', versions[0]]);
-    else
-        files.push({
-            path: 'k8s_version.json',
-            content: trimmedK8sVersions(checkout, inputs.k8sDistribution, versions),
+function runEarthly(binary, args, options) {
+    return new Promise((resolve, reject) => {
+        const tail = new Tail(20);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
+            cwd: options.cwd,
+            env: options.env,
+            stdio: ['ignore', 'pipe', 'pipe'],
         });
-    for (const [key, url] of [
-        ['HTTP_PROXY', inputs.httpProxy],
-        ['HTTPS_PROXY', inputs.httpsProxy],
-    ]) {
-        if (!url)
-            continue;
-        (hasCredentials(url) ? commandLineArgs : args).push([key, url]);
-    }
-    if (inputs.noProxy)
-        args.push(['NO_PROXY', inputs.noProxy]);
-    if (inputs.proxyCaCerts.length) {
-        if (certsLayout(checkout.files.earthfile) === 'sc-crt') {
-            files.push({ path: 'sc.crt', content: `${inputs.proxyCaCerts.join('\n')}\n` });
-            args.push(['PROXY_CERT_PATH', 'sc.crt']);
+        const forward = (signal) => () => {
+            lib_core/* warning */.$e(`Received ${signal}: stopping Earthly`);
+            child.kill(signal);
+        };
+        const handlers = { SIGINT: forward('SIGINT'), SIGTERM: forward('SIGTERM') };
+        process.on('SIGINT', handlers.SIGINT);
+        process.on('SIGTERM', handlers.SIGTERM);
+        const relay = (target) => (data) => {
+            const text = data.toString();
+            tail.push(text);
+            target.write(text);
+        };
+        child.stdout.on('data', relay(process.stdout));
+        child.stderr.on('data', relay(process.stdout)); // Earthly logs to stderr; the runner shows stdout in order
+        child.on('error', (error) => {
+            cleanup();
+            reject(new errors/* ActionError */.lZ(`Could not start Earthly (${binary}): ${error.message}`));
+        });
+        child.on('close', (code, signal) => {
+            cleanup();
+            resolve({ exitCode: code ?? (signal ? 2 : 1), tail: tail.get() });
+        });
+        function cleanup() {
+            process.off('SIGINT', handlers.SIGINT);
+            process.off('SIGTERM', handlers.SIGTERM);
         }
-        else {
-            inputs.proxyCaCerts.forEach((cert, i) => files.push({ path: `certs/proxy-ca-${i + 1}.crt`, content: `${cert}\n` }));
-        }
-    }
-    if (inputs.signingPublicKey) {
-        const configured = buildArg(inputs, 'EDGE_CUSTOM_CONFIG');
-        const name = configured ?? readEdgeCustomConfig(checkout.files.earthfile);
-        if (name.startsWith('/') || name.split('/').includes('..')) {
-            throw new errors/* InputError */.dz('build-args', 'EDGE_CUSTOM_CONFIG must be a relative path inside the CanvOS checkout');
-        }
-        files.push({ path: name, content: signingConfig(inputs.signingPublicKey) });
-        if (!configured)
-            args.push(['EDGE_CUSTOM_CONFIG', name]);
-    }
-    files.unshift({ path: '.arg', content: renderArgFile([...args, ...inputs.buildArgs]) });
-    return { files, commandLineArgs };
-}
-function trimmedK8sVersions(checkout, distribution, versions) {
-    const lists = parseK8sVersionJson(checkout.files.k8sVersionJson ?? '{}');
-    return `${JSON.stringify({ ...lists, [distribution]: versions }, null, 2)}\n`;
-}
-/** The YAML CanvOS copies into the image for signed content. */
-function signingConfig(publicKeyPem) {
-    const encoded = Buffer.from(`${publicKeyPem}\n`).toString('base64');
-    return [
-        'content:',
-        '  signing:',
-        '    publicKey:',
-        `      base64EncodedValue: ${encoded}`,
-        '',
-    ].join('\n');
-}
-/**
- * `.arg` is read by Earthly (godotenv) and sourced by bash in CanvOS's wrapper: plain values stay
- * bare, anything else is single-quoted, which both read literally (no `$` or backtick expansion).
- */
-function renderArgFile(entries) {
-    const lines = ['# Written by the CanvOS provider images action: inputs first, then build-args.'];
-    for (const [key, value] of entries) {
-        if (value.includes("'") || /[\r\n]/.test(value) || value.endsWith('\\')) {
-            throw new Error(`unsafe .arg value for ${key}`);
-        }
-        lines.push(/^[A-Za-z0-9_./:@%+,=-]*$/.test(value) ? `${key}=${value}` : `${key}='${value}'`);
-    }
-    return `${lines.join('\n')}\n`;
+    });
 }
 
-// EXTERNAL MODULE: ./src/registry.ts
-var registry = __nccwpck_require__(2976);
-;// CONCATENATED MODULE: ./src/report.ts
-
-/** Every output; the same names and shapes in dry-run, a build, and a skipped re-run. */
-function outputs(plan, images) {
-    const withDigest = images.filter((image) => image.digest);
-    return {
-        'canvos-version': plan.canvosVersion,
-        'canvos-commit': plan.canvosCommit,
-        'canvos-path': plan.canvosPath,
-        'pe-version': plan.peVersion,
-        'earthly-version': plan.earthly.version,
-        images: images.map((image) => image.ref).join('\n'),
-        image: images[0]?.ref ?? '',
-        digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
-        json: JSON.stringify(images.map(({ status: _status, imageId, ...image }) => ({
-            ...image,
-            digest: image.digest ?? null,
-            ...(imageId ? { imageId } : {}),
-        }))),
-        'k8s-versions': JSON.stringify(plan.k8sVersions),
-        'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
-        'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
-    };
-}
-function setOutputs(values) {
-    for (const [name, value] of Object.entries(values))
-        lib_core/* setOutput */.uH(name, value);
-}
-/** A browsable link to the commit when the repository is on a GitHub-like web host. */
-function commitUrl(repository, commit) {
-    const match = /^(https:\/\/[^/]+\/[^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(repository);
-    return match && commit ? `${match[1]}/tree/${commit}` : undefined;
-}
-function formatSeconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-const STATUS_TEXT = {
-    planned: 'planned (dry run)',
-    pushed: 'pushed',
-    built: 'in local Docker',
-    skipped: 'already in registry',
-};
-/** The job summary as Markdown. */
-function summaryMarkdown(plan, images, timings, options) {
-    const link = options.repository ? commitUrl(options.repository, plan.canvosCommit) : undefined;
-    const commit = plan.canvosCommit ? plan.canvosCommit.slice(0, 12) : 'unknown';
-    const lines = [
-        `## CanvOS provider images${options.dryRun ? ' (dry run)' : ''}`,
-        '',
-        `- CanvOS: \`${plan.canvosVersion}\` at ${link ? `[\`${commit}\`](${link})` : `\`${commit}\``}`,
-        `- Palette Edge version: \`${plan.peVersion}\``,
-        `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
-        '',
-        '| Image | Kubernetes | Digest | Status |',
-        '| --- | --- | --- | --- |',
-        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`),
-        '',
-        '| Phase | Time |',
-        '| --- | --- |',
-        ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
-        '',
-    ];
-    return lines.join('\n');
-}
-
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/phases.ts
 
 /** Times each phase for the job summary, and shows each as a collapsible log group. */
 class Phases {
@@ -34257,162 +34886,352 @@ class Phases {
         }
     }
 }
-function runnerContext() {
-    return {
-        runnerArch: process.env.RUNNER_ARCH,
-        serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com',
-        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        readFile: (path) => (0,external_node_fs_.readFileSync)(path, 'utf8'),
-        isDirectory: (path) => (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory(),
+
+// EXTERNAL MODULE: ./src/docker/config.ts
+var config = __nccwpck_require__(656);
+;// CONCATENATED MODULE: ./src/registry/auth.ts
+/** Parses a WWW-Authenticate value (RFC 7235), including several challenges joined by commas. */
+function parseWwwAuthenticate(header) {
+    const challenges = [];
+    let i = 0;
+    const skip = (chars) => {
+        while (i < header.length && chars.test(header[i]))
+            i++;
     };
-}
-/** Registers every secret with the runner before anything could print it. */
-function maskSecrets(inputs) {
-    const secrets = [
-        inputs.registryAuth?.password,
-        inputs.canvos.token,
-        ...inputs.secrets.map(([, value]) => value),
-    ];
-    if (inputs.canvos.token)
-        secrets.push(Buffer.from(`x-access-token:${inputs.canvos.token}`).toString('base64'));
-    for (const url of [inputs.httpProxy, inputs.httpsProxy]) {
-        if (!url)
+    const readToken = () => {
+        const start = i;
+        while (i < header.length && !/[\s,=]/.test(header[i]))
+            i++;
+        return header.slice(start, i);
+    };
+    while (i < header.length) {
+        skip(/[\s,]/);
+        const name = readToken();
+        if (!name) {
+            i++;
             continue;
-        const { username, password } = new URL(url);
-        if (password)
-            secrets.push(password, decodeURIComponent(password), url);
-        else if (username)
-            secrets.push(url);
-    }
-    for (const secret of secrets)
-        if (secret)
-            lib_core/* setSecret */.Pq(secret);
-}
-function runnerArch() {
-    return process.arch === 'arm64' ? 'arm64' : 'amd64';
-}
-function gitAuth(inputs) {
-    const token = inputs.canvos.token;
-    return token
-        ? { token, serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com' }
-        : undefined;
-}
-async function readCanvosFiles(dir) {
-    const read = (name) => (0,promises_.readFile)((0,external_node_path_.join)(dir, name), 'utf8').catch(() => undefined);
-    const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
-        read('Earthfile'),
-        read('earthly.sh'),
-        read('k8s_version.json'),
-    ]);
-    if (earthfile === undefined)
-        throw new errors/* ActionError */.lZ(`${dir} has no Earthfile: is it a CanvOS checkout?`);
-    return { earthfile, earthlySh, k8sVersionJson };
-}
-async function cloneCanvos(inputs, tempDir, onTag = () => undefined) {
-    const { repository, version, prerelease } = inputs.canvos;
-    const auth = gitAuth(inputs);
-    let tag = exactTag(version);
-    if (tag) {
-        lib_core/* info */.pq(`CanvOS ${tag} (exact tag, no listing needed)`);
-    }
-    else {
-        const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
-        tag = resolveCanvosTag(version, tags, prerelease);
-        lib_core/* info */.pq(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
-    }
-    onTag(tag); // known before the clone: lets the Earthly download start now
-    const path = (0,external_node_path_.join)(tempDir, 'canvos');
-    const commit = await cloneTag(repository, tag, path, auth);
-    lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
-    return { tag, commit, path, files: await readCanvosFiles(path) };
-}
-async function useCheckout(path) {
-    const commit = await headCommit(path).catch(() => '');
-    const tag = (commit && (await describeTag(path))) || (commit ? commit.slice(0, 12) : 'local checkout');
-    lib_core/* info */.pq(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
-    return { tag, commit, path, files: await readCanvosFiles(path) };
-}
-function logPlan(plan) {
-    lib_core/* info */.pq(`CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`);
-    lib_core/* info */.pq(`PE_VERSION:       ${plan.peVersion}`);
-    lib_core/* info */.pq(`Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`);
-    if (plan.earthly.buildkitImage)
-        lib_core/* info */.pq(`BuildKit image:   ${plan.earthly.buildkitImage}`);
-    lib_core/* info */.pq(`Kubernetes:       ${plan.k8sVersions.join(', ')}`);
-    for (const image of plan.images)
-        lib_core/* info */.pq(`Image:            ${image.ref}`);
-}
-/** Writes the build files into the checkout; in a workflow's own checkout, remembers what to put back. */
-async function writeBuildFiles(inputs, checkout, versions, tempDir, ownCheckout) {
-    const build = buildFiles(inputs, checkout, versions);
-    const restore = [];
-    for (const [index, file] of build.files.entries()) {
-        const path = (0,external_node_path_.join)(checkout.path, file.path);
-        if (ownCheckout) {
-            const backup = (0,external_node_fs_.existsSync)(path) ? (0,external_node_path_.join)(tempDir, `backup-${index}`) : undefined;
-            if (backup)
-                await (0,promises_.copyFile)(path, backup);
-            restore.push({ path, backup });
-            (0,state/* saveRestoreEntries */.AI)(restore);
         }
-        const created = await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-        if (ownCheckout && created) {
-            // The folders made for it (certs/) go too: the post step removes them once empty.
-            for (let dir = (0,external_node_path_.dirname)(path); dir.startsWith(created); dir = (0,external_node_path_.dirname)(dir)) {
-                restore.push({ path: dir, directory: true });
+        skip(/\s/);
+        if (header[i] !== '=' || challenges.length === 0) {
+            challenges.push({ scheme: name.toLowerCase(), params: {} });
+            continue;
+        }
+        i++; // '='
+        skip(/\s/);
+        let value = '';
+        if (header[i] === '"') {
+            i++;
+            while (i < header.length && header[i] !== '"') {
+                if (header[i] === '\\' && i + 1 < header.length)
+                    i++;
+                value += header[i++];
             }
-            (0,state/* saveRestoreEntries */.AI)(restore);
+            i++; // closing quote
         }
-        await (0,promises_.writeFile)(path, file.content);
-        lib_core/* info */.pq(`Wrote ${file.path}`);
+        else {
+            const start = i;
+            while (i < header.length && header[i] !== ',')
+                i++;
+            value = header.slice(start, i).trim();
+        }
+        challenges[challenges.length - 1].params[name.toLowerCase()] = value;
     }
-    const argFile = build.files.find((file) => file.path === '.arg');
-    if (argFile)
-        lib_core/* info */.pq(`.arg:\n${argFile.content.trimEnd()}`);
-    // CanvOS copies this file only if it exists: a wrong name would be skipped without a word.
-    const customConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];
-    if (customConfig && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(checkout.path, customConfig))) {
-        lib_core/* warning */.$e(`EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`);
+    return challenges;
+}
+function basicAuthorization(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/registry/http.ts
+/**
+ * HTTP to a registry: Docker's choice of scheme, the runner's proxy settings, and redirects that
+ * never carry credentials to another origin.
+ */
+
+
+// Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
+// Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
+let proxyAgent;
+function dispatcher() {
+    proxyAgent ??= new undici/* EnvHttpProxyAgent */.J2();
+    return proxyAgent;
+}
+const REQUEST_TIMEOUT_MS = 30_000;
+const MAX_REDIRECTS = 5;
+const USER_AGENT = 'canvos-provider-images-action';
+/** Docker talks plain HTTP to loopback registries (they are implicitly insecure), HTTPS elsewhere. */
+function registryBaseUrl(host) {
+    if (image_ref/* DOCKER_HUB_ALIASES */.Kd.includes(host.toLowerCase()))
+        return 'https://registry-1.docker.io';
+    return `${(0,image_ref/* isLoopbackHost */.cW)(host) ? 'http' : 'https'}://${host}`;
+}
+class TransientStatus extends Error {
+    status;
+    constructor(status) {
+        super(`HTTP ${status}`);
+        this.status = status;
     }
-    return build;
 }
-async function diskPreflight(inputs, imageCount) {
-    if (inputs.diskCheck === 'off' || inputs.earthly.buildkitHost || imageCount === 0)
-        return;
-    const root = (await (0,docker/* dockerRootDir */.KW)()) ?? '/var/lib/docker';
-    const free = await freeBytes(root);
-    if (free === undefined)
-        return lib_core/* info */.pq(`Could not measure free disk at ${root}; skipping the disk check`);
-    const advice = diskAdvice(root, free, imageCount);
-    if (!advice)
-        return lib_core/* info */.pq(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
-    if (inputs.diskCheck === 'error')
-        throw new errors/* ActionError */.lZ(`Not enough disk: ${advice}`);
-    lib_core/* warning */.$e(advice);
-}
-/** The environment Earthly runs in: the runner's, without the action's inputs, plus the secrets. */
-function earthlyEnv(inputs) {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env)) {
-        if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_'))
-            env[key] = value;
+/** fetch, but redirects are followed by hand so Authorization never leaves the original origin. */
+async function fetchFollowingRedirects(method, url, headers) {
+    let current = new URL(url);
+    const currentHeaders = new undici.Headers({ 'user-agent': USER_AGENT, ...headers });
+    for (let hop = 0;; hop++) {
+        const response = await (0,undici/* fetch */.hd)(current, {
+            method,
+            headers: currentHeaders,
+            redirect: 'manual',
+            dispatcher: dispatcher(),
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        const location = response.headers.get('location');
+        if (![301, 302, 303, 307, 308].includes(response.status) || !location || hop >= MAX_REDIRECTS) {
+            return response;
+        }
+        await response.body?.cancel();
+        const next = new URL(location, current);
+        // Blob stores (S3, GCS) get signed URLs; our credentials are not for them.
+        if (next.origin !== current.origin)
+            currentHeaders.delete('authorization');
+        current = next;
     }
-    for (const [key, value] of inputs.secrets)
-        env[key] = value;
-    return env;
 }
-async function verify(inputs, images) {
+/** A short reason for a failed request, never including headers or bodies. */
+function describeFailure(error) {
+    if (error instanceof TransientStatus)
+        return `HTTP ${error.status}`;
+    const err = error;
+    if (err?.name === 'TimeoutError')
+        return `no answer within ${REQUEST_TIMEOUT_MS / 1000}s`;
+    return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(error);
+}
+
+;// CONCATENATED MODULE: ./src/registry/lookup.ts
+/**
+ * Looks images up in a registry over the Registry HTTP API v2 (HEAD on the manifest), without the
+ * docker CLI.
+ */
+
+
+
+
+
+
+
+/** Everything a tag may resolve to: a single-platform manifest or a multi-platform index. */
+const MANIFEST_MEDIA_TYPES = [
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.oci.image.index.v1+json',
+];
+/**
+ * The digest `ref` resolves to in its registry, or undefined when the registry says it is not
+ * there (404). HEAD first, anonymously; a 401 is answered once (Basic credentials, or a Bearer
+ * token from the challenge's realm). 5xx, 429 and network errors are retried with back-off; what
+ * remains throws an error naming the registry and the status, never a credential.
+ */
+async function lookupDigest(ref, opts = {}) {
+    const image = (0,image_ref/* parseImageRef */.Q)(ref);
+    const client = new RegistryClient(image, opts);
+    const manifestUrl = `${registryBaseUrl(image.registry)}/v2/${image.repository}/manifests/${encodeURIComponent(image.tag)}`;
+    let response = await client.send('HEAD', manifestUrl, undefined);
+    if (response.status === 401) {
+        // Authenticate as the challenge says, then try once more.
+        await client.authenticate(response);
+        response = await client.send('HEAD', manifestUrl, client.authorization);
+    }
+    switch (response.status) {
+        case 200: {
+            const digest = response.headers.get('docker-content-digest')?.trim();
+            if (digest && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/.test(digest))
+                return digest;
+            // Some registries leave the header out of HEAD answers: hash the manifest bytes instead.
+            return client.digestOfManifestBody(manifestUrl);
+        }
+        case 404:
+            return undefined;
+        default:
+            throw client.statusError(response.status, `HEAD ${image.repository}:${image.tag}`);
+    }
+}
+class RegistryClient {
+    image;
+    opts;
+    /** Set once a 401 challenge has been answered. */
+    authorization;
+    sentCredentials = false;
+    loadedCredentials;
+    constructor(image, opts) {
+        this.image = image;
+        this.opts = opts;
+    }
+    /** One request, retried on 5xx / 429 / network errors. Any other status is returned. */
+    async send(method, url, authorization) {
+        const what = `${method} ${new URL(url).pathname}`;
+        try {
+            return await withRetry(async () => {
+                const response = await fetchFollowingRedirects(method, url, {
+                    accept: MANIFEST_MEDIA_TYPES.join(', '),
+                    ...(authorization ? { authorization } : {}),
+                });
+                if (response.status >= 500 || response.status === 429) {
+                    await response.body?.cancel();
+                    throw new TransientStatus(response.status);
+                }
+                return response;
+            }, {
+                attempts: this.opts.retries ?? 3,
+                delayMs: exponentialBackoff(this.opts.retryDelayMs ?? 500),
+                shouldRetry: () => true, // only transient failures are thrown above
+                onRetry: (error, attempt, delay) => lib_core/* info */.pq(`Registry ${this.image.registry}: ${what} failed (${describeFailure(error)}); retry ${attempt} in ${delay} ms`),
+            });
+        }
+        catch (error) {
+            throw this.failure(error, what);
+        }
+    }
+    /** Answers a 401 by obtaining an Authorization header from its challenge. */
+    async authenticate(unauthorized) {
+        await unauthorized.body?.cancel();
+        const challenges = parseWwwAuthenticate(unauthorized.headers.get('www-authenticate') ?? '');
+        const bearer = challenges.find((c) => c.scheme === 'bearer');
+        const basic = challenges.find((c) => c.scheme === 'basic');
+        const credentials = await this.credentials();
+        this.sentCredentials = credentials !== undefined;
+        if (bearer) {
+            this.authorization = `Bearer ${await this.fetchToken(bearer, credentials)}`;
+        }
+        else if (basic) {
+            if (!credentials) {
+                throw new Error(`Registry ${this.image.registry} needs credentials to read ${this.image.repository}, and none were given or found in the Docker config`);
+            }
+            this.authorization = basicAuthorization(credentials);
+        }
+        else {
+            throw new Error(`Registry ${this.image.registry} answered HTTP 401 without a usable WWW-Authenticate challenge`);
+        }
+    }
+    credentials() {
+        // Read lazily: public images need no credentials, and a credential helper is a process.
+        this.loadedCredentials ??= this.opts.credentials
+            ? Promise.resolve(this.opts.credentials)
+            : (0,config/* credentialsFromDockerConfig */.N3)(this.image.registry, this.opts.dockerConfigDir);
+        return this.loadedCredentials;
+    }
+    async fetchToken(challenge, credentials) {
+        const realm = challenge.params['realm'];
+        if (!realm) {
+            throw new Error(`Registry ${this.image.registry} sent a Bearer challenge without a realm`);
+        }
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch {
+            throw new Error(`Registry ${this.image.registry} sent an invalid token realm`);
+        }
+        if (challenge.params['service'])
+            url.searchParams.set('service', challenge.params['service']);
+        url.searchParams.set('scope', challenge.params['scope'] || `repository:${this.image.repository}:pull`);
+        if (credentials && url.protocol !== 'https:' && !(0,image_ref/* isLoopbackHost */.cW)(url.host)) {
+            throw new Error(`Refusing to send registry credentials over plain HTTP to ${url.host}`);
+        }
+        const response = await this.send('GET', url.toString(), credentials ? basicAuthorization(credentials) : undefined);
+        if (response.status !== 200) {
+            await response.body?.cancel();
+            const why = response.status === 401 || response.status === 403
+                ? credentials
+                    ? ': the credentials were refused'
+                    : ': credentials are needed'
+                : '';
+            throw new Error(`Registry ${this.image.registry}: token request to ${url.host} failed with HTTP ${response.status}${why}`);
+        }
+        let body;
+        try {
+            body = (await response.json());
+        }
+        catch {
+            throw new Error(`Registry ${this.image.registry}: the token endpoint ${url.host} did not answer JSON`);
+        }
+        const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
+        if (typeof token !== 'string' || !token) {
+            throw new Error(`Registry ${this.image.registry}: the token endpoint ${url.host} returned no token`);
+        }
+        return token;
+    }
+    async digestOfManifestBody(manifestUrl) {
+        const response = await this.send('GET', manifestUrl, this.authorization);
+        if (response.status === 404) {
+            await response.body?.cancel();
+            return undefined;
+        }
+        if (response.status !== 200) {
+            await response.body?.cancel();
+            throw this.statusError(response.status, `GET ${this.image.repository}:${this.image.tag}`);
+        }
+        const body = Buffer.from(await response.arrayBuffer());
+        return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
+    }
+    statusError(status, what) {
+        const hint = status === 401
+            ? this.sentCredentials
+                ? ' (the credentials were refused or lack pull access, or the repository does not exist yet)'
+                : ' (no credentials were given or found in the Docker config, or the repository does not exist yet)'
+            : status === 403
+                ? ' (access denied: check the credentials and their permissions)'
+                : '';
+        return new Error(`Registry ${this.image.registry} answered HTTP ${status} for ${what}${hint}`);
+    }
+    failure(error, what) {
+        const attempts = this.opts.retries ?? 3;
+        if (error instanceof TransientStatus) {
+            return new Error(`Registry ${this.image.registry} answered HTTP ${error.status} for ${what} (${attempts} attempts)`);
+        }
+        return new Error(`Could not reach registry ${this.image.registry} for ${what}: ${describeFailure(error)} (${attempts} attempts)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/check.ts
+/** What the registry (or the local Docker) says about the planned images, before and after the build. */
+
+
+
+
+/** The planned images already published (ref → digest): a re-run skips them. */
+async function existingImages(plan) {
+    const present = new Map();
+    for (const image of plan.images) {
+        // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
+        const digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials }).catch((error) => {
+            lib_core/* warning */.$e(`Could not tell whether ${image.ref} exists (${(0,errors/* errorMessage */.gJ)(error)}): building it`);
+            return undefined;
+        });
+        if (!digest)
+            continue;
+        present.set(image.ref, digest);
+        lib_core/* info */.pq(`${image.ref} already exists (${digest}): skipping`);
+    }
+    return present;
+}
+/**
+ * Confirms each built image where it should be — the registry after a push, the local Docker
+ * otherwise — and records its digest or image id.
+ */
+async function verifyImages(plan, images) {
     const missing = [];
     for (const image of images) {
         if (image.skipped)
             continue;
-        if (inputs.push) {
-            image.digest = await (0,registry/* lookupDigest */.FR)(image.ref, { credentials: inputs.registryAuth });
+        if (plan.push) {
+            image.digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials });
             image.pushed = image.digest !== undefined;
             image.status = 'pushed';
         }
         else {
-            image.imageId = await (0,registry/* lookupLocalImage */.RJ)(image.ref);
+            image.imageId = await (0,cli/* lookupLocalImage */.RJ)(image.ref);
             image.status = 'built';
         }
         const found = image.digest ?? image.imageId;
@@ -34422,179 +35241,88 @@ async function verify(inputs, images) {
             lib_core/* info */.pq(`${image.ref}${image.digest ? '@' : ' image id '}${found}`);
     }
     if (missing.length) {
-        const where = inputs.push ? 'in the registry' : 'in the local Docker';
+        const where = plan.push ? 'in the registry' : 'in the local Docker';
         throw new errors/* ActionError */.lZ(`Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`);
     }
 }
-/**
- * Downloads Earthly in the background from the moment its version is known, so the download
- * overlaps the clone and the other preparations; the build awaits it.
- */
-class EarthlyDownload {
-    inputs;
-    // Keyed by version: a speculative start on the likely pin must not stand in for another version.
-    pending = new Map();
-    constructor(inputs) {
-        this.inputs = inputs;
-    }
-    /** An exact version, or the fork's under `auto`, is known up front: download it during the clone. */
-    startKnownVersion() {
-        const { version, distribution } = this.inputs.earthly;
-        if (version !== 'auto')
-            this.start(version);
-        else if (distribution === 'earthbuild' && !this.inputs.skipExisting) {
-            this.start(DEFAULT_EARTHBUILD_VERSION);
-        }
-    }
-    /** `auto` upstream: once the tag is known, start on the pin it most likely has, during the clone. */
-    startLikelyPin(tag) {
-        const { version, distribution } = this.inputs.earthly;
-        if (version !== 'auto' || distribution !== 'earthly' || this.inputs.skipExisting)
-            return;
-        const likely = likelyEarthlyPin(tag);
-        if (likely)
-            this.start(likely);
-    }
-    start(version) {
-        if (this.pending.has(version) || this.inputs.dryRun)
-            return;
-        const install = installEarthly({
-            version,
-            distribution: this.inputs.earthly.distribution,
-            arch: runnerArch(), // Earthly runs on the runner; the images may be for another arch
-            downloadUrlTemplate: this.inputs.earthly.downloadUrl,
-            sha256: this.inputs.earthly.sha256,
-        });
-        install.catch(() => undefined); // awaited later; an early failure must not go unhandled
-        this.pending.set(version, install);
-    }
-    async installation(version) {
-        this.start(version);
-        const installation = await this.pending.get(version);
-        const cached = installation.cacheHit ? ' (cached)' : '';
-        lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${cached}`);
-        return installation;
-    }
-}
-/**
- * The Earthly that CanvOS's earthly.sh most likely pins at `tag` (v0.8.15 from v4.5 on, v0.8.5 on
- * v4.3-v4.4, v0.7.4 before), so `auto` can start downloading while the clone runs. The real pin
- * is read after the clone; a wrong guess costs one extra download, never a wrong binary.
- */
-function likelyEarthlyPin(tag) {
-    const match = /^v?(\d+)\.(\d+)\.\d+/.exec(tag);
-    if (!match)
-        return undefined;
-    const [major, minor] = [Number(match[1]), Number(match[2])];
-    if (major > 4 || (major === 4 && minor >= 5))
-        return 'v0.8.15';
-    if (major === 4 && minor >= 3)
-        return 'v0.8.5';
-    return 'v0.7.4';
-}
-async function login(inputs, host) {
-    const { username, password } = inputs.registryAuth;
-    await (0,docker/* dockerLogin */.a1)(host, username, password);
-    lib_core/* saveState */.LZ(state/* State */.Uw.registryHost, host);
-    lib_core/* info */.pq(`Logged in to ${host} as ${username}`);
-}
-/** Marks the images already in the registry as skipped, with their digests. */
-async function markExisting(inputs, images) {
-    for (const image of images) {
-        // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
-        const digest = await (0,registry/* lookupDigest */.FR)(image.ref, { credentials: inputs.registryAuth }).catch((error) => {
-            lib_core/* warning */.$e(`Could not tell whether ${image.ref} exists (${(0,errors/* errorMessage */.gJ)(error)}): building it`);
-            return undefined;
-        });
-        if (!digest)
-            continue;
-        Object.assign(image, { digest, skipped: true, status: 'skipped' });
-        lib_core/* info */.pq(`${image.ref} already exists (${digest}): skipping`);
-    }
-}
-async function build(inputs, plan, installation, commandLineArgs, tempDir) {
-    const configPath = (0,external_node_path_.join)(tempDir, 'earthly-config.yml');
-    await (0,promises_.writeFile)(configPath, earthlyConfig(inputs.earthly.config));
-    const options = {
-        push: inputs.push,
-        configPath,
-        buildkitImage: plan.earthly.buildkitImage,
-        buildkitHost: inputs.earthly.buildkitHost,
-        remoteCache: inputs.earthly.remoteCache,
-        secretNames: inputs.secrets.map(([key]) => key),
-        extraArgs: inputs.earthly.args,
-        buildArgs: commandLineArgs,
-    };
-    const args = earthlyArguments(options);
-    // The command-line build args are proxy URLs with credentials: masked, but not left to masking.
-    const redacted = commandLineArgs.map(([key, url]) => [key, redactUrl(url)]);
-    const shown = earthlyArguments({ ...options, buildArgs: redacted });
-    lib_core/* info */.pq(`[command] ${installation.command} ${shown.join(' ')}`);
-    const result = await runEarthly(installation.binary, args, {
-        cwd: plan.canvosPath,
-        env: earthlyEnv(inputs),
-    });
-    if (result.exitCode !== 0)
-        throw earthlyFailure(result);
-}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/** The main step, as its phases: inputs, CanvOS, plan, registry, build files, build, report. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 async function run() {
     lib_core/* saveState */.LZ(state/* State */.Uw.isPost, 'true');
     const phases = new Phases();
-    const inputs = await phases.run('Inputs', () => parseInputs((name) => lib_core/* getInput */.V4(name), runnerContext()));
-    maskSecrets(inputs);
-    const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'canvos-action-'));
+    const inputs = await phases.run('Inputs', () => parseInputs(runner/* readInput */.R5, runner/* runnerContext */.cE()));
+    for (const secret of secretValues(inputs))
+        lib_core/* setSecret */.Pq(secret);
+    const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(runner/* runnerTemp */.X5(), 'canvos-action-'));
     lib_core/* saveState */.LZ(state/* State */.Uw.tempDir, tempDir);
-    const earthly = new EarthlyDownload(inputs);
+    const runnerArch = runner/* machineArch */.u9();
+    const earthly = new EarthlyDownload({
+        requested: inputs.earthly.version,
+        distribution: inputs.earthly.distribution,
+        forkDefault: DEFAULT_EARTHBUILD_VERSION,
+        waitForRegistry: inputs.skipExisting && inputs.push,
+        never: inputs.dryRun,
+        request: (version) => earthlyInstall(inputs, version, runnerArch),
+    });
     earthly.startKnownVersion();
-    const ownCheckout = inputs.canvos.path !== undefined;
-    const checkout = await phases.run('CanvOS checkout', () => ownCheckout
+    const checkout = await phases.run('CanvOS checkout', () => inputs.canvos.path
         ? useCheckout(inputs.canvos.path)
-        : cloneCanvos(inputs, tempDir, (tag) => earthly.startLikelyPin(tag)));
+        : cloneCanvos(inputs.canvos, tempDir, (tag) => earthly.startLikelyPin(tag)));
     const plan = await phases.run('Plan', () => {
-        const plan = makePlan(inputs, checkout);
-        logPlan(plan);
+        const plan = makePlan(inputs, checkout, { runnerArch, tempDir });
+        for (const line of planLines(plan))
+            lib_core/* info */.pq(line);
         return plan;
     });
-    // With skip-existing the download waits for the registry lookups: a re-run may build nothing.
-    if (!inputs.skipExisting)
-        earthly.start(plan.earthly.version);
-    const images = plan.images.map((image) => ({
-        ...image,
-        pushed: false,
-        skipped: false,
-        status: 'planned',
-    }));
-    if (!inputs.dryRun && inputs.registryAuth) {
-        await phases.run('Registry login', () => login(inputs, plan.images[0].registry));
+    earthly.startPlanned(plan.earthly.version);
+    const { credentials, host } = plan.registry;
+    if (!plan.dryRun && credentials) {
+        await phases.run('Registry login', async () => {
+            await (0,cli/* dockerLogin */.a1)(host, credentials.username, credentials.password);
+            lib_core/* saveState */.LZ(state/* State */.Uw.registryHost, host);
+            lib_core/* info */.pq(`Logged in to ${host} as ${credentials.username}`);
+        });
     }
-    else if (!inputs.dryRun && inputs.push) {
+    else if (!plan.dryRun && plan.push) {
         lib_core/* info */.pq('No registry-username given: relying on an earlier docker login (e.g. docker/login-action)');
     }
-    if (!inputs.dryRun && inputs.skipExisting && inputs.push) {
-        await phases.run('Existing images', () => markExisting(inputs, images));
-    }
-    const toBuild = images.filter((image) => !image.skipped);
-    const versions = toBuild.length ? toBuild.map((image) => image.k8sVersion) : plan.k8sVersions;
-    const files = await phases.run('Build files', () => writeBuildFiles(inputs, checkout, versions, tempDir, ownCheckout));
-    if (inputs.dryRun) {
+    const present = !plan.dryRun && plan.skipExisting
+        ? await phases.run('Existing images', () => existingImages(plan))
+        : new Map();
+    const images = imageResults(plan, present);
+    const build = planBuild(plan, present);
+    await phases.run('Build files', () => writeCheckoutFiles(plan, build.files, tempDir));
+    if (plan.dryRun) {
         lib_core/* info */.pq('Dry run: nothing installed, built or pushed');
     }
-    else if (toBuild.length === 0) {
+    else if (build.images.length === 0) {
         lib_core/* info */.pq('Every image already exists: nothing to build');
     }
     else {
-        await phases.run('Disk check', () => diskPreflight(inputs, toBuild.length));
+        await phases.run('Disk check', () => checkDisk(plan.diskCheck, build.images.length));
         const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
-        await phases.run('Build', () => build(inputs, plan, installation, files.commandLineArgs, tempDir));
-        await phases.run('Verify', () => verify(inputs, images));
+        await phases.run('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
+        await phases.run('Verify', () => verifyImages(plan, images));
     }
-    setOutputs(outputs(plan, images));
-    const markdown = summaryMarkdown(plan, images, phases.timings, {
-        repository: ownCheckout ? undefined : inputs.canvos.repository,
-        dryRun: inputs.dryRun,
-    });
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await lib_core/* summary */.z.addRaw(markdown).write();
+    runner/* setOutputs */.n0(outputs(plan, images));
+    await runner/* writeSummary */.Sy(summaryMarkdown(plan, images, phases.timings));
 }
 
 
@@ -34611,7 +35339,7 @@ async function run() {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6058);
-/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3871);
+/* harmony import */ var _docker_cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1670);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
 
@@ -34628,7 +35356,7 @@ async function run() {
 async function post() {
     const host = _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.registryHost);
     if (host) {
-        const problem = await (0,_docker_js__WEBPACK_IMPORTED_MODULE_3__/* .dockerLogout */ .tX)(host).catch(_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ);
+        const problem = await (0,_docker_cli_js__WEBPACK_IMPORTED_MODULE_3__/* .dockerLogout */ .tX)(host).catch(_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ);
         if (problem)
             _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`docker logout ${host} failed: ${problem}`);
         else
@@ -34684,532 +35412,102 @@ function ignoreMissing(error) {
 
 /***/ }),
 
-/***/ 2976:
+/***/ 4813:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FR: () => (/* binding */ lookupDigest),
-/* harmony export */   RJ: () => (/* binding */ lookupLocalImage),
-/* harmony export */   t$: () => (/* binding */ configKeyMatches)
+/* harmony export */   Hw: () => (/* binding */ toolCacheRoot),
+/* harmony export */   R5: () => (/* binding */ readInput),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Vd: () => (/* binding */ serverUrl),
+/* harmony export */   X5: () => (/* binding */ runnerTemp),
+/* harmony export */   cE: () => (/* binding */ runnerContext),
+/* harmony export */   gf: () => (/* binding */ childEnv),
+/* harmony export */   kG: () => (/* binding */ dockerConfigDir),
+/* harmony export */   n0: () => (/* binding */ setOutputs),
+/* harmony export */   u9: () => (/* binding */ machineArch)
 /* harmony export */ });
-/* unused harmony exports MANIFEST_MEDIA_TYPES, parseImageRef, hostnameOf, isLoopbackHost, registryBaseUrl, parseWwwAuthenticate, basicAuthorization, decodeAuthField, credentialsFromDockerConfig */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5260);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6752);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9809);
+/* unused harmony export runnerArch */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6058);
 /**
- * Looks images up in a registry over the Registry HTTP API v2 (HEAD on the manifest), without the
- * docker CLI, and in the local Docker with `docker image inspect`.
+ * The runner's environment, in one place: the only module that reads `process.env` or the step's
+ * inputs. Everything else is handed the values it needs.
  */
 
 
 
 
-
-
-
-
-// Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
-// Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
-let proxyAgent;
-function dispatcher() {
-    proxyAgent ??= new undici__WEBPACK_IMPORTED_MODULE_6__/* .EnvHttpProxyAgent */ .J2();
-    return proxyAgent;
+const DEFAULT_SERVER_URL = 'https://github.com';
+/** One input, as the runner passed it (`INPUT_<NAME>`); empty when not set. */
+function readInput(name) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .getInput */ .V4(name);
 }
-/** Everything a tag may resolve to: a single-platform manifest or a multi-platform index. */
-const MANIFEST_MEDIA_TYPES = [
-    'application/vnd.docker.distribution.manifest.v2+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.oci.image.index.v1+json',
-];
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
-/** The key `docker login` uses for Docker Hub in config.json and credential helpers. */
-const DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
-const REQUEST_TIMEOUT_MS = 30_000;
-const MAX_REDIRECTS = 5;
-const USER_AGENT = 'canvos-provider-images-action';
-// ---------------------------------------------------------------------------------------------
-// Pure helpers
-// ---------------------------------------------------------------------------------------------
-// Docker's reference grammar (distribution/reference).
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/;
 /**
- * `ghcr.io/acme/ubuntu:k3s-1.32.3-v4.9.38` → { registry, repository, tag }. As in Docker, a first
- * component without `.` or `:` (and not `localhost`) is not a host: the image is on Docker Hub.
+ * The runner's architecture in the runner's own words (`X64`, `ARM64`, ...): RUNNER_ARCH, or the
+ * machine's when it runs outside Actions. It decides the default image arch and the Earthly binary.
  */
-function parseImageRef(ref) {
-    const text = ref.trim();
-    if (!text)
-        throw new Error('Image reference is empty');
-    if (/\s/.test(text) || text.includes('://')) {
-        throw new Error(`Image reference "${ref}" must look like host[:port]/path:tag`);
-    }
-    if (text.includes('@'))
-        throw new Error(`Image reference "${ref}" must name a tag, not a digest`);
-    const slash = text.indexOf('/');
-    const first = slash < 0 ? '' : text.slice(0, slash);
-    const hasHost = slash >= 0 &&
-        (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
-    let registry = hasHost ? first.toLowerCase() : DOCKER_HUB;
-    if (DOCKER_HUB_ALIASES.includes(registry))
-        registry = DOCKER_HUB;
-    const remainder = hasHost ? text.slice(slash + 1) : text;
-    const colon = remainder.lastIndexOf(':');
-    if (colon < 0 || remainder.indexOf('/', colon) >= 0) {
-        throw new Error(`Image reference "${ref}" has no tag (expected host[:port]/path:tag)`);
-    }
-    let repository = remainder.slice(0, colon);
-    const tag = remainder.slice(colon + 1);
-    if (!HOST.test(registry))
-        throw new Error(`Image reference "${ref}" has an invalid registry host "${registry}"`);
-    if (!repository || !repository.split('/').every((c) => PATH_COMPONENT.test(c))) {
-        throw new Error(`Image reference "${ref}" has an invalid repository "${repository}" (lowercase letters, digits, and . _ - between them)`);
-    }
-    if (!TAG.test(tag)) {
-        throw new Error(`Image reference "${ref}" has an invalid tag "${tag}" (letters, digits, _ . -; at most 128)`);
-    }
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    return { registry, repository, tag };
+function runnerArch() {
+    return process.env.RUNNER_ARCH || (process.arch === 'arm64' ? 'ARM64' : 'X64');
 }
-/** `localhost:5000` → `localhost`, `[::1]:5000` → `::1`. */
-function hostnameOf(host) {
-    if (host.startsWith('['))
-        return host.slice(1, host.indexOf(']'));
-    const parts = host.split(':');
-    return parts.length === 2 ? parts[0] : host; // more than one ':' is a bare IPv6 address
+/** The runner's arch as Docker and Earthly name it: what the Earthly binary must be built for. */
+function machineArch() {
+    return runnerArch() === 'ARM64' ? 'arm64' : 'amd64';
 }
-function isLoopbackHost(host) {
-    const name = hostnameOf(host).toLowerCase();
-    return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+/** The GitHub server of the workflow: the only host a github-token may be sent to. */
+function serverUrl() {
+    return process.env.GITHUB_SERVER_URL || DEFAULT_SERVER_URL;
 }
-/** Docker talks plain HTTP to loopback registries (they are implicitly insecure), HTTPS elsewhere. */
-function registryBaseUrl(host) {
-    if (DOCKER_HUB_ALIASES.includes(host.toLowerCase()))
-        return 'https://registry-1.docker.io';
-    return `${isLoopbackHost(host) ? 'http' : 'https'}://${host}`;
-}
-/** Parses a WWW-Authenticate value (RFC 7235), including several challenges joined by commas. */
-function parseWwwAuthenticate(header) {
-    const challenges = [];
-    let i = 0;
-    const skip = (chars) => {
-        while (i < header.length && chars.test(header[i]))
-            i++;
+/** What input parsing needs to know about the runner. */
+function runnerContext() {
+    return {
+        runnerArch: runnerArch(),
+        serverUrl: serverUrl(),
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        readFile: (path) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8'),
+        isDirectory: (path) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path).isDirectory(),
     };
-    const readToken = () => {
-        const start = i;
-        while (i < header.length && !/[\s,=]/.test(header[i]))
-            i++;
-        return header.slice(start, i);
-    };
-    while (i < header.length) {
-        skip(/[\s,]/);
-        const name = readToken();
-        if (!name) {
-            i++;
-            continue;
-        }
-        skip(/\s/);
-        if (header[i] !== '=' || challenges.length === 0) {
-            challenges.push({ scheme: name.toLowerCase(), params: {} });
-            continue;
-        }
-        i++; // '='
-        skip(/\s/);
-        let value = '';
-        if (header[i] === '"') {
-            i++;
-            while (i < header.length && header[i] !== '"') {
-                if (header[i] === '\\' && i + 1 < header.length)
-                    i++;
-                value += header[i++];
-            }
-            i++; // closing quote
-        }
-        else {
-            const start = i;
-            while (i < header.length && header[i] !== ',')
-                i++;
-            value = header.slice(start, i).trim();
-        }
-        challenges[challenges.length - 1].params[name.toLowerCase()] = value;
-    }
-    return challenges;
 }
-function basicAuthorization(credentials) {
-    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+/** Where the action may keep temporary files for this job. */
+function runnerTemp() {
+    return process.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)();
 }
-/** Which config.json keys may name `host`: `ghcr.io`, `https://ghcr.io`, `https://ghcr.io/v1/`, ... */
-function configKeyMatches(key, host) {
-    const normalized = key
-        .trim()
-        .replace(/^[a-z]+:\/\//i, '')
-        .replace(/\/.*$/, '')
-        .toLowerCase();
-    const wanted = host.toLowerCase();
-    if (DOCKER_HUB_ALIASES.includes(wanted))
-        return DOCKER_HUB_ALIASES.includes(normalized);
-    return normalized === wanted;
+/** The runner's tool cache root (set on every runner; tool-cache reads it too). */
+function toolCacheRoot() {
+    const root = process.env.RUNNER_TOOL_CACHE;
+    if (!root)
+        throw new Error('RUNNER_TOOL_CACHE is not set: is this running in GitHub Actions?');
+    return root;
 }
-/** `user:pass` from a base64 `auth` field; undefined when it is not that. */
-function decodeAuthField(auth) {
-    const decoded = Buffer.from(auth, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0)
-        return undefined;
-    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+/** The Docker CLI's config directory, as `docker login` and credential helpers use it. */
+function dockerConfigDir() {
+    return process.env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.docker');
 }
-// ---------------------------------------------------------------------------------------------
-// Registry lookups
-// ---------------------------------------------------------------------------------------------
-/**
- * The digest `ref` resolves to in its registry, or undefined when the registry says it is not
- * there (404). HEAD first, anonymously; a 401 is answered once (Basic credentials, or a Bearer
- * token from the challenge's realm). 5xx, 429 and network errors are retried with back-off; what
- * remains throws an error naming the registry and the status, never a credential.
- */
-async function lookupDigest(ref, opts = {}) {
-    const image = parseImageRef(ref);
-    const client = new RegistryClient(image, opts);
-    const manifestUrl = `${registryBaseUrl(image.registry)}/v2/${image.repository}/manifests/${encodeURIComponent(image.tag)}`;
-    let response = await client.send('HEAD', manifestUrl, undefined);
-    if (response.status === 401) {
-        // Authenticate as the challenge says, then try once more.
-        await client.authenticate(response);
-        response = await client.send('HEAD', manifestUrl, client.authorization);
-    }
-    switch (response.status) {
-        case 200: {
-            const digest = response.headers.get('docker-content-digest')?.trim();
-            if (digest && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/.test(digest))
-                return digest;
-            // Some registries leave the header out of HEAD answers: hash the manifest bytes instead.
-            return client.digestOfManifestBody(manifestUrl);
-        }
-        case 404:
-            return undefined;
-        default:
-            throw client.statusError(response.status, `HEAD ${image.repository}:${image.tag}`);
-    }
+function setOutputs(values) {
+    for (const [name, value] of Object.entries(values))
+        _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .setOutput */ .uH(name, value);
 }
-class TransientStatus extends Error {
-    status;
-    constructor(status) {
-        super(`HTTP ${status}`);
-        this.status = status;
-    }
-}
-class RegistryClient {
-    image;
-    opts;
-    /** Set once a 401 challenge has been answered. */
-    authorization;
-    sentCredentials = false;
-    loadedCredentials;
-    constructor(image, opts) {
-        this.image = image;
-        this.opts = opts;
-    }
-    /** One request, retried on 5xx / 429 / network errors. Any other status is returned. */
-    async send(method, url, authorization) {
-        const what = `${method} ${new URL(url).pathname}`;
-        try {
-            return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(async () => {
-                const response = await fetchFollowingRedirects(method, url, {
-                    accept: MANIFEST_MEDIA_TYPES.join(', '),
-                    ...(authorization ? { authorization } : {}),
-                });
-                if (response.status >= 500 || response.status === 429) {
-                    await response.body?.cancel();
-                    throw new TransientStatus(response.status);
-                }
-                return response;
-            }, {
-                attempts: this.opts.retries ?? 3,
-                delayMs: (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .exponentialBackoff */ .Ed)(this.opts.retryDelayMs ?? 500),
-                shouldRetry: () => true, // only transient failures are thrown above
-                onRetry: (error, attempt, delay) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Registry ${this.image.registry}: ${what} failed (${describeFailure(error)}); retry ${attempt} in ${delay} ms`),
-            });
-        }
-        catch (error) {
-            throw this.failure(error, what);
-        }
-    }
-    /** Answers a 401 by obtaining an Authorization header from its challenge. */
-    async authenticate(unauthorized) {
-        await unauthorized.body?.cancel();
-        const challenges = parseWwwAuthenticate(unauthorized.headers.get('www-authenticate') ?? '');
-        const bearer = challenges.find((c) => c.scheme === 'bearer');
-        const basic = challenges.find((c) => c.scheme === 'basic');
-        const credentials = await this.credentials();
-        this.sentCredentials = credentials !== undefined;
-        if (bearer) {
-            this.authorization = `Bearer ${await this.fetchToken(bearer, credentials)}`;
-        }
-        else if (basic) {
-            if (!credentials) {
-                throw new Error(`Registry ${this.image.registry} needs credentials to read ${this.image.repository}, and none were given or found in the Docker config`);
-            }
-            this.authorization = basicAuthorization(credentials);
-        }
-        else {
-            throw new Error(`Registry ${this.image.registry} answered HTTP 401 without a usable WWW-Authenticate challenge`);
-        }
-    }
-    credentials() {
-        // Read lazily: public images need no credentials, and a credential helper is a process.
-        this.loadedCredentials ??= this.opts.credentials
-            ? Promise.resolve(this.opts.credentials)
-            : credentialsFromDockerConfig(this.image.registry, this.opts.dockerConfigDir);
-        return this.loadedCredentials;
-    }
-    async fetchToken(challenge, credentials) {
-        const realm = challenge.params['realm'];
-        if (!realm) {
-            throw new Error(`Registry ${this.image.registry} sent a Bearer challenge without a realm`);
-        }
-        let url;
-        try {
-            url = new URL(realm);
-        }
-        catch {
-            throw new Error(`Registry ${this.image.registry} sent an invalid token realm`);
-        }
-        if (challenge.params['service'])
-            url.searchParams.set('service', challenge.params['service']);
-        url.searchParams.set('scope', challenge.params['scope'] || `repository:${this.image.repository}:pull`);
-        if (credentials && url.protocol !== 'https:' && !isLoopbackHost(url.host)) {
-            throw new Error(`Refusing to send registry credentials over plain HTTP to ${url.host}`);
-        }
-        const response = await this.send('GET', url.toString(), credentials ? basicAuthorization(credentials) : undefined);
-        if (response.status !== 200) {
-            await response.body?.cancel();
-            const why = response.status === 401 || response.status === 403
-                ? credentials
-                    ? ': the credentials were refused'
-                    : ': credentials are needed'
-                : '';
-            throw new Error(`Registry ${this.image.registry}: token request to ${url.host} failed with HTTP ${response.status}${why}`);
-        }
-        let body;
-        try {
-            body = (await response.json());
-        }
-        catch {
-            throw new Error(`Registry ${this.image.registry}: the token endpoint ${url.host} did not answer JSON`);
-        }
-        const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-        if (typeof token !== 'string' || !token) {
-            throw new Error(`Registry ${this.image.registry}: the token endpoint ${url.host} returned no token`);
-        }
-        return token;
-    }
-    async digestOfManifestBody(manifestUrl) {
-        const response = await this.send('GET', manifestUrl, this.authorization);
-        if (response.status === 404) {
-            await response.body?.cancel();
-            return undefined;
-        }
-        if (response.status !== 200) {
-            await response.body?.cancel();
-            throw this.statusError(response.status, `GET ${this.image.repository}:${this.image.tag}`);
-        }
-        const body = Buffer.from(await response.arrayBuffer());
-        return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_2__.createHash)('sha256').update(body).digest('hex')}`;
-    }
-    statusError(status, what) {
-        const hint = status === 401
-            ? this.sentCredentials
-                ? ' (the credentials were refused or lack pull access, or the repository does not exist yet)'
-                : ' (no credentials were given or found in the Docker config, or the repository does not exist yet)'
-            : status === 403
-                ? ' (access denied: check the credentials and their permissions)'
-                : '';
-        return new Error(`Registry ${this.image.registry} answered HTTP ${status} for ${what}${hint}`);
-    }
-    failure(error, what) {
-        const attempts = this.opts.retries ?? 3;
-        if (error instanceof TransientStatus) {
-            return new Error(`Registry ${this.image.registry} answered HTTP ${error.status} for ${what} (${attempts} attempts)`);
-        }
-        return new Error(`Could not reach registry ${this.image.registry} for ${what}: ${describeFailure(error)} (${attempts} attempts)`);
-    }
-}
-/** fetch, but redirects are followed by hand so Authorization never leaves the original origin. */
-async function fetchFollowingRedirects(method, url, headers) {
-    let current = new URL(url);
-    const currentHeaders = new undici__WEBPACK_IMPORTED_MODULE_6__.Headers({ 'user-agent': USER_AGENT, ...headers });
-    for (let hop = 0;; hop++) {
-        const response = await (0,undici__WEBPACK_IMPORTED_MODULE_6__/* .fetch */ .hd)(current, {
-            method,
-            headers: currentHeaders,
-            redirect: 'manual',
-            dispatcher: dispatcher(),
-            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        const location = response.headers.get('location');
-        if (![301, 302, 303, 307, 308].includes(response.status) || !location || hop >= MAX_REDIRECTS) {
-            return response;
-        }
-        await response.body?.cancel();
-        const next = new URL(location, current);
-        // Blob stores (S3, GCS) get signed URLs; our credentials are not for them.
-        if (next.origin !== current.origin)
-            currentHeaders.delete('authorization');
-        current = next;
-    }
-}
-/** A short reason for a failed request, never including headers or bodies. */
-function describeFailure(error) {
-    if (error instanceof TransientStatus)
-        return `HTTP ${error.status}`;
-    const err = error;
-    if (err?.name === 'TimeoutError')
-        return `no answer within ${REQUEST_TIMEOUT_MS / 1000}s`;
-    return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(error);
+/** Adds to the job summary, when the runner collects one for this step. */
+async function writeSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .summary */ .z.addRaw(markdown).write();
 }
 /**
- * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
- * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
+ * The environment child processes start from: the runner's, without the step's inputs and saved
+ * state (INPUT_*, STATE_*), which are the action's own business and may hold secrets.
  */
-async function credentialsFromDockerConfig(host, dockerConfigDir) {
-    const dir = dockerConfigDir || process.env['DOCKER_CONFIG'] || node_path__WEBPACK_IMPORTED_MODULE_5__.join(node_os__WEBPACK_IMPORTED_MODULE_4__.homedir(), '.docker');
-    let config;
-    try {
-        config = JSON.parse(await node_fs_promises__WEBPACK_IMPORTED_MODULE_3__.readFile(node_path__WEBPACK_IMPORTED_MODULE_5__.join(dir, 'config.json'), 'utf8'));
+function childEnv() {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env)) {
+        if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_'))
+            env[key] = value;
     }
-    catch {
-        return undefined;
-    }
-    if (!config || typeof config !== 'object')
-        return undefined;
-    const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => configKeyMatches(key, host));
-    const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
-    if (helper) {
-        const fromHelper = await credentialsFromHelper(helper, host);
-        if (fromHelper)
-            return fromHelper;
-    }
-    for (const [key, entry] of Object.entries(config.auths ?? {})) {
-        if (!configKeyMatches(key, host) || !entry)
-            continue;
-        const credentials = entry.auth
-            ? decodeAuthField(entry.auth)
-            : entry.username && entry.password
-                ? { username: entry.username, password: entry.password }
-                : undefined;
-        if (credentials)
-            return credentials;
-    }
-    return undefined;
-}
-/** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
-async function credentialsFromHelper(helper, host) {
-    if (!/^[A-Za-z0-9._-]+$/.test(helper))
-        return undefined; // a name, not a path or command line
-    const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
-    try {
-        const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(`docker-credential-${helper}`, ['get'], {
-            input: Buffer.from(serverUrl),
-            silent: true,
-            ignoreReturnCode: true,
-        });
-        if (result.exitCode !== 0) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} has no credentials for ${host}`);
-            return undefined;
-        }
-        const parsed = JSON.parse(result.stdout);
-        // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
-        if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string')
-            return undefined;
-        if (!parsed.Username || parsed.Username === '<token>' || !parsed.Secret)
-            return undefined;
-        return { username: parsed.Username, password: parsed.Secret };
-    }
-    catch {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} could not be run or answered something unexpected`);
-        return undefined;
-    }
-}
-// ---------------------------------------------------------------------------------------------
-// Local Docker
-// ---------------------------------------------------------------------------------------------
-/**
- * The image id (`sha256:…`) of `ref` in the local Docker, or undefined when Docker has no such
- * image. Other failures (no daemon, no docker CLI) throw: "absent" must not hide "unknown".
- */
-async function lookupLocalImage(ref) {
-    if (!ref.trim() || ref.startsWith('-'))
-        throw new Error(`Invalid image reference "${ref}"`);
-    let result;
-    try {
-        result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], {
-            silent: true,
-            ignoreReturnCode: true,
-        });
-    }
-    catch (error) {
-        throw new Error(`Could not run docker image inspect: ${error.message}`);
-    }
-    if (result.exitCode === 0) {
-        const id = result.stdout.trim().split('\n')[0]?.trim();
-        return id || undefined;
-    }
-    if (/no such (image|object)/i.test(result.stderr))
-        return undefined;
-    const reason = result.stderr.trim().split('\n')[0] || `exit code ${result.exitCode}`;
-    throw new Error(`docker image inspect ${ref} failed: ${reason}`);
-}
-
-
-/***/ }),
-
-/***/ 9809:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ed: () => (/* binding */ exponentialBackoff),
-/* harmony export */   bD: () => (/* binding */ withRetry),
-/* harmony export */   yy: () => (/* binding */ sleep)
-/* harmony export */ });
-/**
- * A small retry loop shared by the modules that talk to the network themselves (the registry
- * client). Downloads through @actions/tool-cache already retry on their own.
- */
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-/** `base`, `2*base`, `4*base`, ... capped at `max`. */
-function exponentialBackoff(baseMs, maxMs = 30_000) {
-    return (attempt) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}
-async function withRetry(action, options) {
-    const attempts = Math.max(1, Math.floor(options.attempts));
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await action(attempt);
-        }
-        catch (error) {
-            if (attempt >= attempts || !options.shouldRetry(error))
-                throw error;
-            const delay = options.delayMs(attempt);
-            options.onRetry?.(error, attempt, delay);
-            await sleep(delay);
-        }
-    }
+    return env;
 }
 
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, rm, rmdir } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { dockerLogout } from './docker.js';
+import { dockerLogout } from './docker/cli.js';
 import { errorMessage } from './errors.js';
 import { type RestoreEntry, State, restoreEntries } from './state.js';
 

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import {
+  BUILD_TARGET,
+  type EarthlyCommandOptions,
+  earthlyArguments,
+  earthlyConfig,
+  earthlyFailure,
+  failureHint,
+} from '../../../src/earthly/command.js';
+import { ActionError } from '../../../src/errors.js';
+
+function options(overrides: Partial<EarthlyCommandOptions> = {}): EarthlyCommandOptions {
+  return {
+    push: true,
+    configPath: '/tmp/run/earthly-config.yml',
+    secretNames: [],
+    extraArgs: [],
+    buildArgs: [],
+    ...overrides,
+  };
+}
+
+const FULL = options({
+  buildkitImage: 'us-docker.pkg.dev/palette-images/third-party/edge/earthly/buildkitd:v0.8.15',
+  buildkitHost: 'tcp://buildkit.internal:8372',
+  remoteCache: 'ghcr.io/acme/cache:canvos',
+  secretNames: ['UBUNTU_PRO_KEY', 'OTHER_SECRET'],
+  extraArgs: ['--no-cache', '--platform', 'linux/amd64'],
+  buildArgs: [
+    ['HTTPS_PROXY', 'http://user:p%40ss@proxy.example.com:3128'],
+    ['HTTP_PROXY', 'http://u:p@proxy:3128'],
+  ],
+});
+
+describe('earthlyArguments', () => {
+  it('builds the whole argument list', () => {
+    expect(earthlyArguments(FULL)).toEqual([
+      '--config',
+      '/tmp/run/earthly-config.yml',
+      '--ci',
+      '--push',
+      '--allow-privileged',
+      '--buildkit-image',
+      'us-docker.pkg.dev/palette-images/third-party/edge/earthly/buildkitd:v0.8.15',
+      '--buildkit-host',
+      'tcp://buildkit.internal:8372',
+      '--remote-cache',
+      'ghcr.io/acme/cache:canvos',
+      '--secret',
+      'UBUNTU_PRO_KEY',
+      '--secret',
+      'OTHER_SECRET',
+      '--no-cache',
+      '--platform',
+      'linux/amd64',
+      '+build-provider-images',
+      '--HTTPS_PROXY=http://user:p%40ss@proxy.example.com:3128',
+      '--HTTP_PROXY=http://u:p@proxy:3128',
+    ]);
+  });
+
+  it('puts every option before the target and only build args after it', () => {
+    const args = earthlyArguments(FULL);
+    expect(BUILD_TARGET).toBe('+build-provider-images');
+    const target = args.indexOf(BUILD_TARGET);
+    expect(args.filter((arg) => arg === BUILD_TARGET)).toEqual([BUILD_TARGET]);
+    const options = args.slice(0, target);
+    for (const flag of [
+      '--config',
+      '--ci',
+      '--push',
+      '--allow-privileged',
+      '--buildkit-image',
+      '--secret',
+    ]) {
+      expect(options).toContain(flag);
+    }
+    expect(args.slice(target + 1)).toEqual([
+      '--HTTPS_PROXY=http://user:p%40ss@proxy.example.com:3128',
+      '--HTTP_PROXY=http://u:p@proxy:3128',
+    ]);
+  });
+
+  it('the minimal list: push is --ci --push', () => {
+    expect(earthlyArguments(options())).toEqual([
+      '--config',
+      '/tmp/run/earthly-config.yml',
+      '--ci',
+      '--push',
+      '--allow-privileged',
+      '+build-provider-images',
+    ]);
+  });
+
+  it('no push is --ci --output, never --push', () => {
+    const args = earthlyArguments(options({ push: false }));
+    expect(args).toEqual([
+      '--config',
+      '/tmp/run/earthly-config.yml',
+      '--ci',
+      '--output',
+      '--allow-privileged',
+      '+build-provider-images',
+    ]);
+    expect(args).not.toContain('--push');
+  });
+
+  it('secrets appear only by name', () => {
+    const args = earthlyArguments(options({ secretNames: ['UBUNTU_PRO_KEY'] }));
+    const at = args.indexOf('--secret');
+    expect(args.slice(at, at + 2)).toEqual(['--secret', 'UBUNTU_PRO_KEY']);
+    expect(args.filter((arg) => arg.includes('UBUNTU_PRO_KEY'))).toEqual(['UBUNTU_PRO_KEY']);
+    expect(args.some((arg) => arg.startsWith('--secret='))).toBe(false);
+  });
+});
+
+describe('earthlyConfig', () => {
+  it('turns analytics off and raises BuildKit open-file limit', () => {
+    expect(parseYaml(earthlyConfig())).toEqual({
+      global: {
+        disable_analytics: true,
+        buildkit_additional_args: ['--ulimit', 'nofile=1048576:1048576'],
+      },
+    });
+  });
+});
+
+describe('failureHint', () => {
+  it.each([
+    [2, 'the build was cancelled'],
+    [
+      6,
+      'Earthly could not reach BuildKit: check that Docker runs and can start privileged containers, or that buildkit-host answers',
+    ],
+    [7, 'BuildKit crashed: often out of memory or disk; free space or use a larger runner'],
+    [
+      9,
+      'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not)',
+    ],
+    [1, 'see the Earthly output above'],
+    [137, 'see the Earthly output above'],
+  ])('exit code %i', (code, hint) => {
+    expect(failureHint(code, 'some unrelated output')).toBe(hint);
+  });
+
+  it('"no space left on device" wins over the exit code', () => {
+    const disk =
+      'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner';
+    expect(failureHint(1, 'ERROR: write /tmp/x: no space left on device')).toBe(disk);
+    expect(failureHint(7, 'failed to copy: No Space Left On Device')).toBe(disk);
+  });
+
+  it('a registry rate limit gets its own hint', () => {
+    expect(failureHint(1, 'toomanyrequests: You have reached your pull rate limit')).toBe(
+      'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror',
+    );
+  });
+});
+
+describe('earthlyFailure', () => {
+  it('names the exit code, the hint and the last eight lines', () => {
+    const tail = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`);
+    const error = earthlyFailure({ exitCode: 6, tail });
+    expect(error).toBeInstanceOf(ActionError);
+    expect(error.message).toBe(
+      [
+        `Earthly failed with exit code 6: ${failureHint(6, '')}.`,
+        'Last lines of its output:',
+        ...tail.slice(-8),
+      ].join('\n'),
+    );
+  });
+});
+
+describe('earthlyConfig with the workflow’s settings', () => {
+  it('adds them under global: and lets buildkit_additional_args replace the default', () => {
+    const config = parseYaml(
+      earthlyConfig([
+        ['tls_enabled', 'true'],
+        ['buildkit_additional_args', '["--ulimit", "nofile=65536:65536"]'],
+      ]),
+    );
+    expect(config).toEqual({
+      global: {
+        disable_analytics: true,
+        buildkit_additional_args: ['--ulimit', 'nofile=65536:65536'],
+        tls_enabled: true,
+      },
+    });
+  });
+});

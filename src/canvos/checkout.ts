@@ -1,0 +1,111 @@
+/**
+ * Gets CanvOS: a shallow clone of the resolved tag, or a checkout the workflow already has. Writes
+ * the build files into it and, in a workflow's own checkout, remembers what to put back.
+ */
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import * as core from '@actions/core';
+import type { CheckoutFile } from '../core/build-files.js';
+import { exactTag, parseLsRemoteTags, resolveCanvosTag } from '../core/canvos-tags.js';
+import type { CanvosFiles } from '../core/canvos-source.js';
+import type { Inputs } from '../core/inputs/types.js';
+import type { CanvosCheckout, Plan } from '../core/plan.js';
+import { ActionError } from '../errors.js';
+import { serverUrl } from '../runner.js';
+import { type RestoreEntry, saveRestoreEntries } from '../state.js';
+import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
+
+export type CanvosSource = Inputs['canvos'];
+
+/**
+ * Resolves the tag and clones it into `tempDir`. `onTag` hears the tag before the clone starts,
+ * so work that only needs the tag (the Earthly download) can overlap the clone.
+ */
+export async function cloneCanvos(
+  source: CanvosSource,
+  tempDir: string,
+  onTag: (tag: string) => void = () => undefined,
+): Promise<CanvosCheckout> {
+  const { repository, version, prerelease } = source;
+  const auth: GitAuth | undefined = source.token
+    ? { token: source.token, serverUrl: serverUrl() }
+    : undefined;
+  let tag = exactTag(version);
+  if (tag) {
+    core.info(`CanvOS ${tag} (exact tag, no listing needed)`);
+  } else {
+    const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
+    tag = resolveCanvosTag(version, tags, prerelease);
+    core.info(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
+  }
+  onTag(tag);
+  const path = join(tempDir, 'canvos');
+  const commit = await cloneTag(repository, tag, path, auth);
+  core.info(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+  return { tag, commit, path, repository, files: await readCanvosFiles(path) };
+}
+
+/** A checkout the workflow made itself (canvos-path): described by its tag, else its commit. */
+export async function useCheckout(path: string): Promise<CanvosCheckout> {
+  const commit = await headCommit(path).catch(() => '');
+  const tag =
+    (commit && (await describeTag(path))) || (commit ? commit.slice(0, 12) : 'local checkout');
+  core.info(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
+  return { tag, commit, path, files: await readCanvosFiles(path) };
+}
+
+/** The three files the plan reads. */
+export async function readCanvosFiles(dir: string): Promise<CanvosFiles> {
+  const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => undefined);
+  const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
+    read('Earthfile'),
+    read('earthly.sh'),
+    read('k8s_version.json'),
+  ]);
+  if (earthfile === undefined)
+    throw new ActionError(`${dir} has no Earthfile: is it a CanvOS checkout?`);
+  return { earthfile, earthlySh, k8sVersionJson };
+}
+
+/**
+ * Writes the build files into the checkout. In a workflow's own checkout (not cloned here) each
+ * file's earlier content is backed up in `tempDir` and recorded before it is overwritten, so the
+ * post step can put it back even when this step fails half-way.
+ */
+export async function writeCheckoutFiles(
+  plan: Plan,
+  files: CheckoutFile[],
+  tempDir: string,
+): Promise<void> {
+  const ownCheckout = plan.canvosRepository === undefined;
+  const restore: RestoreEntry[] = [];
+  for (const [index, file] of files.entries()) {
+    const path = join(plan.canvosPath, file.path);
+    if (ownCheckout) {
+      const backup = existsSync(path) ? join(tempDir, `backup-${index}`) : undefined;
+      if (backup) await copyFile(path, backup);
+      restore.push({ path, backup });
+      saveRestoreEntries(restore);
+    }
+    const created = await mkdir(dirname(path), { recursive: true });
+    if (ownCheckout && created) {
+      // The folders made for it (certs/) go too: the post step removes them once empty.
+      for (let dir = dirname(path); dir.startsWith(created); dir = dirname(dir)) {
+        restore.push({ path: dir, directory: true });
+      }
+      saveRestoreEntries(restore);
+    }
+    await writeFile(path, file.content);
+    core.info(`Wrote ${file.path}`);
+  }
+  const argFile = files.find((file) => file.path === '.arg');
+  if (argFile) core.info(`.arg:\n${argFile.content.trimEnd()}`);
+  // CanvOS copies this file only if it exists: a wrong name would be skipped without a word.
+  const customConfig = plan.files.namedCustomConfig;
+  if (customConfig && !existsSync(join(plan.canvosPath, customConfig))) {
+    core.warning(
+      `EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`,
+    );
+  }
+}

@@ -1,0 +1,111 @@
+/** git, as the action uses it: list tags, clone one tag, describe a workflow's own checkout. */
+import * as exec from '@actions/exec';
+import { ActionError } from '../errors.js';
+import { childEnv } from '../runner.js';
+import { gitTokenCredentials } from './token.js';
+
+export interface GitAuth {
+  token: string;
+  serverUrl: string; // the workflow's GitHub server: the only host the token may go to
+}
+
+/**
+ * Git's environment: no prompts, and for a repository on the workflow's own server the token as an
+ * HTTP header scoped to that server (as actions/checkout does), passed through GIT_CONFIG_* so it
+ * never shows in a command line.
+ */
+export function gitEnv(repository: string, auth: GitAuth | undefined): Record<string, string> {
+  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
+  if (auth && sameOrigin(repository, auth.serverUrl)) {
+    const basic = gitTokenCredentials(auth.token);
+    Object.assign(env, {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: `http.${new URL(auth.serverUrl).origin}/.extraheader`,
+      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+    });
+  }
+  return env;
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    return x.protocol.startsWith('http') && x.origin === y.origin;
+  } catch {
+    return false;
+  }
+}
+
+async function git(
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<exec.ExecOutput> {
+  return exec.getExecOutput('git', args, {
+    cwd,
+    env: { ...childEnv(), ...env },
+    silent: true,
+    ignoreReturnCode: true,
+  });
+}
+
+function lastLines(text: string, count = 3): string {
+  return text.trim().split('\n').slice(-count).join(' | ');
+}
+
+/** `git ls-remote --tags`: only refs, no history. */
+export async function listRemoteTags(repository: string, auth?: GitAuth): Promise<string> {
+  const result = await git(['ls-remote', '--tags', repository], gitEnv(repository, auth));
+  if (result.exitCode !== 0) {
+    throw new ActionError(`Could not list the tags of ${repository}: ${lastLines(result.stderr)}`);
+  }
+  return result.stdout;
+}
+
+/** A shallow clone of one tag: all a CanvOS build needs (its Earthfile uses no git metadata). */
+export async function cloneTag(
+  repository: string,
+  tag: string,
+  dest: string,
+  auth?: GitAuth,
+): Promise<string> {
+  const env = gitEnv(repository, auth);
+  const result = await git(
+    [
+      '-c',
+      'advice.detachedHead=false',
+      'clone',
+      '--quiet',
+      '--depth',
+      '1',
+      '--branch',
+      tag,
+      '--single-branch',
+      '--no-tags',
+      '--',
+      repository,
+      dest,
+    ],
+    env,
+  );
+  if (result.exitCode !== 0) {
+    const reason = /not found in upstream|Remote branch .* not found/i.test(result.stderr)
+      ? `tag ${tag} does not exist there`
+      : lastLines(result.stderr);
+    throw new ActionError(`Could not clone CanvOS ${tag} from ${repository}: ${reason}`);
+  }
+  return headCommit(dest);
+}
+
+export async function headCommit(dir: string): Promise<string> {
+  const result = await git(['rev-parse', 'HEAD'], {}, dir);
+  if (result.exitCode !== 0)
+    throw new ActionError(`${dir} is not a git checkout: ${lastLines(result.stderr)}`);
+  return result.stdout.trim();
+}
+
+/** The tag at HEAD of a workflow's own checkout, if it has one. */
+export async function describeTag(dir: string): Promise<string | undefined> {
+  const result = await git(['describe', '--tags', '--exact-match', 'HEAD'], {}, dir);
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}

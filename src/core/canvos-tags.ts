@@ -1,0 +1,51 @@
+import semver from 'semver';
+import { InputError } from '../errors.js';
+
+/** Tag names from `git ls-remote --tags` output; annotated tags appear twice (`X` and `X^{}`). */
+export function parseLsRemoteTags(output: string): string[] {
+  const tags = new Set<string>();
+  for (const line of output.split('\n')) {
+    const ref = line.split('\t')[1]?.trim();
+    if (!ref?.startsWith('refs/tags/')) continue;
+    tags.add(ref.slice('refs/tags/'.length).replace(/\^\{\}$/, ''));
+  }
+  return [...tags];
+}
+
+/** An exact tag needs no listing: `4.9.38` and `v4.9.38` both name the tag `v4.9.38`. */
+export function exactTag(spec: string): string | undefined {
+  if (spec === 'latest' || !/^v?\d/.test(spec)) return undefined;
+  const version = semver.valid(spec.replace(/^v/, ''));
+  if (!version) return undefined;
+  return spec.startsWith('v') ? spec : `v${spec}`;
+}
+
+/** Picks the tag a spec means, by semver precedence; non-semver tags are never releases. */
+export function resolveCanvosTag(spec: string, tags: string[], prerelease: boolean): string {
+  const exact = exactTag(spec);
+  if (exact) return exact;
+  const releases = new Map<string, string>(); // version -> tag
+  for (const tag of tags) {
+    if (!/^v\d/.test(tag)) continue;
+    const version = semver.valid(tag.slice(1));
+    if (version && (prerelease || semver.prerelease(version) === null)) releases.set(version, tag);
+  }
+  const versions = [...releases.keys()];
+  const picked =
+    spec === 'latest'
+      ? versions.sort(semver.rcompare)[0]
+      : (semver.maxSatisfying(versions, spec, { includePrerelease: prerelease }) ?? undefined);
+  if (!picked) {
+    const newest = versions
+      .sort(semver.rcompare)
+      .slice(0, 5)
+      .map((v) => releases.get(v));
+    const known = newest.length ? `; newest tags: ${newest.join(', ')}` : '';
+    const hint = prerelease ? '' : ' (pre-releases need canvos-prerelease: true)';
+    throw new InputError(
+      'canvos-version',
+      `no CanvOS tag matches ${JSON.stringify(spec)}${hint}${known}`,
+    );
+  }
+  return releases.get(picked)!;
+}

@@ -1,0 +1,27 @@
+const GiB = 1024 ** 3;
+/** A provider image takes 4-5 GB; the first also brings BuildKit's base layers and cache. */
+export const IMAGE_SIZE_BYTES = 5 * GiB;
+export const BASE_CACHE_BYTES = 3 * GiB;
+
+export function bytesNeeded(imageCount: number): number {
+  return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * IMAGE_SIZE_BYTES;
+}
+
+export function formatGiB(bytes: number): string {
+  return `${(bytes / GiB).toFixed(1)} GiB`;
+}
+
+/** A sentence for the log when space is short, or undefined when there is enough. */
+export function diskAdvice(
+  path: string,
+  freeBytes: number,
+  imageCount: number,
+): string | undefined {
+  const needed = bytesNeeded(imageCount);
+  if (freeBytes >= needed) return undefined;
+  return (
+    `Only ${formatGiB(freeBytes)} free at ${path}; ${imageCount} provider image(s) need about ${formatGiB(needed)}. ` +
+    'Free space first (for example remove /usr/share/dotnet, /usr/local/lib/android and /opt/ghc on hosted runners), ' +
+    'build fewer Kubernetes versions per job with a matrix, use a larger runner, or use a remote buildkit-host.'
+  );
+}

@@ -1,0 +1,92 @@
+/** Inputs that name images: the registry, the repository path, the custom tag, other image refs. */
+import { InputError } from '../../errors.js';
+import { DNS_LABEL, IMAGE_NAME, PATH_COMPONENT } from '../image-ref.js';
+import { quote, singleLine } from './values.js';
+
+const TAG_CHARS = /^[A-Za-z0-9_.-]*$/;
+
+/** `host[:port][/path]`: the host part follows DNS rules; the path follows Docker's repository rules. */
+export function parseRegistry(value: string): string {
+  const input = 'image-registry';
+  if (value === '') throw new InputError(input, 'is required (e.g. ghcr.io/my-org)');
+  singleLine(input, value);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new InputError(input, `${quote(value)} must not have a scheme: write host[:port][/path]`);
+  }
+  if (value.endsWith('/')) throw new InputError(input, `${quote(value)} must not end with /`);
+  const [hostPort, ...path] = value.split('/');
+  const [host, port, ...rest] = hostPort.split(':');
+  if (rest.length || (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535))) {
+    throw new InputError(input, `${quote(hostPort)} has an invalid port`);
+  }
+  if (host.includes('_')) {
+    throw new InputError(input, `host ${quote(host)} must not contain an underscore (DNS rules)`);
+  }
+  const labels = host.split('.');
+  if (!labels.every((label) => DNS_LABEL.test(label))) {
+    throw new InputError(input, `host ${quote(host)} is not a valid hostname`);
+  }
+  if (!host.includes('.') && port === undefined && host !== 'localhost') {
+    throw new InputError(
+      input,
+      `${quote(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`,
+    );
+  }
+  if (path.length) parseRepoPath(input, path.join('/'));
+  return value;
+}
+
+export function parseRepoPath(input: string, value: string): string {
+  if (value === '') return value;
+  singleLine(input, value);
+  for (const component of value.split('/')) {
+    if (!PATH_COMPONENT.test(component)) {
+      throw new InputError(
+        input,
+        `${quote(value)} is not a valid repository path: lowercase letters, digits and . _ - between them`,
+      );
+    }
+  }
+  return value;
+}
+
+export function parseCustomTag(value: string): string {
+  const input = 'custom-tag';
+  singleLine(input, value);
+  if (value.startsWith('refs/')) {
+    throw new InputError(
+      input,
+      `${quote(value)} is a git ref: pass the short name, e.g. \${{ github.ref_name }}`,
+    );
+  }
+  if (value.includes('/')) {
+    throw new InputError(
+      input,
+      `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . -`,
+    );
+  }
+  if (value.includes('+')) {
+    throw new InputError(
+      input,
+      `${quote(value)} has a + (semver build metadata), which a Docker tag cannot hold: use letters, digits, _ . -`,
+    );
+  }
+  if (!TAG_CHARS.test(value)) {
+    throw new InputError(input, `${quote(value)} may only hold letters, digits, _ . -`);
+  }
+  if (value.length > 100)
+    throw new InputError(input, 'is longer than 100 characters (a Docker tag holds 128)');
+  return value;
+}
+
+export function parseImageName(input: string, value: string): string {
+  if (value === '') return value;
+  singleLine(input, value);
+  if (!IMAGE_NAME.test(value)) {
+    throw new InputError(
+      input,
+      `${quote(value)} is not an image reference such as ghcr.io/org/name:tag`,
+    );
+  }
+  return value;
+}

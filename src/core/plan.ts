@@ -1,0 +1,170 @@
+/**
+ * The functional core: the inputs plus what the CanvOS checkout says become a complete plan — the
+ * tag, PE_VERSION, the image refs, the Earthly to install and its whole command, and the files that
+ * make CanvOS build exactly that. Executors take the plan, never the inputs.
+ */
+import { ActionError, InputError } from '../errors.js';
+import {
+  type BuildFilesPlan,
+  type CheckoutFile,
+  buildFilesPlan,
+  checkoutFiles,
+} from './build-files.js';
+import { type CanvosFiles, parseK8sVersionJson, readPeVersion } from './canvos-source.js';
+import { type EarthlyPlan, earthlyPlan } from './earthly-plan.js';
+import { MAX_TAG_LENGTH, TAG } from './image-ref.js';
+import type { Arch, DiskCheck, Inputs, RegistryCredentials } from './inputs/types.js';
+import { newestPatches, selectK8sVersions } from './k8s.js';
+
+export interface CanvosCheckout {
+  tag: string; // the tag checked out, or a description of a workflow's own checkout
+  commit: string;
+  path: string;
+  files: CanvosFiles;
+  /** Where it was cloned from; undefined for a workflow's own checkout. */
+  repository?: string;
+}
+
+/** What the plan needs from the runner: nothing it reads itself. */
+export interface PlanContext {
+  /** The runner's arch: Earthly runs there, whatever arch the images are for. */
+  runnerArch: Arch;
+  /** The action's temporary folder for this run (Earthly's config goes there). */
+  tempDir: string;
+}
+
+export interface ImagePlan {
+  ref: string;
+  registry: string; // host[:port]
+  repository: string; // path under the host
+  tag: string;
+  k8sDistribution: string;
+  k8sVersion: string;
+  os: string;
+  osVersion: string;
+  arch: string;
+  canvosVersion: string;
+  peVersion: string;
+}
+
+export interface Plan {
+  canvosVersion: string;
+  canvosCommit: string;
+  canvosPath: string;
+  /** The repository a fresh clone came from; undefined for a workflow's own checkout. */
+  canvosRepository?: string;
+  peVersion: string;
+  earthly: EarthlyPlan;
+  availableK8sVersions: string[];
+  newestK8sPatches: string[];
+  k8sVersions: string[];
+  images: ImagePlan[];
+  files: BuildFilesPlan;
+  registry: { host: string; credentials?: RegistryCredentials };
+  push: boolean;
+  skipExisting: boolean;
+  diskCheck: DiskCheck;
+  dryRun: boolean;
+}
+
+/** What gets built once the registry has said which images already exist. */
+export interface BuildStep {
+  images: ImagePlan[];
+  files: CheckoutFile[];
+}
+
+export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: PlanContext): Plan {
+  const { files, tag } = checkout;
+  const peVersion = buildArg(inputs, 'PE_VERSION') ?? readPeVersion(files.earthfile);
+  if (!peVersion) {
+    throw new ActionError(
+      `The Earthfile at CanvOS ${tag} has no ARG PE_VERSION default; set PE_VERSION in build-args`,
+    );
+  }
+  if (!files.k8sVersionJson) throw new ActionError(`CanvOS ${tag} has no k8s_version.json`);
+  let versionLists: Record<string, string[]>;
+  try {
+    versionLists = parseK8sVersionJson(files.k8sVersionJson);
+  } catch (error) {
+    throw new ActionError(
+      `k8s_version.json at CanvOS ${tag} is not valid: ${(error as Error).message}`,
+    );
+  }
+  const available = versionLists[inputs.k8sDistribution] ?? [];
+  const k8sVersions = selectK8sVersions(inputs.k8sVersion, available, {
+    distribution: inputs.k8sDistribution,
+    tag,
+  });
+  const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
+  return {
+    canvosVersion: tag,
+    canvosCommit: checkout.commit,
+    canvosPath: checkout.path,
+    canvosRepository: checkout.repository,
+    peVersion,
+    earthly: earthlyPlan(inputs, files.earthlySh, tag, context),
+    availableK8sVersions: [...available],
+    newestK8sPatches: newestPatches(available),
+    k8sVersions,
+    images,
+    files: buildFilesPlan(inputs, files),
+    registry: { host: images[0].registry, credentials: inputs.registryAuth },
+    push: inputs.push,
+    skipExisting: inputs.skipExisting && inputs.push,
+    // A remote BuildKit keeps its cache on its own disk.
+    diskCheck: inputs.earthly.buildkitHost ? 'off' : inputs.diskCheck,
+    dryRun: inputs.dryRun,
+  };
+}
+
+/**
+ * The images left to build once `present` (ref → digest) lists those already published, and the
+ * files for exactly those. When nothing is left, the files still describe the whole plan.
+ */
+export function planBuild(plan: Plan, present: ReadonlyMap<string, string>): BuildStep {
+  const images = plan.images.filter((image) => !present.has(image.ref));
+  const versions = images.length ? images.map((image) => image.k8sVersion) : plan.k8sVersions;
+  return { images, files: checkoutFiles(plan.files, versions) };
+}
+
+function buildArg(inputs: Inputs, key: string): string | undefined {
+  return inputs.buildArgs.find(([k]) => k === key)?.[1];
+}
+
+function imagePlan(
+  inputs: Inputs,
+  canvosVersion: string,
+  peVersion: string,
+  k8sVersion: string,
+): ImagePlan {
+  const [host, ...path] = inputs.imageRegistry.split('/');
+  const repo = inputs.imageRepo ?? inputs.osDistribution;
+  const imageTag = inputs.customTag ? `${peVersion}-${inputs.customTag}` : peVersion;
+  const tag = `${inputs.k8sDistribution}-${k8sVersion}-${imageTag}`;
+  if (tag.length > MAX_TAG_LENGTH) {
+    throw new InputError(
+      'custom-tag',
+      `makes the image tag ${tag.length} characters long; Docker allows ${MAX_TAG_LENGTH}`,
+    );
+  }
+  if (!TAG.test(tag)) {
+    throw new InputError(
+      'build-args',
+      `PE_VERSION ${JSON.stringify(peVersion)} makes an invalid Docker tag ${JSON.stringify(tag)}`,
+    );
+  }
+  const repository = [...path, repo].join('/');
+  return {
+    ref: `${host}/${repository}:${tag}`,
+    registry: host,
+    repository,
+    tag,
+    k8sDistribution: inputs.k8sDistribution,
+    k8sVersion,
+    os: inputs.osDistribution,
+    osVersion: inputs.osVersion,
+    arch: inputs.arch,
+    canvosVersion,
+    peVersion,
+  };
+}

@@ -1,0 +1,108 @@
+import type { ImagePlan, Plan } from './plan.js';
+
+export type ImageStatus = 'planned' | 'pushed' | 'built' | 'skipped';
+
+export interface ImageResult extends ImagePlan {
+  digest?: string; // the manifest digest in the registry
+  imageId?: string; // the image id in the local Docker (push: false)
+  pushed: boolean;
+  skipped: boolean;
+  status: ImageStatus;
+}
+
+export interface Timing {
+  phase: string;
+  ms: number;
+}
+
+/** The planned images with what the registry said before the build: present ones are skipped. */
+export function imageResults(plan: Plan, present: ReadonlyMap<string, string>): ImageResult[] {
+  return plan.images.map((image) => {
+    const digest = present.get(image.ref);
+    return digest
+      ? { ...image, digest, pushed: false, skipped: true, status: 'skipped' }
+      : { ...image, pushed: false, skipped: false, status: 'planned' };
+  });
+}
+
+/** The plan as the log shows it, one line a fact. */
+export function planLines(plan: Plan): string[] {
+  return [
+    `CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`,
+    `PE_VERSION:       ${plan.peVersion}`,
+    `Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`,
+    ...(plan.earthly.buildkitImage ? [`BuildKit image:   ${plan.earthly.buildkitImage}`] : []),
+    `Kubernetes:       ${plan.k8sVersions.join(', ')}`,
+    ...plan.images.map((image) => `Image:            ${image.ref}`),
+  ];
+}
+
+/** Every output; the same names and shapes in dry-run, a build, and a skipped re-run. */
+export function outputs(plan: Plan, images: ImageResult[]): Record<string, string> {
+  const withDigest = images.filter((image) => image.digest);
+  return {
+    'canvos-version': plan.canvosVersion,
+    'canvos-commit': plan.canvosCommit,
+    'canvos-path': plan.canvosPath,
+    'pe-version': plan.peVersion,
+    'earthly-version': plan.earthly.version,
+    images: images.map((image) => image.ref).join('\n'),
+    image: images[0]?.ref ?? '',
+    digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
+    json: JSON.stringify(
+      images.map(({ status: _status, imageId, ...image }) => ({
+        ...image,
+        digest: image.digest ?? null,
+        ...(imageId ? { imageId } : {}),
+      })),
+    ),
+    'k8s-versions': JSON.stringify(plan.k8sVersions),
+    'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
+    'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
+  };
+}
+
+/** A browsable link to the commit when the repository is on a GitHub-like web host. */
+export function commitUrl(repository: string, commit: string): string | undefined {
+  const match = /^(https:\/\/[^/]+\/[^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(repository);
+  return match && commit ? `${match[1]}/tree/${commit}` : undefined;
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+const STATUS_TEXT: Record<ImageStatus, string> = {
+  planned: 'planned (dry run)',
+  pushed: 'pushed',
+  built: 'in local Docker',
+  skipped: 'already in registry',
+};
+
+/** The job summary as Markdown. */
+export function summaryMarkdown(plan: Plan, images: ImageResult[], timings: Timing[]): string {
+  const link = plan.canvosRepository
+    ? commitUrl(plan.canvosRepository, plan.canvosCommit)
+    : undefined;
+  const commit = plan.canvosCommit ? plan.canvosCommit.slice(0, 12) : 'unknown';
+  const lines = [
+    `## CanvOS provider images${plan.dryRun ? ' (dry run)' : ''}`,
+    '',
+    `- CanvOS: \`${plan.canvosVersion}\` at ${link ? `[\`${commit}\`](${link})` : `\`${commit}\``}`,
+    `- Palette Edge version: \`${plan.peVersion}\``,
+    `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
+    '',
+    '| Image | Kubernetes | Digest | Status |',
+    '| --- | --- | --- | --- |',
+    ...images.map(
+      (image) =>
+        `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`,
+    ),
+    '',
+    '| Phase | Time |',
+    '| --- | --- |',
+    ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

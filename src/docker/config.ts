@@ -1,0 +1,116 @@
+/**
+ * The Docker CLI's config (`config.json` in DOCKER_CONFIG or ~/.docker): which credentials
+ * `docker login` and credential helpers hold for a registry.
+ */
+import * as core from '@actions/core';
+import * as exec from '@actions/exec';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { DOCKER_HUB_ALIASES } from '../core/image-ref.js';
+import type { RegistryCredentials } from '../core/inputs/types.js';
+import { dockerConfigDir as defaultConfigDir } from '../runner.js';
+
+/** The key `docker login` uses for Docker Hub in config.json and credential helpers. */
+const DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
+
+/** Which config.json keys may name `host`: `ghcr.io`, `https://ghcr.io`, `https://ghcr.io/v1/`, ... */
+export function configKeyMatches(key: string, host: string): boolean {
+  const normalized = key
+    .trim()
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
+  const wanted = host.toLowerCase();
+  if (DOCKER_HUB_ALIASES.includes(wanted)) return DOCKER_HUB_ALIASES.includes(normalized);
+  return normalized === wanted;
+}
+
+/** `user:pass` from a base64 `auth` field; undefined when it is not that. */
+export function decodeAuthField(auth: string): RegistryCredentials | undefined {
+  const decoded = Buffer.from(auth, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+export interface DockerConfig {
+  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+}
+
+/**
+ * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
+ * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
+ */
+export async function credentialsFromDockerConfig(
+  host: string,
+  configDir = defaultConfigDir(),
+): Promise<RegistryCredentials | undefined> {
+  const config = await readDockerConfig(configDir);
+  if (!config) return undefined;
+
+  const helperKey = Object.keys(config.credHelpers ?? {}).find((key) =>
+    configKeyMatches(key, host),
+  );
+  const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
+  if (helper) {
+    const fromHelper = await credentialsFromHelper(helper, host);
+    if (fromHelper) return fromHelper;
+  }
+
+  for (const [key, entry] of Object.entries(config.auths ?? {})) {
+    if (!configKeyMatches(key, host) || !entry) continue;
+    const credentials = entry.auth
+      ? decodeAuthField(entry.auth)
+      : entry.username && entry.password
+        ? { username: entry.username, password: entry.password }
+        : undefined;
+    if (credentials) return credentials;
+  }
+  return undefined;
+}
+
+/** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
+async function credentialsFromHelper(
+  helper: string,
+  host: string,
+): Promise<RegistryCredentials | undefined> {
+  if (!/^[A-Za-z0-9._-]+$/.test(helper)) return undefined; // a name, not a path or command line
+  const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
+  try {
+    const result = await exec.getExecOutput(`docker-credential-${helper}`, ['get'], {
+      input: Buffer.from(serverUrl),
+      silent: true,
+      ignoreReturnCode: true,
+    });
+    if (result.exitCode !== 0) {
+      core.debug(`docker-credential-${helper} has no credentials for ${host}`);
+      return undefined;
+    }
+    const parsed = JSON.parse(result.stdout) as { Username?: unknown; Secret?: unknown };
+    // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
+    if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string') return undefined;
+    if (!parsed.Username || parsed.Username === '<token>' || !parsed.Secret) return undefined;
+    return { username: parsed.Username, password: parsed.Secret };
+  } catch {
+    core.debug(`docker-credential-${helper} could not be run or answered something unexpected`);
+    return undefined;
+  }
+}
+
+/** config.json in `configDir`; undefined when it is missing or not a JSON object. */
+export async function readDockerConfig(
+  configDir = defaultConfigDir(),
+): Promise<DockerConfig | undefined> {
+  try {
+    const config: unknown = JSON.parse(await fs.readFile(dockerConfigFile(configDir), 'utf8'));
+    return config && typeof config === 'object' ? (config as DockerConfig) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function dockerConfigFile(configDir = defaultConfigDir()): string {
+  return path.join(configDir, 'config.json');
+}

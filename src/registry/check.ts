@@ -1,0 +1,55 @@
+/** What the registry (or the local Docker) says about the planned images, before and after the build. */
+import * as core from '@actions/core';
+import type { ImageResult } from '../core/report.js';
+import type { Plan } from '../core/plan.js';
+import { lookupLocalImage } from '../docker/cli.js';
+import { ActionError, errorMessage } from '../errors.js';
+import { lookupDigest } from './lookup.js';
+
+/** The planned images already published (ref → digest): a re-run skips them. */
+export async function existingImages(plan: Plan): Promise<Map<string, string>> {
+  const present = new Map<string, string>();
+  for (const image of plan.images) {
+    // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
+    const digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials }).catch(
+      (error) => {
+        core.warning(
+          `Could not tell whether ${image.ref} exists (${errorMessage(error)}): building it`,
+        );
+        return undefined;
+      },
+    );
+    if (!digest) continue;
+    present.set(image.ref, digest);
+    core.info(`${image.ref} already exists (${digest}): skipping`);
+  }
+  return present;
+}
+
+/**
+ * Confirms each built image where it should be — the registry after a push, the local Docker
+ * otherwise — and records its digest or image id.
+ */
+export async function verifyImages(plan: Plan, images: ImageResult[]): Promise<void> {
+  const missing: string[] = [];
+  for (const image of images) {
+    if (image.skipped) continue;
+    if (plan.push) {
+      image.digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials });
+      image.pushed = image.digest !== undefined;
+      image.status = 'pushed';
+    } else {
+      image.imageId = await lookupLocalImage(image.ref);
+      image.status = 'built';
+    }
+    const found = image.digest ?? image.imageId;
+    if (!found) missing.push(image.ref);
+    else core.info(`${image.ref}${image.digest ? '@' : ' image id '}${found}`);
+  }
+  if (missing.length) {
+    const where = plan.push ? 'in the registry' : 'in the local Docker';
+    throw new ActionError(
+      `Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`,
+    );
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * Looks images up in a registry over the Registry HTTP API v2 (HEAD on the manifest), without the
+ * docker CLI.
+ */
+import * as core from '@actions/core';
+import { createHash } from 'node:crypto';
+import type { Response } from 'undici';
+import { type ImageRef, isLoopbackHost, parseImageRef } from '../core/image-ref.js';
+import type { RegistryCredentials } from '../core/inputs/types.js';
+import { credentialsFromDockerConfig } from '../docker/config.js';
+import { exponentialBackoff, withRetry } from '../lib/retry.js';
+import { type AuthChallenge, basicAuthorization, parseWwwAuthenticate } from './auth.js';
+import {
+  TransientStatus,
+  describeFailure,
+  fetchFollowingRedirects,
+  registryBaseUrl,
+} from './http.js';
+
+export interface LookupOptions {
+  /** Used when the registry asks for them; otherwise the Docker config is consulted. */
+  credentials?: RegistryCredentials;
+  /** Directory holding config.json; default $DOCKER_CONFIG or ~/.docker. */
+  dockerConfigDir?: string;
+  /** Attempts per request on 5xx / 429 / network errors (default 3). */
+  retries?: number;
+  /** First back-off pause, doubled each retry (default 500 ms). */
+  retryDelayMs?: number;
+}
+
+/** Everything a tag may resolve to: a single-platform manifest or a multi-platform index. */
+export const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+] as const;
+
+/**
+ * The digest `ref` resolves to in its registry, or undefined when the registry says it is not
+ * there (404). HEAD first, anonymously; a 401 is answered once (Basic credentials, or a Bearer
+ * token from the challenge's realm). 5xx, 429 and network errors are retried with back-off; what
+ * remains throws an error naming the registry and the status, never a credential.
+ */
+export async function lookupDigest(
+  ref: string,
+  opts: LookupOptions = {},
+): Promise<string | undefined> {
+  const image = parseImageRef(ref);
+  const client = new RegistryClient(image, opts);
+  const manifestUrl = `${registryBaseUrl(image.registry)}/v2/${image.repository}/manifests/${encodeURIComponent(image.tag)}`;
+
+  let response = await client.send('HEAD', manifestUrl, undefined);
+  if (response.status === 401) {
+    // Authenticate as the challenge says, then try once more.
+    await client.authenticate(response);
+    response = await client.send('HEAD', manifestUrl, client.authorization);
+  }
+  switch (response.status) {
+    case 200: {
+      const digest = response.headers.get('docker-content-digest')?.trim();
+      if (digest && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/.test(digest)) return digest;
+      // Some registries leave the header out of HEAD answers: hash the manifest bytes instead.
+      return client.digestOfManifestBody(manifestUrl);
+    }
+    case 404:
+      return undefined;
+    default:
+      throw client.statusError(response.status, `HEAD ${image.repository}:${image.tag}`);
+  }
+}
+
+class RegistryClient {
+  /** Set once a 401 challenge has been answered. */
+  authorization?: string;
+  private sentCredentials = false;
+  private loadedCredentials?: Promise<RegistryCredentials | undefined>;
+
+  constructor(
+    private readonly image: ImageRef,
+    private readonly opts: LookupOptions,
+  ) {}
+
+  /** One request, retried on 5xx / 429 / network errors. Any other status is returned. */
+  async send(
+    method: 'GET' | 'HEAD',
+    url: string,
+    authorization: string | undefined,
+  ): Promise<Response> {
+    const what = `${method} ${new URL(url).pathname}`;
+    try {
+      return await withRetry(
+        async () => {
+          const response = await fetchFollowingRedirects(method, url, {
+            accept: MANIFEST_MEDIA_TYPES.join(', '),
+            ...(authorization ? { authorization } : {}),
+          });
+          if (response.status >= 500 || response.status === 429) {
+            await response.body?.cancel();
+            throw new TransientStatus(response.status);
+          }
+          return response;
+        },
+        {
+          attempts: this.opts.retries ?? 3,
+          delayMs: exponentialBackoff(this.opts.retryDelayMs ?? 500),
+          shouldRetry: () => true, // only transient failures are thrown above
+          onRetry: (error, attempt, delay) =>
+            core.info(
+              `Registry ${this.image.registry}: ${what} failed (${describeFailure(error)}); retry ${attempt} in ${delay} ms`,
+            ),
+        },
+      );
+    } catch (error) {
+      throw this.failure(error, what);
+    }
+  }
+
+  /** Answers a 401 by obtaining an Authorization header from its challenge. */
+  async authenticate(unauthorized: Response): Promise<void> {
+    await unauthorized.body?.cancel();
+    const challenges = parseWwwAuthenticate(unauthorized.headers.get('www-authenticate') ?? '');
+    const bearer = challenges.find((c) => c.scheme === 'bearer');
+    const basic = challenges.find((c) => c.scheme === 'basic');
+    const credentials = await this.credentials();
+    this.sentCredentials = credentials !== undefined;
+    if (bearer) {
+      this.authorization = `Bearer ${await this.fetchToken(bearer, credentials)}`;
+    } else if (basic) {
+      if (!credentials) {
+        throw new Error(
+          `Registry ${this.image.registry} needs credentials to read ${this.image.repository}, and none were given or found in the Docker config`,
+        );
+      }
+      this.authorization = basicAuthorization(credentials);
+    } else {
+      throw new Error(
+        `Registry ${this.image.registry} answered HTTP 401 without a usable WWW-Authenticate challenge`,
+      );
+    }
+  }
+
+  private credentials(): Promise<RegistryCredentials | undefined> {
+    // Read lazily: public images need no credentials, and a credential helper is a process.
+    this.loadedCredentials ??= this.opts.credentials
+      ? Promise.resolve(this.opts.credentials)
+      : credentialsFromDockerConfig(this.image.registry, this.opts.dockerConfigDir);
+    return this.loadedCredentials;
+  }
+
+  private async fetchToken(
+    challenge: AuthChallenge,
+    credentials?: RegistryCredentials,
+  ): Promise<string> {
+    const realm = challenge.params['realm'];
+    if (!realm) {
+      throw new Error(`Registry ${this.image.registry} sent a Bearer challenge without a realm`);
+    }
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw new Error(`Registry ${this.image.registry} sent an invalid token realm`);
+    }
+    if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
+    url.searchParams.set(
+      'scope',
+      challenge.params['scope'] || `repository:${this.image.repository}:pull`,
+    );
+    if (credentials && url.protocol !== 'https:' && !isLoopbackHost(url.host)) {
+      throw new Error(`Refusing to send registry credentials over plain HTTP to ${url.host}`);
+    }
+
+    const response = await this.send(
+      'GET',
+      url.toString(),
+      credentials ? basicAuthorization(credentials) : undefined,
+    );
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      const why =
+        response.status === 401 || response.status === 403
+          ? credentials
+            ? ': the credentials were refused'
+            : ': credentials are needed'
+          : '';
+      throw new Error(
+        `Registry ${this.image.registry}: token request to ${url.host} failed with HTTP ${response.status}${why}`,
+      );
+    }
+    let body: { token?: unknown; access_token?: unknown };
+    try {
+      body = (await response.json()) as typeof body;
+    } catch {
+      throw new Error(
+        `Registry ${this.image.registry}: the token endpoint ${url.host} did not answer JSON`,
+      );
+    }
+    const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
+    if (typeof token !== 'string' || !token) {
+      throw new Error(
+        `Registry ${this.image.registry}: the token endpoint ${url.host} returned no token`,
+      );
+    }
+    return token;
+  }
+
+  async digestOfManifestBody(manifestUrl: string): Promise<string | undefined> {
+    const response = await this.send('GET', manifestUrl, this.authorization);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw this.statusError(response.status, `GET ${this.image.repository}:${this.image.tag}`);
+    }
+    const body = Buffer.from(await response.arrayBuffer());
+    return `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  }
+
+  statusError(status: number, what: string): Error {
+    const hint =
+      status === 401
+        ? this.sentCredentials
+          ? ' (the credentials were refused or lack pull access, or the repository does not exist yet)'
+          : ' (no credentials were given or found in the Docker config, or the repository does not exist yet)'
+        : status === 403
+          ? ' (access denied: check the credentials and their permissions)'
+          : '';
+    return new Error(`Registry ${this.image.registry} answered HTTP ${status} for ${what}${hint}`);
+  }
+
+  private failure(error: unknown, what: string): Error {
+    const attempts = this.opts.retries ?? 3;
+    if (error instanceof TransientStatus) {
+      return new Error(
+        `Registry ${this.image.registry} answered HTTP ${error.status} for ${what} (${attempts} attempts)`,
+      );
+    }
+    return new Error(
+      `Could not reach registry ${this.image.registry} for ${what}: ${describeFailure(error)} (${attempts} attempts)`,
+    );
+  }
+}
