@@ -556,7 +556,9 @@ export async function lookupLocalImage(ref: string): Promise<string | undefined>
       ignoreReturnCode: true,
     });
   } catch (error) {
-    throw new Error(`Could not run docker image inspect: ${(error as Error).message}`);
+    throw new Error(`Could not run docker image inspect: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (result.exitCode === 0) {
     const id = result.stdout.trim().split('\n')[0]?.trim();
