@@ -259,7 +259,7 @@ describe('makePlan', () => {
       availableK8sVersions: ['1.29.0', '1.30.0', '1.31.0', '1.32.0'],
       newestK8sPatches: ['1.29.0', '1.30.0', '1.31.0', '1.32.0'],
       k8sVersions: ['1.29.0', '1.30.0', '1.31.0', '1.32.0'],
-      images: expect.any(Array),
+      images: expect.any(Array) as unknown,
     });
     expect(plan.images.map((image) => image.tag)).toEqual([
       'nodeadm-1.29.0-v4.9.21-demo',
