@@ -1,4 +1,4 @@
-import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 9379:
@@ -33167,6 +33167,7 @@ async function download(url, dest, auth) {
         return await downloadTool(url, dest, auth);
     }
     catch (error) {
+        // eslint-disable-next-line preserve-caught-error -- the cause could carry the credentials this message redacts
         throw new Error(describeDownloadFailure(error, url, auth));
     }
 }
@@ -33179,7 +33180,9 @@ async function checkReportedVersion(binary, version) {
         });
     }
     catch (error) {
-        throw new Error(`Could not run ${binary} --version: ${error.message}`);
+        throw new Error(`Could not run ${binary} --version: ${error.message}`, {
+            cause: error,
+        });
     }
     const output = `${result.stdout}\n${result.stderr}`.trim();
     const firstLine = output.split('\n')[0] ?? '';
@@ -35162,7 +35165,9 @@ async function lookupLocalImage(ref) {
         });
     }
     catch (error) {
-        throw new Error(`Could not run docker image inspect: ${error.message}`);
+        throw new Error(`Could not run docker image inspect: ${error.message}`, {
+            cause: error,
+        });
     }
     if (result.exitCode === 0) {
         const id = result.stdout.trim().split('\n')[0]?.trim();
@@ -38737,3 +38742,5 @@ function copyFile(srcFile, destFile, force) {
 /******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
+
+//# sourceMappingURL=index.js.map
