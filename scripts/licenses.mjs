@@ -3,8 +3,9 @@
 // (npm run licenses). Two sources, both committed, so no install is needed:
 //   - package-lock.json: every production dependency (not `dev`) and the licence npm recorded;
 //   - dist/licenses.txt: what ncc actually bundled, with the licence it found for each package.
-// A package in the bundle that is not a production dependency fails too (a dev tool leaked in).
-import { readFileSync } from 'node:fs';
+// A package in the bundle that is not a production dependency fails too (a dev tool leaked in), and
+// so does a file in dist/ that none of this accounts for.
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,6 +64,20 @@ if (bundled.length === 0) problems.push('dist/licenses.txt lists no packages: ru
 for (const { name, license } of bundled) {
   if (!production.has(name)) problems.push(`${name} is bundled but is not a production dependency`);
   if (!allowed(license)) problems.push(`${name} (bundled): licence ${license}`);
+}
+
+// Every file in dist/: the bundle and its map, and ncc's own source-map support (source-map-support
+// and buffer-from, MIT; source-map, BSD-3-Clause), which licenses.txt does not list.
+const DIST_FILES = [
+  'index.js',
+  'index.js.map',
+  'licenses.txt',
+  'package.json',
+  'sourcemap-register.cjs',
+];
+for (const file of readdirSync(join(ROOT, 'dist'))) {
+  if (!DIST_FILES.includes(file))
+    problems.push(`dist/${file}: not accounted for in scripts/licenses.mjs`);
 }
 
 if (problems.length) {
