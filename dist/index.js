@@ -1,4 +1,4 @@
-import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 9379:
@@ -31775,7 +31775,9 @@ async function lookupLocalImage(ref) {
         result = await docker(['image', 'inspect', '--format', '{{.Id}}', ref]);
     }
     catch (error) {
-        throw new Error(`Could not run docker image inspect: ${error.message}`);
+        throw new Error(`Could not run docker image inspect: ${error.message}`, {
+            cause: error,
+        });
     }
     if (result.exitCode === 0) {
         const id = result.stdout.trim().split('\n')[0]?.trim();
@@ -31900,7 +31902,7 @@ async function credentialsFromHelper(helper, host) {
 async function readDockerConfig(configDir = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigDir */ .kG)()) {
     try {
         const config = JSON.parse(await node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile(dockerConfigFile(configDir), 'utf8'));
-        return config && typeof config === 'object' ? config : undefined;
+        return config !== null && typeof config === 'object' ? config : undefined;
     }
     catch {
         return undefined;
@@ -34711,6 +34713,7 @@ async function download(url, dest, auth) {
         return await downloadTool(url, dest, auth);
     }
     catch (error) {
+        // eslint-disable-next-line preserve-caught-error -- the cause could carry the credentials this message redacts
         throw new Error(describeDownloadFailure(error, url, auth));
     }
 }
@@ -34723,7 +34726,9 @@ async function checkReportedVersion(binary, version) {
         });
     }
     catch (error) {
-        throw new Error(`Could not run ${binary} --version: ${error.message}`);
+        throw new Error(`Could not run ${binary} --version: ${error.message}`, {
+            cause: error,
+        });
     }
     const output = `${result.stdout}\n${result.stderr}`.trim();
     const firstLine = output.split('\n')[0] ?? '';
@@ -39035,3 +39040,5 @@ function copyFile(srcFile, destFile, force) {
 /******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
+
+//# sourceMappingURL=index.js.map

@@ -4,10 +4,14 @@
 #   scripts/dev.sh test    run the whole test suite (unit, end-to-end, docs, then reliability);
 #                          with arguments, only vitest on those paths
 #   scripts/dev.sh setup   only install what those need
+# Everything runs on Node 24 (.node-version): with another Node on the machine, scripts/use-node.sh
+# fetches Node 24 into .tmp/node/ first.
 # Needs root (or sudo) once, to install Debian's docker.io, docker-registry and apache2-utils and to
 # start an isolated dockerd; it never touches a system Docker daemon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/use-node.sh
+. scripts/use-node.sh
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

@@ -34,17 +34,19 @@ process.stdout.write(JSON.stringify(description, null, 2) + '\n');
 process.stderr.write('harness running; Ctrl-C to stop\n');
 
 let stopping = false;
-const shutdown = async (): Promise<void> => {
+const shutdown = (): void => {
   if (stopping) return;
   stopping = true;
   process.stderr.write('stopping harness…\n');
-  try {
-    await harness.stop();
-  } finally {
-    process.exit(0);
-  }
+  harness.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`could not stop everything: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
 };
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
 // Keep the event loop alive (the servers already do; this makes it explicit).
 setInterval(() => {}, 1 << 30);

@@ -203,8 +203,8 @@ function newestPatches(versions: string[]): string[] {
 describe('README dynamic-matrix example', () => {
   const workflow = findMatrixExample();
   const latest = CANVOS_FIXTURE.latestStable;
-  const listed: string[] = JSON.parse(
-    k8sVersionsJson(CANVOS_FIXTURE.tags[latest].k8sVersionsFrom),
+  const listed = (
+    JSON.parse(k8sVersionsJson(CANVOS_FIXTURE.tags[latest].k8sVersionsFrom)) as { k3s: string[] }
   ).k3s;
 
   let planOutputs: Record<string, string>;

@@ -273,7 +273,7 @@ describe('README covers what users need', () => {
     const plan = w.jobs.plan;
     expect(plan.outputs).toHaveProperty('available-k8s-versions');
     expect(plan.outputs).toHaveProperty('newest-k8s-patches');
-    expect(withOf({ jobs: { plan } } as Workflow)[0]).toMatchObject({
+    expect(withOf({ jobs: { plan } })[0]).toMatchObject({
       'dry-run': true,
       'k8s-version': 'latest',
     });
@@ -308,7 +308,7 @@ describe('README covers what users need', () => {
     const w = find((_w, text) => text.includes('ubuntu-24.04-arm'), 'arm64 runner');
     expect(JSON.stringify(w)).toContain('"ubuntu-24.04"');
     const inputs = withOf(w)[0];
-    expect(`${inputs['custom-tag'] ?? ''} ${inputs['image-repo'] ?? ''}`).toContain('matrix.arch');
+    expect(JSON.stringify([inputs['custom-tag'], inputs['image-repo']])).toContain('matrix.arch');
   });
 
   it('uses a remote BuildKit and a registry cache', () => {

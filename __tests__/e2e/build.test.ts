@@ -52,7 +52,7 @@ function builds() {
 function dockerAuths(workDir: string): Record<string, unknown> {
   const file = join(workDir, 'home', '.docker', 'config.json');
   return existsSync(file)
-    ? ((JSON.parse(readFileSync(file, 'utf8')).auths ?? {}) as Record<string, unknown>)
+    ? ((JSON.parse(readFileSync(file, 'utf8')) as { auths?: Record<string, unknown> }).auths ?? {})
     : {};
 }
 
@@ -81,10 +81,8 @@ describe('push mode', () => {
     expect(main.outputs.digests.split('\n')).toEqual(
       refs.map((ref, i) => `${ref}@${registryDigests[i]}`),
     );
-    const json = JSON.parse(main.outputs.json);
-    expect(json.map((i: { digest: string; pushed: boolean }) => [i.digest, i.pushed])).toEqual(
-      registryDigests.map((d) => [d, true]),
-    );
+    const json = JSON.parse(main.outputs.json) as { digest: string; pushed: boolean }[];
+    expect(json.map((i) => [i.digest, i.pushed])).toEqual(registryDigests.map((d) => [d, true]));
 
     // One Earthly run for both versions, straight from BuildKit: --ci --push, nothing in local Docker.
     const runs = builds().slice(invocationsBefore);
@@ -147,7 +145,10 @@ describe('push mode', () => {
     expect(again.main.errors).toEqual([]);
     expect(builds().length).toBe(before); // no Earthly run at all
     expect(again.main.outputs.digests).toBe(first.main.outputs.digests);
-    expect(JSON.parse(again.main.outputs.json)[0]).toMatchObject({ skipped: true, pushed: false });
+    expect((JSON.parse(again.main.outputs.json) as unknown[])[0]).toMatchObject({
+      skipped: true,
+      pushed: false,
+    });
     expect(again.main.summary).toContain('already in registry');
   });
 });
@@ -168,7 +169,7 @@ describe('arm64 images on an amd64 runner', () => {
     expect(assets).toEqual(['earthly-linux-amd64']);
     const tag = 'k3s-1.32.3-v4.9.38-arm64';
     expect((await harness.registry.imageConfig('edge/ubuntu', tag)).architecture).toBe('arm64');
-    expect(JSON.parse(main.outputs.json)[0]).toMatchObject({ arch: 'arm64', tag });
+    expect((JSON.parse(main.outputs.json) as unknown[])[0]).toMatchObject({ arch: 'arm64', tag });
   });
 });
 
@@ -248,7 +249,7 @@ describe('push: false', () => {
     const [run] = builds().slice(before);
     expect(run.globalFlags.push ?? false).toBe(false);
     expect(run.output).toBe(true);
-    expect(JSON.parse(main.outputs.json)[0]).toMatchObject({ ref, pushed: false });
+    expect((JSON.parse(main.outputs.json) as unknown[])[0]).toMatchObject({ ref, pushed: false });
   });
 });
 

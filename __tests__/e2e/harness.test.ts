@@ -333,7 +333,7 @@ describe('registry and stand-in earthly', () => {
     expect(config.architecture).toBe('amd64');
     const provider = JSON.parse(
       (await h.registry.readImageFile(repo, tag, 'provider.json'))?.toString() ?? '{}',
-    );
+    ) as Record<string, unknown>;
     expect(provider).toMatchObject({ k8sVersion: '1.32.3', peVersion: 'v4.9.38', arch: 'amd64' });
 
     const last = h.invocations().at(-1);
@@ -400,7 +400,9 @@ describe('registry and stand-in earthly', () => {
     const tag = 'k3s-1.32.3-v9.9.9-prec';
     expect(await h.registry.digestOf(repo, tag)).toBeDefined();
     const provider = (await h.registry.readImageFile(repo, tag, 'provider.json'))?.toString() ?? '';
-    expect(JSON.parse(provider).secretNames).toEqual(['UBUNTU_PRO_KEY']);
+    expect((JSON.parse(provider) as { secretNames?: string[] }).secretNames).toEqual([
+      'UBUNTU_PRO_KEY',
+    ]);
     expect(provider).not.toContain(secret);
     expect(readFileSync(h.standinLog, 'utf8')).not.toContain(secret);
   });
@@ -492,7 +494,7 @@ describe('registry and stand-in earthly', () => {
     const provider = JSON.parse(
       (await h.registry.readImageFile('opensuse-leap-edge', tag, 'provider.json'))?.toString() ??
         '{}',
-    );
+    ) as { proxyCert?: { name?: string }; standin?: unknown };
     expect(provider.proxyCert?.name).toBe('sc.crt');
     expect(provider.standin).toEqual({ name: 'earth', version: 'v0.8.18' });
     expect(h.invocations().at(-1)?.buildkitImage).toBe('earthbuild/buildkitd:v0.8.18');
@@ -571,7 +573,7 @@ if (!post) {
     expect(main.warnings).toEqual(['careful\nthere']);
     expect(main.errors).toEqual(['broken']);
     expect(main.env['INPUT_CANVOS-VERSION']).toBe('latest'); // action.yml default filled in
-    const printed = JSON.parse(main.stdout.trim().split('\n').at(-1) ?? '{}');
+    const printed = JSON.parse(main.stdout.trim().split('\n').at(-1) ?? '{}') as unknown;
     expect(printed).toMatchObject({
       token: HARNESS_GITHUB_TOKEN,
       home: join(workDir, 'home'),

@@ -99,16 +99,18 @@ describe('dry-run plan', () => {
       'k8s-version': '1.31.4, 1.32\n1.30.4',
     });
     expect(result.errors).toEqual([]);
-    const versions = JSON.parse(result.outputs['k8s-versions']);
+    const versions = JSON.parse(result.outputs['k8s-versions']) as string[];
     expect(versions).toEqual(['1.30.4', '1.31.4', '1.32.13']);
     const checkout = result.outputs['canvos-path'];
     expect(readFileSync(join(checkout, '.arg'), 'utf8')).not.toContain('K8S_VERSION');
-    const trimmed = JSON.parse(readFileSync(join(checkout, 'k8s_version.json'), 'utf8'));
+    const trimmed = JSON.parse(readFileSync(join(checkout, 'k8s_version.json'), 'utf8')) as {
+      k3s?: string[];
+    };
     expect(trimmed.k3s).toEqual(versions);
     expect(result.outputs.images.split('\n')).toEqual(
-      versions.map((v: string) => `registry.example.com/edge/ubuntu:k3s-${v}-v4.9.38`),
+      versions.map((v) => `registry.example.com/edge/ubuntu:k3s-${v}-v4.9.38`),
     );
-    const available = JSON.parse(result.outputs['available-k8s-versions']);
+    const available = JSON.parse(result.outputs['available-k8s-versions']) as string[];
     expect(available.length).toBeGreaterThan(40);
     expect(JSON.parse(result.outputs['newest-k8s-patches'])).toContain('1.32.13');
   });

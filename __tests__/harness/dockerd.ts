@@ -163,7 +163,7 @@ export async function startDockerd(
         timeoutMs,
         intervalMs: 250,
         what: `dockerd on ${host}`,
-        onTimeout: async () => `\n--- ${logFile} (tail) ---\n${tail(logFile)}`,
+        onTimeout: () => `\n--- ${logFile} (tail) ---\n${tail(logFile)}`,
       },
     );
   } catch (e) {
@@ -173,6 +173,7 @@ export async function startDockerd(
       message.includes(logFile)
         ? message
         : `${message}\n--- ${logFile} (tail) ---\n${tail(logFile)}`,
+      { cause: e },
     );
   }
   return { host, started: true, stop };
@@ -200,7 +201,7 @@ async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
         continue;
       }
       if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${file} (held by ${holder})`);
+        throw new Error(`timed out waiting for ${file} (held by ${holder})`, { cause: e });
       await sleep(200);
     }
   }
@@ -234,7 +235,7 @@ async function stopRecordedDaemon(baseDir: string): Promise<void> {
   const containerdPid = readPid(join(baseDir, 'x', 'containerd', 'containerd.pid'));
   const pid = signalRecordedDaemon(baseDir, 'SIGTERM');
   if (pid !== undefined) {
-    await waitFor(async () => !pidAlive(pid), {
+    await waitFor(() => !pidAlive(pid), {
       timeoutMs: 20_000,
       what: `dockerd ${pid} to exit`,
     }).catch(() => process.kill(pid, 'SIGKILL'));

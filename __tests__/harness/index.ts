@@ -83,7 +83,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   try {
     let dockerd: Dockerd | undefined;
     const dockerHost = opts.dockerHost || (dockerd = await ensureDockerd()).host;
-    if (dockerd?.started) stoppers.push(() => (dockerd as Dockerd).stop());
+    if (dockerd?.started) stoppers.push(() => dockerd.stop());
 
     const gitRoot = join(workDir, 'git');
     const bareDir = join(gitRoot, `${CANVOS_REPO_NAME}.git`);

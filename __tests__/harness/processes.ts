@@ -141,8 +141,13 @@ export async function withTimeout(p: Promise<unknown>, ms: number): Promise<bool
 
 /** Polls `probe` until it returns a truthy value or `timeoutMs` passes. */
 export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false>,
-  opts: { timeoutMs: number; intervalMs?: number; what: string; onTimeout?: () => Promise<string> },
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  opts: {
+    timeoutMs: number;
+    intervalMs?: number;
+    what: string;
+    onTimeout?: () => Promise<string> | string;
+  },
 ): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   let lastError: unknown;

@@ -154,7 +154,7 @@ async function startBackend(
           timeoutMs: 30_000,
           intervalMs: 100,
           what: 'docker-registry',
-          onTimeout: async () => `\n${log()}`,
+          onTimeout: () => `\n${log()}`,
         },
       );
       return { child, port, logFile };

@@ -297,7 +297,7 @@ export async function createReleaseCore(
       return;
     }
     if (opts.bytesPerSecond && target.asset !== 'checksum.asc') {
-      void sendPaced(res, bytes, opts.bytesPerSecond);
+      sendPaced(res, bytes, opts.bytesPerSecond).catch(() => res.destroy());
       return;
     }
     res.end(bytes);

@@ -285,7 +285,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionResult> {
   const started = Date.now();
   const child = track(
     // detached: a process group of its own, so stragglers can be found and killed afterwards.
-    // ACTION_NODE runs dist/ under another Node, e.g. Node 24 (the runtime users get) in CI.
+    // dist/ runs on the tests' own Node, 24 as users get (scripts/use-node.sh); or ACTION_NODE.
     spawn(process.env.ACTION_NODE || process.execPath, [opts.entry ?? DEFAULT_ENTRY], {
       cwd: opts.cwd ?? layout.workspace,
       env,

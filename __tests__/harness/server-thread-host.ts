@@ -40,7 +40,7 @@ export async function hostServer({ kind, options, events, control }: HostData): 
       core = (await createRegistryProxyCore(options as never, hooks)) as unknown as AnyCore;
       break;
     case 'releases':
-      core = (await createReleaseCore(options as never, hooks)) as unknown as AnyCore;
+      core = (await createReleaseCore(options, hooks)) as unknown as AnyCore;
       break;
   }
   return core;

@@ -52,7 +52,9 @@ async function expectCleanPost(job: Job): Promise<void> {
     state['registry-host'] ? [state['registry-host']] : [],
   );
   const config = join(job.workDir, 'home', '.docker', 'config.json');
-  const auths = existsSync(config) ? (JSON.parse(readFileSync(config, 'utf8')).auths ?? {}) : {};
+  const auths = existsSync(config)
+    ? ((JSON.parse(readFileSync(config, 'utf8')) as { auths?: object }).auths ?? {})
+    : {};
   expect(Object.keys(auths)).toEqual([]);
 }
 

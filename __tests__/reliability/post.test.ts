@@ -36,7 +36,9 @@ const SIGNING_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 
 function dockerConfig(workDir: string): { auths?: Record<string, unknown> } {
   const file = join(workDir, 'home', '.docker', 'config.json');
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  return existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { auths?: Record<string, unknown> })
+    : {};
 }
 
 function writeDockerConfig(workDir: string, auths: Record<string, { auth: string }>): void {

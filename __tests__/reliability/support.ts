@@ -267,12 +267,12 @@ export function cancelDuringBuild(signal: NodeJS.Signals, settleMs = 700) {
   };
   return {
     env: { [STEP_TAG]: tag },
-    onData(_stream: 'stdout' | 'stderr', data: Buffer) {
+    onData: (_stream: 'stdout' | 'stderr', data: Buffer): void => {
       if (state !== 'waiting') return;
       text += data.toString();
       if (!/^\[command\]\s*\S*earth(?:ly)?\s.*\+build-provider-images/m.test(text)) return;
       state = 'polling';
-      void poll();
+      poll().catch(() => (state = 'failed')); // e.g. the process exited first: sent() says so
     },
     sent: () => state === 'sent',
     /** The environment Earthly ran with (`NAME=value` entries), read just before the signal. */
@@ -286,7 +286,7 @@ export async function inPool<T, R>(
   limit: number,
   work: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -67,7 +67,9 @@ export async function lookupLocalImage(ref: string): Promise<string | undefined>
   try {
     result = await docker(['image', 'inspect', '--format', '{{.Id}}', ref]);
   } catch (error) {
-    throw new Error(`Could not run docker image inspect: ${(error as Error).message}`);
+    throw new Error(`Could not run docker image inspect: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (result.exitCode === 0) {
     const id = result.stdout.trim().split('\n')[0]?.trim();

@@ -104,8 +104,8 @@ export async function readDockerConfig(
   configDir = defaultConfigDir(),
 ): Promise<DockerConfig | undefined> {
   try {
-    const config: unknown = JSON.parse(await fs.readFile(dockerConfigFile(configDir), 'utf8'));
-    return config && typeof config === 'object' ? (config as DockerConfig) : undefined;
+    const config = JSON.parse(await fs.readFile(dockerConfigFile(configDir), 'utf8')) as unknown;
+    return config !== null && typeof config === 'object' ? config : undefined;
   } catch {
     return undefined;
   }

@@ -133,6 +133,7 @@ async function download(url: string, dest: string, auth?: string): Promise<strin
     // leaves the host (GitHub sends release assets to objects.githubusercontent.com).
     return await tc.downloadTool(url, dest, auth);
   } catch (error) {
+    // eslint-disable-next-line preserve-caught-error -- the cause could carry the credentials this message redacts
     throw new Error(describeDownloadFailure(error, url, auth));
   }
 }
@@ -145,7 +146,9 @@ async function checkReportedVersion(binary: string, version: string): Promise<vo
       ignoreReturnCode: true,
     });
   } catch (error) {
-    throw new Error(`Could not run ${binary} --version: ${(error as Error).message}`);
+    throw new Error(`Could not run ${binary} --version: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const output = `${result.stdout}\n${result.stderr}`.trim();
   const firstLine = output.split('\n')[0] ?? '';

@@ -65,7 +65,7 @@ describe('outputs', () => {
         'ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo\nghcr.io/acme/ubuntu:k3s-1.33.10-v4.9.21-demo',
       image: 'ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo',
       digests: `ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo@${DIGEST_1}`,
-      json: expect.any(String),
+      json: expect.any(String) as unknown,
       'k8s-versions': '["1.32.13","1.33.10"]',
       'available-k8s-versions': '["1.32.3","1.32.13","1.33.10"]',
       'newest-k8s-patches': '["1.32.13","1.33.10"]',

@@ -180,7 +180,7 @@ describe('earthlyConfig with the workflow’s settings', () => {
         ['tls_enabled', 'true'],
         ['buildkit_additional_args', '["--ulimit", "nofile=65536:65536"]'],
       ]),
-    );
+    ) as unknown;
     expect(config).toEqual({
       global: {
         disable_analytics: true,
