@@ -31954,7 +31954,7 @@ function errorMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5383);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7200);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 /**
@@ -31996,7 +31996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5383:
+/***/ 7200:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33430,13 +33430,23 @@ function makePlan(inputs, checkout, context) {
         distribution: inputs.k8sDistribution,
         tag,
     });
-    const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
+    const naming = {
+        registry: inputs.imageRegistry,
+        repo: inputs.imageRepo ?? inputs.osDistribution,
+        k8sDistribution: inputs.k8sDistribution,
+        peVersion,
+        customTag: inputs.customTag,
+        os: inputs.osDistribution,
+        osVersion: inputs.osVersion,
+    };
+    const images = k8sVersions.map((version) => imagePlan(naming, inputs.arch, tag, version));
     return {
         canvosVersion: tag,
         canvosCommit: checkout.commit,
         canvosPath: checkout.path,
         canvosRepository: checkout.repository,
         peVersion,
+        naming,
         earthly: earthlyPlan(inputs, files.earthlySh, tag, context),
         availableK8sVersions: [...available],
         newestK8sPatches: newestPatches(available),
@@ -33463,34 +33473,104 @@ function planBuild(plan, present) {
 function buildArg(inputs, key) {
     return inputs.buildArgs.find(([k]) => k === key)?.[1];
 }
-function imagePlan(inputs, canvosVersion, peVersion, k8sVersion) {
-    const [host, ...path] = inputs.imageRegistry.split('/');
-    const repo = inputs.imageRepo ?? inputs.osDistribution;
-    const imageTag = inputs.customTag ? `${peVersion}-${inputs.customTag}` : peVersion;
-    const tag = `${inputs.k8sDistribution}-${k8sVersion}-${imageTag}`;
+function imagePlan(naming, arch, canvosVersion, k8sVersion) {
+    const { peVersion, customTag } = naming;
+    const [host, ...path] = naming.registry.split('/');
+    const imageTag = customTag ? `${peVersion}-${customTag}` : peVersion;
+    const tag = `${naming.k8sDistribution}-${k8sVersion}-${imageTag}`;
     if (tag.length > image_ref/* MAX_TAG_LENGTH */.Ti) {
         throw new errors/* InputError */.dz('custom-tag', `makes the image tag ${tag.length} characters long; Docker allows ${image_ref/* MAX_TAG_LENGTH */.Ti}`);
     }
     if (!image_ref/* TAG */.Dk.test(tag)) {
         throw new errors/* InputError */.dz('build-args', `PE_VERSION ${JSON.stringify(peVersion)} makes an invalid Docker tag ${JSON.stringify(tag)}`);
     }
-    const repository = [...path, repo].join('/');
+    const repository = [...path, naming.repo].join('/');
     return {
         ref: `${host}/${repository}:${tag}`,
         registry: host,
         repository,
         tag,
-        k8sDistribution: inputs.k8sDistribution,
+        k8sDistribution: naming.k8sDistribution,
         k8sVersion,
-        os: inputs.osDistribution,
-        osVersion: inputs.osVersion,
-        arch: inputs.arch,
+        os: naming.os,
+        osVersion: naming.osVersion,
+        arch,
         canvosVersion,
         peVersion,
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/attestation.ts
+/**
+ * What supply-chain steps after this one need: the images this run pushed, as subjects for
+ * actions/attest-build-provenance and as `ref@digest` for `cosign sign`. Images that were already
+ * in the registry (skip-existing) are left out, so a re-run attests and signs nothing twice.
+ */
+
+function pushedNow(images) {
+    return images.filter((image) => image.pushed && !!image.digest);
+}
+/**
+ * attest-build-provenance pushes the attestation to `subject-name`'s registry, and asks for
+ * Docker Hub to be named `index.docker.io` (its README, "Container Image").
+ */
+function subjectName(image) {
+    const host = image_ref/* DOCKER_HUB_ALIASES */.Kd.includes(image.registry) ? 'index.docker.io' : image.registry;
+    return `${host}/${image.repository}`;
+}
+function attestationSubjects(images) {
+    return pushedNow(images).map((image) => ({ name: subjectName(image), digest: image.digest }));
+}
+/** `ref@digest`: cosign signs the digest (go-containerregistry drops the tag of `name:tag@digest`). */
+function pushedDigests(images) {
+    return pushedNow(images).map((image) => `${image.ref}@${image.digest}`);
+}
+
+;// CONCATENATED MODULE: ./src/core/pack-values.ts
+const PACK_NAME = 'edge-native-byoi';
+const pack_values_option = (name) => `{{ .spectro.pack.${PACK_NAME}.options.system.${name} }}`;
+/** Palette fills this with the version of the profile's Kubernetes layer. */
+const K8S_VERSION_VARIABLE = '{{ .spectro.system.kubernetes.version }}';
+/** The image ref Palette builds from the options, as a Go template over the pack's values. */
+function systemUriTemplate(naming) {
+    const tag = [pack_values_option('k8sDistribution'), K8S_VERSION_VARIABLE, pack_values_option('peVersion')];
+    if (naming.customTag)
+        tag.push(pack_values_option('customTag'));
+    return `${pack_values_option('registry')}/${pack_values_option('repo')}:${tag.join('-')}`;
+}
+/** The `system.*` options, in print_os_pack's order. */
+function systemOptions(naming) {
+    return [
+        ['system.uri', systemUriTemplate(naming)],
+        ['system.registry', naming.registry],
+        ['system.repo', naming.repo],
+        ['system.k8sDistribution', naming.k8sDistribution],
+        ['system.osName', naming.os],
+        ['system.peVersion', naming.peVersion],
+        ['system.customTag', naming.customTag],
+        ['system.osVersion', naming.osVersion],
+    ];
+}
+/**
+ * The pack values as YAML. Every value is double-quoted (a JSON string is a valid YAML
+ * double-quoted scalar), so `22.04` stays a string and an empty custom tag stays `""`.
+ */
+function packValuesYaml(naming) {
+    return [
+        `# Palette cluster profile, OS layer: the ${PACK_NAME} pack's values`,
+        'pack:',
+        '  content:',
+        '    images:',
+        `      - image: ${JSON.stringify(`{{.spectro.pack.${PACK_NAME}.options.system.uri}}`)}`,
+        'options:',
+        ...systemOptions(naming).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+        '',
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/core/report.ts
+
+
 /** The planned images with what the registry said before the build: present ones are skipped. */
 function imageResults(plan, present) {
     return plan.images.map((image) => {
@@ -33531,6 +33611,9 @@ function outputs(plan, images) {
         'k8s-versions': JSON.stringify(plan.k8sVersions),
         'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
         'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
+        'pack-values': packValuesYaml(plan.naming),
+        'attestation-subjects': JSON.stringify(attestationSubjects(images)),
+        'pushed-digests': pushedDigests(images).join('\n'),
     };
 }
 /** A browsable link to the commit when the repository is on a GitHub-like web host. */
@@ -33568,8 +33651,26 @@ function summaryMarkdown(plan, images, timings) {
         '| --- | --- |',
         ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
         '',
+        ...packValuesSection(plan),
     ];
     return lines.join('\n');
+}
+/** The pack values, folded away; and the Kubernetes versions the profile can pick. */
+function packValuesSection(plan) {
+    return [
+        '<details>',
+        `<summary>Palette pack values (${PACK_NAME})</summary>`,
+        '',
+        'Paste them into the OS layer of the cluster profile. Its Kubernetes layer can pick',
+        `${plan.k8sVersions.map((v) => `\`${v}\``).join(', ')}: \`system.uri\` names an image for these versions only.`,
+        '',
+        '```yaml',
+        packValuesYaml(plan.naming).trimEnd(),
+        '```',
+        '',
+        '</details>',
+        '',
+    ];
 }
 
 // EXTERNAL MODULE: ./src/docker/cli.ts

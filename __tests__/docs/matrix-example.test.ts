@@ -7,15 +7,13 @@
 //      expression language implementation);
 //   4. every matrix entry runs the `build` job's action step with its `with:` evaluated the same
 //      way (in dry-run, as nothing can be built here), and gets exactly its own image.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANVOS_FIXTURE, k8sVersionsJson, makeCanvosRepo } from '../harness/canvos-fixture.js';
 import { type GitServer, startGitServer } from '../harness/git-server.js';
-import { HARNESS_GITHUB_TOKEN, parseCommandFile, runAction } from '../harness/runner.js';
+import { HARNESS_GITHUB_TOKEN, runAction } from '../harness/runner.js';
 import {
   ACTION_NAME,
   type Job,
@@ -25,20 +23,8 @@ import {
   readReadme,
   yamlBlocks,
 } from './readme.js';
+import { type Context, evaluateMap, evaluateValue, runShell } from './workflow-eval.js';
 
-const CONTEXTS = [
-  'github',
-  'env',
-  'vars',
-  'secrets',
-  'steps',
-  'needs',
-  'matrix',
-  'strategy',
-  'runner',
-  'job',
-  'inputs',
-];
 /** The repository owner as GitHub reports it: mixed case, as many organizations are. */
 const OWNER = 'Acme-Edge';
 const GITHUB = {
@@ -48,38 +34,6 @@ const GITHUB = {
   ref_name: 'main',
 };
 const SECRETS = { GITHUB_TOKEN: HARNESS_GITHUB_TOKEN };
-
-type Context = Record<string, unknown>;
-
-/** Evaluates one GitHub expression (the text inside `${{ }}`) with @actions/expressions. */
-function evaluate(expression: string, context: Context): unknown {
-  const { tokens } = new Lexer(expression).lex();
-  const tree = new Parser(tokens, CONTEXTS, []).parse();
-  const contextData = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
-  const result = new Evaluator(tree, contextData).evaluate();
-  return JSON.parse(JSON.stringify(result, data.replacer)) as unknown;
-}
-
-/** A workflow value: `${{ x }}` alone keeps x's type (an array for fromJSON); else string interpolation. */
-function evaluateValue(value: unknown, context: Context): unknown {
-  if (typeof value !== 'string') return value;
-  const whole = /^\$\{\{(.*)\}\}$/s.exec(value.trim());
-  if (whole && !whole[1].includes('${{')) return evaluate(whole[1], context);
-  return value.replace(/\$\{\{(.*?)\}\}/gs, (_all, expression: string) => {
-    const result = evaluate(expression, context);
-    return typeof result === 'string' ? result : JSON.stringify(result);
-  });
-}
-
-function evaluateMap(
-  map: Record<string, unknown> | undefined,
-  context: Context,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(map ?? {}))
-    out[key] = String(evaluateValue(value, context));
-  return out;
-}
 
 function findMatrixExample(): Workflow {
   for (const block of yamlBlocks(readReadme())) {
@@ -137,7 +91,7 @@ async function runJob(
     const stepContext = { ...context, steps };
     let outputs: Record<string, string>;
     if (step.run !== undefined) {
-      outputs = runShell(step, stepContext, join(workDir, `step-${index}`));
+      outputs = runShellStep(step, stepContext, join(workDir, `step-${index}`));
     } else if (step.uses?.startsWith(`${ACTION_NAME}@`)) {
       const inputs = { ...evaluateMap(step.with, stepContext), ...override };
       const result = await runAction({
@@ -165,27 +119,14 @@ async function runJob(
   return { steps, actionOutputs };
 }
 
-function runShell(step: Step, context: Context, dir: string): Record<string, string> {
-  mkdirSync(dir, { recursive: true });
-  const outputFile = join(dir, 'output');
-  writeFileSync(outputFile, '');
-  const script = String(evaluateValue(step.run, context));
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      HOME: dir,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_ACTOR: GITHUB.actor,
-      GITHUB_REPOSITORY: GITHUB.repository,
-      GITHUB_REPOSITORY_OWNER: GITHUB.repository_owner,
-      GITHUB_REF_NAME: GITHUB.ref_name,
-      ...evaluateMap(step.env, context),
-    },
-  });
-  expect(result.status, `${step.name ?? 'run step'}: ${result.stderr}`).toBe(0);
-  return parseCommandFile(readFileSync(outputFile, 'utf8'));
+function runShellStep(step: Step, context: Context, dir: string): Record<string, string> {
+  return runShell(step, context, dir, {
+    PATH: process.env.PATH,
+    GITHUB_ACTOR: GITHUB.actor,
+    GITHUB_REPOSITORY: GITHUB.repository,
+    GITHUB_REPOSITORY_OWNER: GITHUB.repository_owner,
+    GITHUB_REF_NAME: GITHUB.ref_name,
+  }).outputs;
 }
 
 /** The newest patch of each minor, computed here independently of the action's code. */

@@ -63,6 +63,7 @@ export interface Step {
 
 export interface Job {
   'runs-on'?: unknown;
+  if?: string;
   needs?: string | string[];
   outputs?: Record<string, string>;
   strategy?: { matrix?: unknown };

@@ -250,6 +250,9 @@ describe('push: false', () => {
     expect(run.globalFlags.push ?? false).toBe(false);
     expect(run.output).toBe(true);
     expect((JSON.parse(main.outputs.json) as unknown[])[0]).toMatchObject({ ref, pushed: false });
+    // Nothing in a registry: nothing to attest or sign.
+    expect(main.outputs['attestation-subjects']).toBe('[]');
+    expect(main.outputs['pushed-digests']).toBe('');
   });
 });
 

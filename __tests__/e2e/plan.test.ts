@@ -38,6 +38,10 @@ describe('dry-run plan', () => {
     expect(result.outputs.images).toBe('registry.example.com/edge/ubuntu:k3s-1.32.3-v4.9.21-demo');
     expect(result.outputs.image).toBe(result.outputs.images);
     expect(result.outputs.digests).toBe('');
+    expect(result.outputs['attestation-subjects']).toBe('[]'); // nothing pushed
+    expect(result.outputs['pushed-digests']).toBe('');
+    // The pack values carry the Earthfile's PE_VERSION, not the tag's (as earthly.sh would).
+    expect(result.outputs['pack-values']).toContain('\n  system.peVersion: "v4.9.21"\n');
     expect(JSON.parse(result.outputs['k8s-versions'])).toEqual(['1.32.3']);
     expect(JSON.parse(result.outputs.json)).toEqual([
       {

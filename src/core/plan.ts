@@ -47,6 +47,20 @@ export interface ImagePlan {
   peVersion: string;
 }
 
+/**
+ * The `.arg` values that name every image (CanvOS's Earthfile: `IMAGE_PATH=$IMAGE_REGISTRY/
+ * $IMAGE_REPO:$K8S_DISTRIBUTION-$K8S_VERSION-$IMAGE_TAG`); the Palette pack values repeat them.
+ */
+export interface ImageNaming {
+  registry: string; // image-registry: host[:port][/path]
+  repo: string;
+  k8sDistribution: string;
+  peVersion: string;
+  customTag: string; // '' for none
+  os: string;
+  osVersion: string;
+}
+
 export interface Plan {
   canvosVersion: string;
   canvosCommit: string;
@@ -54,6 +68,7 @@ export interface Plan {
   /** The repository a fresh clone came from; undefined for a workflow's own checkout. */
   canvosRepository?: string;
   peVersion: string;
+  naming: ImageNaming;
   earthly: EarthlyPlan;
   availableK8sVersions: string[];
   newestK8sPatches: string[];
@@ -95,13 +110,23 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: Plan
     distribution: inputs.k8sDistribution,
     tag,
   });
-  const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
+  const naming: ImageNaming = {
+    registry: inputs.imageRegistry,
+    repo: inputs.imageRepo ?? inputs.osDistribution,
+    k8sDistribution: inputs.k8sDistribution,
+    peVersion,
+    customTag: inputs.customTag,
+    os: inputs.osDistribution,
+    osVersion: inputs.osVersion,
+  };
+  const images = k8sVersions.map((version) => imagePlan(naming, inputs.arch, tag, version));
   return {
     canvosVersion: tag,
     canvosCommit: checkout.commit,
     canvosPath: checkout.path,
     canvosRepository: checkout.repository,
     peVersion,
+    naming,
     earthly: earthlyPlan(inputs, files.earthlySh, tag, context),
     availableK8sVersions: [...available],
     newestK8sPatches: newestPatches(available),
@@ -132,15 +157,15 @@ function buildArg(inputs: Inputs, key: string): string | undefined {
 }
 
 function imagePlan(
-  inputs: Inputs,
+  naming: ImageNaming,
+  arch: string,
   canvosVersion: string,
-  peVersion: string,
   k8sVersion: string,
 ): ImagePlan {
-  const [host, ...path] = inputs.imageRegistry.split('/');
-  const repo = inputs.imageRepo ?? inputs.osDistribution;
-  const imageTag = inputs.customTag ? `${peVersion}-${inputs.customTag}` : peVersion;
-  const tag = `${inputs.k8sDistribution}-${k8sVersion}-${imageTag}`;
+  const { peVersion, customTag } = naming;
+  const [host, ...path] = naming.registry.split('/');
+  const imageTag = customTag ? `${peVersion}-${customTag}` : peVersion;
+  const tag = `${naming.k8sDistribution}-${k8sVersion}-${imageTag}`;
   if (tag.length > MAX_TAG_LENGTH) {
     throw new InputError(
       'custom-tag',
@@ -153,17 +178,17 @@ function imagePlan(
       `PE_VERSION ${JSON.stringify(peVersion)} makes an invalid Docker tag ${JSON.stringify(tag)}`,
     );
   }
-  const repository = [...path, repo].join('/');
+  const repository = [...path, naming.repo].join('/');
   return {
     ref: `${host}/${repository}:${tag}`,
     registry: host,
     repository,
     tag,
-    k8sDistribution: inputs.k8sDistribution,
+    k8sDistribution: naming.k8sDistribution,
     k8sVersion,
-    os: inputs.osDistribution,
-    osVersion: inputs.osVersion,
-    arch: inputs.arch,
+    os: naming.os,
+    osVersion: naming.osVersion,
+    arch,
     canvosVersion,
     peVersion,
   };

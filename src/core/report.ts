@@ -1,3 +1,5 @@
+import { attestationSubjects, pushedDigests } from './attestation.js';
+import { PACK_NAME, packValuesYaml } from './pack-values.js';
 import type { ImagePlan, Plan } from './plan.js';
 
 export type ImageStatus = 'planned' | 'pushed' | 'built' | 'skipped';
@@ -59,6 +61,9 @@ export function outputs(plan: Plan, images: ImageResult[]): Record<string, strin
     'k8s-versions': JSON.stringify(plan.k8sVersions),
     'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
     'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
+    'pack-values': packValuesYaml(plan.naming),
+    'attestation-subjects': JSON.stringify(attestationSubjects(images)),
+    'pushed-digests': pushedDigests(images).join('\n'),
   };
 }
 
@@ -103,6 +108,25 @@ export function summaryMarkdown(plan: Plan, images: ImageResult[], timings: Timi
     '| --- | --- |',
     ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
     '',
+    ...packValuesSection(plan),
   ];
   return lines.join('\n');
+}
+
+/** The pack values, folded away; and the Kubernetes versions the profile can pick. */
+function packValuesSection(plan: Plan): string[] {
+  return [
+    '<details>',
+    `<summary>Palette pack values (${PACK_NAME})</summary>`,
+    '',
+    'Paste them into the OS layer of the cluster profile. Its Kubernetes layer can pick',
+    `${plan.k8sVersions.map((v) => `\`${v}\``).join(', ')}: \`system.uri\` names an image for these versions only.`,
+    '',
+    '```yaml',
+    packValuesYaml(plan.naming).trimEnd(),
+    '```',
+    '',
+    '</details>',
+    '',
+  ];
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packValuesYaml } from '../../../src/core/pack-values.js';
 import type { ImagePlan, Plan } from '../../../src/core/plan.js';
 import { type ImageResult, commitUrl, outputs, summaryMarkdown } from '../../../src/core/report.js';
 import { checkoutV4_10, inputs, makePlan } from '../support.js';
@@ -42,6 +43,7 @@ describe('outputs', () => {
   it('sets every output with the right shape', () => {
     const values = outputs(PLAN, RESULTS);
     expect(Object.keys(values).sort()).toEqual([
+      'attestation-subjects',
       'available-k8s-versions',
       'canvos-commit',
       'canvos-path',
@@ -53,7 +55,9 @@ describe('outputs', () => {
       'json',
       'k8s-versions',
       'newest-k8s-patches',
+      'pack-values',
       'pe-version',
+      'pushed-digests',
     ]);
     expect(values).toEqual({
       'canvos-version': 'v4.10.0',
@@ -69,6 +73,10 @@ describe('outputs', () => {
       'k8s-versions': '["1.32.13","1.33.10"]',
       'available-k8s-versions': '["1.32.3","1.32.13","1.33.10"]',
       'newest-k8s-patches': '["1.32.13","1.33.10"]',
+      'pack-values': packValuesYaml(PLAN.naming),
+      // Only the image this run pushed: the other one has no digest.
+      'attestation-subjects': `[{"name":"ghcr.io/acme/ubuntu","digest":"${DIGEST_1}"}]`,
+      'pushed-digests': `ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo@${DIGEST_1}`,
     });
   });
 
@@ -106,8 +114,10 @@ describe('outputs', () => {
       values.digests,
       values.json,
       values['k8s-versions'],
-    ]).toEqual(['', '', '', '[]', '[]']);
-    expect(Object.keys(values).length).toBe(12);
+      values['attestation-subjects'],
+      values['pushed-digests'],
+    ]).toEqual(['', '', '', '[]', '[]', '[]', '']);
+    expect(Object.keys(values).length).toBe(15);
   });
 });
 
@@ -167,6 +177,18 @@ describe('summaryMarkdown', () => {
         '| --- | --- |',
         '| CanvOS checkout | 1.2 s |',
         '| Build | 754.3 s |',
+        '',
+        '<details>',
+        '<summary>Palette pack values (edge-native-byoi)</summary>',
+        '',
+        'Paste them into the OS layer of the cluster profile. Its Kubernetes layer can pick',
+        '`1.32.13`, `1.33.10`: `system.uri` names an image for these versions only.',
+        '',
+        '```yaml',
+        packValuesYaml(PLAN.naming).trimEnd(),
+        '```',
+        '',
+        '</details>',
         '',
       ].join('\n'),
     );
