@@ -3555,7 +3555,7 @@ __webpack_unused_export__ = Dispatcher
 __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 module.exports.kT = ProxyAgent
 module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
@@ -31609,312 +31609,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3386:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Dk: () => (/* binding */ TAG),
-/* harmony export */   HR: () => (/* binding */ DNS_LABEL),
-/* harmony export */   Kd: () => (/* binding */ DOCKER_HUB_ALIASES),
-/* harmony export */   Q: () => (/* binding */ parseImageRef),
-/* harmony export */   SH: () => (/* binding */ PATH_COMPONENT),
-/* harmony export */   Ti: () => (/* binding */ MAX_TAG_LENGTH),
-/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
-/* harmony export */   yc: () => (/* binding */ IMAGE_NAME)
-/* harmony export */ });
-/* unused harmony exports DOCKER_HUB, isRepositoryPath, hostnameOf */
-/**
- * Docker's image reference grammar (distribution/reference), in one place: the inputs, the plan
- * and the registry client all check names against these rules.
- */
-/** A path component of a repository: lowercase letters and digits, `.` `_` `__` `-` between them. */
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-/** A whole tag. */
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const MAX_TAG_LENGTH = 128;
-/** One label of a registry host name (DNS rules, so no underscore). */
-const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/;
-/** A full reference as the inputs take it: host[:port]/path[:tag][@sha256:…]. */
-const IMAGE_NAME = /^[A-Za-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
-/** True when every `/`-separated component of `path` is a valid repository path component. */
-function isRepositoryPath(path) {
-    return path !== '' && path.split('/').every((component) => PATH_COMPONENT.test(component));
-}
-/**
- * `ghcr.io/acme/ubuntu:k3s-1.32.3-v4.9.38` → { registry, repository, tag }. As in Docker, a first
- * component without `.` or `:` (and not `localhost`) is not a host: the image is on Docker Hub.
- */
-function parseImageRef(ref) {
-    const text = ref.trim();
-    if (!text)
-        throw new Error('Image reference is empty');
-    if (/\s/.test(text) || text.includes('://')) {
-        throw new Error(`Image reference "${ref}" must look like host[:port]/path:tag`);
-    }
-    if (text.includes('@'))
-        throw new Error(`Image reference "${ref}" must name a tag, not a digest`);
-    const slash = text.indexOf('/');
-    const first = slash < 0 ? '' : text.slice(0, slash);
-    const hasHost = slash >= 0 &&
-        (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
-    let registry = hasHost ? first.toLowerCase() : DOCKER_HUB;
-    if (DOCKER_HUB_ALIASES.includes(registry))
-        registry = DOCKER_HUB;
-    const remainder = hasHost ? text.slice(slash + 1) : text;
-    const colon = remainder.lastIndexOf(':');
-    if (colon < 0 || remainder.indexOf('/', colon) >= 0) {
-        throw new Error(`Image reference "${ref}" has no tag (expected host[:port]/path:tag)`);
-    }
-    let repository = remainder.slice(0, colon);
-    const tag = remainder.slice(colon + 1);
-    if (!HOST.test(registry))
-        throw new Error(`Image reference "${ref}" has an invalid registry host "${registry}"`);
-    if (!isRepositoryPath(repository)) {
-        throw new Error(`Image reference "${ref}" has an invalid repository "${repository}" (lowercase letters, digits, and . _ - between them)`);
-    }
-    if (!TAG.test(tag)) {
-        throw new Error(`Image reference "${ref}" has an invalid tag "${tag}" (letters, digits, _ . -; at most 128)`);
-    }
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    return { registry, repository, tag };
-}
-/** `localhost:5000` → `localhost`, `[::1]:5000` → `::1`. */
-function hostnameOf(host) {
-    if (host.startsWith('['))
-        return host.slice(1, host.indexOf(']'));
-    const parts = host.split(':');
-    return parts.length === 2 ? parts[0] : host; // more than one ':' is a bare IPv6 address
-}
-function isLoopbackHost(host) {
-    const name = hostnameOf(host).toLowerCase();
-    return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
-}
-
-
-/***/ }),
-
-/***/ 1670:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   KW: () => (/* binding */ dockerRootDir),
-/* harmony export */   RJ: () => (/* binding */ lookupLocalImage),
-/* harmony export */   a1: () => (/* binding */ dockerLogin),
-/* harmony export */   go: () => (/* binding */ freeBytes),
-/* harmony export */   tX: () => (/* binding */ dockerLogout)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5260);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(656);
-/** The docker CLI: log in and out, Docker's data root, images in the local engine. */
-
-
-
-
-
-async function docker(args, input) {
-    return _actions_exec__WEBPACK_IMPORTED_MODULE_2__/* .getExecOutput */ .H('docker', args, { input, silent: true, ignoreReturnCode: true });
-}
-/** `docker login` with the password on stdin, never on the command line. */
-async function dockerLogin(host, username, password) {
-    const result = await docker(['login', `--username=${username}`, '--password-stdin', '--', host], Buffer.from(password));
-    if (result.exitCode !== 0) {
-        const reason = result.stderr.trim().split('\n').pop() ?? '';
-        const hint = /401|unauthorized|denied|incorrect/i.test(reason)
-            ? 'check registry-username and registry-password (for GHCR: a token with write:packages)'
-            : 'check that Docker runs and the registry answers';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`);
-    }
-}
-async function dockerLogout(host) {
-    const result = await docker(['logout', host]);
-    if (result.exitCode !== 0)
-        return result.stderr.trim() || `exit code ${result.exitCode}`;
-    // docker logout exits 0 even when it cannot rewrite its config (a full disk, a read-only file):
-    // make sure the password is really gone.
-    const config = await (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readDockerConfig */ .TO)();
-    const left = Object.entries(config?.auths ?? {}).some(([key, entry]) => entry?.auth && (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .configKeyMatches */ .t$)(key, host));
-    return left ? `its credentials are still in ${(0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigFile */ .dO)()}` : undefined;
-}
-/** Docker's data directory, where a local BuildKit keeps its cache. */
-async function dockerRootDir() {
-    const result = await docker(['info', '--format', '{{.DockerRootDir}}']);
-    const dir = result.stdout.trim();
-    return result.exitCode === 0 && dir.startsWith('/') ? dir : undefined;
-}
-/** Free bytes on the filesystem holding `path` (or its nearest readable parent). */
-async function freeBytes(path) {
-    for (let dir = path;; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir)) {
-        try {
-            const stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.statfs)(dir);
-            return stats.bavail * stats.bsize;
-        }
-        catch {
-            if (dir === (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir))
-                return undefined;
-        }
-    }
-}
-/**
- * The image id (`sha256:…`) of `ref` in the local Docker, or undefined when Docker has no such
- * image. Other failures (no daemon, no docker CLI) throw: "absent" must not hide "unknown".
- */
-async function lookupLocalImage(ref) {
-    if (!ref.trim() || ref.startsWith('-'))
-        throw new Error(`Invalid image reference "${ref}"`);
-    let result;
-    try {
-        result = await docker(['image', 'inspect', '--format', '{{.Id}}', ref]);
-    }
-    catch (error) {
-        throw new Error(`Could not run docker image inspect: ${error.message}`, {
-            cause: error,
-        });
-    }
-    if (result.exitCode === 0) {
-        const id = result.stdout.trim().split('\n')[0]?.trim();
-        return id || undefined;
-    }
-    if (/no such (image|object)/i.test(result.stderr))
-        return undefined;
-    const reason = result.stderr.trim().split('\n')[0] || `exit code ${result.exitCode}`;
-    throw new Error(`docker image inspect ${ref} failed: ${reason}`);
-}
-
-
-/***/ }),
-
-/***/ 656:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N3: () => (/* binding */ credentialsFromDockerConfig),
-/* harmony export */   TO: () => (/* binding */ readDockerConfig),
-/* harmony export */   dO: () => (/* binding */ dockerConfigFile),
-/* harmony export */   t$: () => (/* binding */ configKeyMatches)
-/* harmony export */ });
-/* unused harmony export decodeAuthField */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5260);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _core_image_ref_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3386);
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4813);
-/**
- * The Docker CLI's config (`config.json` in DOCKER_CONFIG or ~/.docker): which credentials
- * `docker login` and credential helpers hold for a registry.
- */
-
-
-
-
-
-
-/** The key `docker login` uses for Docker Hub in config.json and credential helpers. */
-const DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
-/** Which config.json keys may name `host`: `ghcr.io`, `https://ghcr.io`, `https://ghcr.io/v1/`, ... */
-function configKeyMatches(key, host) {
-    const normalized = key
-        .trim()
-        .replace(/^[a-z]+:\/\//i, '')
-        .replace(/\/.*$/, '')
-        .toLowerCase();
-    const wanted = host.toLowerCase();
-    if (_core_image_ref_js__WEBPACK_IMPORTED_MODULE_5__/* .DOCKER_HUB_ALIASES */ .Kd.includes(wanted))
-        return _core_image_ref_js__WEBPACK_IMPORTED_MODULE_5__/* .DOCKER_HUB_ALIASES */ .Kd.includes(normalized);
-    return normalized === wanted;
-}
-/** `user:pass` from a base64 `auth` field; undefined when it is not that. */
-function decodeAuthField(auth) {
-    const decoded = Buffer.from(auth, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0)
-        return undefined;
-    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-/**
- * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
- * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
- */
-async function credentialsFromDockerConfig(host, configDir = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigDir */ .kG)()) {
-    const config = await readDockerConfig(configDir);
-    if (!config)
-        return undefined;
-    const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => configKeyMatches(key, host));
-    const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
-    if (helper) {
-        const fromHelper = await credentialsFromHelper(helper, host);
-        if (fromHelper)
-            return fromHelper;
-    }
-    for (const [key, entry] of Object.entries(config.auths ?? {})) {
-        if (!configKeyMatches(key, host) || !entry)
-            continue;
-        const credentials = entry.auth
-            ? decodeAuthField(entry.auth)
-            : entry.username && entry.password
-                ? { username: entry.username, password: entry.password }
-                : undefined;
-        if (credentials)
-            return credentials;
-    }
-    return undefined;
-}
-/** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
-async function credentialsFromHelper(helper, host) {
-    if (!/^[A-Za-z0-9._-]+$/.test(helper))
-        return undefined; // a name, not a path or command line
-    const serverUrl = _core_image_ref_js__WEBPACK_IMPORTED_MODULE_5__/* .DOCKER_HUB_ALIASES */ .Kd.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
-    try {
-        const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(`docker-credential-${helper}`, ['get'], {
-            input: Buffer.from(serverUrl),
-            silent: true,
-            ignoreReturnCode: true,
-        });
-        if (result.exitCode !== 0) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} has no credentials for ${host}`);
-            return undefined;
-        }
-        const parsed = JSON.parse(result.stdout);
-        // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
-        if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string')
-            return undefined;
-        if (!parsed.Username || parsed.Username === '<token>' || !parsed.Secret)
-            return undefined;
-        return { username: parsed.Username, password: parsed.Secret };
-    }
-    catch {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} could not be run or answered something unexpected`);
-        return undefined;
-    }
-}
-/** config.json in `configDir`; undefined when it is missing or not a JSON object. */
-async function readDockerConfig(configDir = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigDir */ .kG)()) {
-    try {
-        const config = JSON.parse(await node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile(dockerConfigFile(configDir), 'utf8'));
-        return config !== null && typeof config === 'object' ? config : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function dockerConfigFile(configDir = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigDir */ .kG)()) {
-    return node_path__WEBPACK_IMPORTED_MODULE_3__.join(configDir, 'config.json');
-}
-
-
-/***/ }),
-
 /***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31954,28 +31648,12 @@ function errorMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7200);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
-/**
- * The action's entry point, for both the main step and the post step (`post: dist/index.js`):
- * the main step leaves `isPost` in the saved state, so the second run knows it is the post step.
- */
-
-
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7445);
+/** The main step's entry point (`main: dist/index.js`); the post step has its own (post-entry.ts). */
 
 
 
 async function entry() {
-    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.isPost) === 'true') {
-        try {
-            await (0,_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)();
-        }
-        catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`); // cleanup never fails the job
-        }
-        return;
-    }
     try {
         await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
     }
@@ -31996,7 +31674,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7200:
+/***/ 7445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32005,14 +31683,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
@@ -32070,10 +31748,183 @@ function resolveCanvosTag(spec, tags, prerelease) {
     return releases.get(picked);
 }
 
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __nccwpck_require__(4813);
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/lib/safe-files.ts
+/**
+ * Files inside a folder the action does not own (a workflow's CanvOS checkout): every part of the
+ * path below the folder must be a real file or folder, never a symbolic link that leads elsewhere,
+ * and a file is replaced by renaming a fresh one over it, so a link put there is replaced, not
+ * followed.
+ */
+
+
+
+
+class LinkError extends Error {
+}
+/** Whether `path` is `root` itself or lies below it (both absolute, without `..`). */
+function isInside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/**
+ * Throws a LinkError when `path` (below `root`) or any folder between them is a symbolic link,
+ * or lies outside `root`. Parts that do not exist yet are fine: they will be made here.
+ */
+async function assertNoLinks(root, path) {
+    if (!isInside(root, path) || path === root) {
+        throw new LinkError(`${path} is not inside ${root}`);
+    }
+    let current = root;
+    for (const part of (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep)) {
+        current = (0,external_node_path_namespaceObject.join)(current, part);
+        const stat = await (0,promises_namespaceObject.lstat)(current).catch(() => undefined);
+        if (!stat)
+            return;
+        if (stat.isSymbolicLink()) {
+            throw new LinkError(`${(0,external_node_path_namespaceObject.relative)(root, current)} is a symbolic link`);
+        }
+    }
+}
+/** Reads `root/name`, refusing a link; undefined when there is no such file. */
+async function readInside(root, name) {
+    const path = (0,external_node_path_namespaceObject.join)(root, name);
+    const stat = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+    if (!stat)
+        return undefined;
+    await assertNoLinks(root, path);
+    return (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => undefined);
+}
+/** Writes `path` through a temporary file beside it and a rename, which never follows a link. */
+async function replaceFile(path, content) {
+    await throughTemp(path, (temp) => (0,promises_namespaceObject.writeFile)(temp, content, { flag: 'wx' }));
+}
+/** Puts a copy of `source` (with its mode) at `path`, the same way as replaceFile. */
+async function replaceWithCopy(source, path) {
+    await throughTemp(path, (temp) => copyFile(source, temp, constants.COPYFILE_EXCL));
+}
+async function throughTemp(path, make) {
+    const temp = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.canvos-action-${(0,external_node_crypto_.randomUUID)()}.tmp`);
+    try {
+        await make(temp);
+        await (0,promises_namespaceObject.rename)(temp, path);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(temp, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/runner.ts
+/**
+ * The runner's environment, in one place: the only module that reads `process.env` or the step's
+ * inputs. Everything else is handed the values it needs.
+ */
+
+
+
+
+const DEFAULT_SERVER_URL = 'https://github.com';
+/** One input, as the runner passed it (`INPUT_<NAME>`); empty when not set. */
+function readInput(name) {
+    return lib_core/* getInput */.V4(name);
+}
+/**
+ * The runner's architecture in the runner's own words (`X64`, `ARM64`, ...): RUNNER_ARCH, or the
+ * machine's when it runs outside Actions. It decides the default image arch and the Earthly binary.
+ */
+function runnerArch() {
+    return process.env.RUNNER_ARCH || (process.arch === 'arm64' ? 'ARM64' : 'X64');
+}
+/** The runner's arch as Docker and Earthly name it: what the Earthly binary must be built for. */
+function machineArch() {
+    return runnerArch() === 'ARM64' ? 'arm64' : 'amd64';
+}
+/** The GitHub server of the workflow: the only host a github-token may be sent to. */
+function serverUrl() {
+    return process.env.GITHUB_SERVER_URL || DEFAULT_SERVER_URL;
+}
+/** What input parsing needs to know about the runner. */
+function runnerContext() {
+    return {
+        runnerArch: runnerArch(),
+        serverUrl: serverUrl(),
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: runnerTemp(),
+        realPath: (path) => (0,external_node_fs_namespaceObject.realpathSync)(path),
+        readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'),
+        isDirectory: (path) => (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isDirectory(),
+    };
+}
+/** Where the action may keep temporary files for this job. */
+function runnerTemp() {
+    return process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+}
+/** The runner's tool cache root (set on every runner; tool-cache reads it too). */
+function toolCacheRoot() {
+    const root = process.env.RUNNER_TOOL_CACHE;
+    if (!root)
+        throw new Error('RUNNER_TOOL_CACHE is not set: is this running in GitHub Actions?');
+    return root;
+}
+/** The Docker CLI's config directory, as `docker login` and credential helpers use it. */
+function dockerConfigDir() {
+    return process.env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+}
+function setOutputs(values) {
+    for (const [name, value] of Object.entries(values))
+        lib_core/* setOutput */.uH(name, value);
+}
+/** Adds to the job summary, when the runner collects one for this step. */
+async function writeSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await lib_core/* summary */.z.addRaw(markdown).write();
+}
+/**
+ * The environment child processes start from: the runner's, without the step's inputs and saved
+ * state (INPUT_*, STATE_*), which are the action's own business and may hold secrets.
+ */
+function childEnv() {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env)) {
+        if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_'))
+            env[key] = value;
+    }
+    return env;
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+
+/**
+ * What the main step leaves for the post step. Saved as soon as it is true, so a failed or
+ * cancelled main step still gets cleaned up. Never holds a secret.
+ */
+const State = {
+    registryHost: 'registry-host', // logged in by this step: log out again
+    tempDir: 'temp-dir', // the action's own temporary folder: remove it
+    checkout: 'checkout', // a workflow's own checkout the action wrote into: restore only inside it
+    restore: 'restore', // JSON: files written into that checkout
+};
+/**
+ * Claims every state name before anything else happens. The runner sets the saved state last,
+ * over the job's `env:` (actions/runner, src/Runner.Worker/ActionRunner.cs), so a `STATE_restore`
+ * or `STATE_temp-dir` put into the job's environment can never reach the post step.
+ */
+function claimState() {
+    for (const name of Object.values(State))
+        lib_core/* saveState */.LZ(name, '');
+}
+function saveRestoreEntries(checkout, entries) {
+    lib_core/* saveState */.LZ(State.checkout, checkout);
+    lib_core/* saveState */.LZ(State.restore, JSON.stringify(entries));
+}
+function restoreEntries() {
+    const text = core.getState(State.restore);
+    return text ? JSON.parse(text) : [];
+}
+
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
 var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./src/canvos/token.ts
@@ -32094,16 +31945,20 @@ function gitTokenCredentials(token) {
 /**
  * Git's environment: no prompts, and for a repository on the workflow's own server the token as an
  * HTTP header scoped to that server (as actions/checkout does), passed through GIT_CONFIG_* so it
- * never shows in a command line.
+ * never shows in a command line. With the token, redirects are refused: git (http.c) keeps sending
+ * the header to wherever the first request was redirected, and by default (`initial`) follows
+ * that redirect, so a server could hand the token to another origin.
  */
 function gitEnv(repository, auth) {
     const env = { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
     if (auth && sameOrigin(repository, auth.serverUrl)) {
         const basic = gitTokenCredentials(auth.token);
         Object.assign(env, {
-            GIT_CONFIG_COUNT: '1',
+            GIT_CONFIG_COUNT: '2',
             GIT_CONFIG_KEY_0: `http.${new URL(auth.serverUrl).origin}/.extraheader`,
             GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+            GIT_CONFIG_KEY_1: 'http.followRedirects',
+            GIT_CONFIG_VALUE_1: 'false',
         });
     }
     return env;
@@ -32120,7 +31975,7 @@ function sameOrigin(a, b) {
 async function git(args, env, cwd) {
     return lib_exec/* getExecOutput */.H('git', args, {
         cwd,
-        env: { ...(0,runner/* childEnv */.gf)(), ...env },
+        env: { ...childEnv(), ...env },
         silent: true,
         ignoreReturnCode: true,
     });
@@ -32188,6 +32043,7 @@ async function describeTag(dir) {
 
 
 
+
 /**
  * Resolves the tag and clones it into `tempDir`. `onTag` hears the tag before the clone starts,
  * so work that only needs the tag (the Earthly download) can overlap the clone.
@@ -32195,7 +32051,7 @@ async function describeTag(dir) {
 async function cloneCanvos(source, tempDir, onTag = () => undefined) {
     const { repository, version, prerelease } = source;
     const auth = source.token
-        ? { token: source.token, serverUrl: (0,runner/* serverUrl */.Vd)() }
+        ? { token: source.token, serverUrl: serverUrl() }
         : undefined;
     let tag = exactTag(version);
     if (tag) {
@@ -32207,7 +32063,7 @@ async function cloneCanvos(source, tempDir, onTag = () => undefined) {
         lib_core/* info */.pq(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
     }
     onTag(tag);
-    const path = (0,external_node_path_.join)(tempDir, 'canvos');
+    const path = (0,external_node_path_namespaceObject.join)(tempDir, 'canvos');
     const commit = await cloneTag(repository, tag, path, auth);
     lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
     return { tag, commit, path, repository, files: await readCanvosFiles(path) };
@@ -32219,9 +32075,9 @@ async function useCheckout(path) {
     lib_core/* info */.pq(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
     return { tag, commit, path, files: await readCanvosFiles(path) };
 }
-/** The three files the plan reads. */
+/** The three files the plan reads; a symbolic link among them could lead anywhere: refused. */
 async function readCanvosFiles(dir) {
-    const read = (name) => (0,promises_.readFile)((0,external_node_path_.join)(dir, name), 'utf8').catch(() => undefined);
+    const read = (name) => readInside(dir, name).catch(refuseLink(dir));
     const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
         read('Earthfile'),
         read('earthly.sh'),
@@ -32240,23 +32096,26 @@ async function writeCheckoutFiles(plan, files, tempDir) {
     const ownCheckout = plan.canvosRepository === undefined;
     const restore = [];
     for (const [index, file] of files.entries()) {
-        const path = (0,external_node_path_.join)(plan.canvosPath, file.path);
+        const path = (0,external_node_path_namespaceObject.join)(plan.canvosPath, file.path);
+        // A link (.arg -> ~/.bashrc, certs -> /etc) would make this write, and the post step's
+        // restore, land outside the checkout.
+        await assertNoLinks(plan.canvosPath, path).catch(refuseLink(plan.canvosPath));
         if (ownCheckout) {
-            const backup = (0,external_node_fs_.existsSync)(path) ? (0,external_node_path_.join)(tempDir, `backup-${index}`) : undefined;
+            const backup = (0,external_node_fs_namespaceObject.existsSync)(path) ? (0,external_node_path_namespaceObject.join)(tempDir, `backup-${index}`) : undefined;
             if (backup)
-                await (0,promises_.copyFile)(path, backup);
+                await (0,promises_namespaceObject.copyFile)(path, backup);
             restore.push({ path, backup });
-            (0,state/* saveRestoreEntries */.AI)(restore);
+            saveRestoreEntries(plan.canvosPath, restore);
         }
-        const created = await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+        const created = await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
         if (ownCheckout && created) {
             // The folders made for it (certs/) go too: the post step removes them once empty.
-            for (let dir = (0,external_node_path_.dirname)(path); dir.startsWith(created); dir = (0,external_node_path_.dirname)(dir)) {
+            for (let dir = (0,external_node_path_namespaceObject.dirname)(path); dir.startsWith(created); dir = (0,external_node_path_namespaceObject.dirname)(dir)) {
                 restore.push({ path: dir, directory: true });
             }
-            (0,state/* saveRestoreEntries */.AI)(restore);
+            saveRestoreEntries(plan.canvosPath, restore);
         }
-        await (0,promises_.writeFile)(path, file.content);
+        await replaceFile(path, file.content);
         lib_core/* info */.pq(`Wrote ${file.path}`);
     }
     const argFile = files.find((file) => file.path === '.arg');
@@ -32264,9 +32123,17 @@ async function writeCheckoutFiles(plan, files, tempDir) {
         lib_core/* info */.pq(`.arg:\n${argFile.content.trimEnd()}`);
     // CanvOS copies this file only if it exists: a wrong name would be skipped without a word.
     const customConfig = plan.files.namedCustomConfig;
-    if (customConfig && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(plan.canvosPath, customConfig))) {
+    if (customConfig && !(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(plan.canvosPath, customConfig))) {
         lib_core/* warning */.$e(`EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`);
     }
+}
+function refuseLink(dir) {
+    return (error) => {
+        if (error instanceof LinkError) {
+            throw new errors/* ActionError */.lZ(`The CanvOS checkout ${dir} holds a symbolic link where the action reads or writes: ${error.message}. Replace it with a real file or folder`);
+        }
+        throw new errors/* ActionError */.lZ(`Could not use the CanvOS checkout ${dir}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/inputs/values.ts
@@ -32335,9 +32202,38 @@ function parseKeyValueLines(input, value, secret = false) {
 function workspacePath(path, ctx) {
     return path.startsWith('/') ? path : `${ctx.workspace}/${path}`;
 }
-function readInputFile(input, path, ctx) {
+/**
+ * A path input as it really is (links resolved), when it lies in the workspace or RUNNER_TEMP:
+ * an input fed from an untrusted expression must not make the action read any file on the runner.
+ * Undefined when there is no such file or folder.
+ */
+function confinedPath(input, value, ctx) {
+    let real;
     try {
-        return ctx.readFile(workspacePath(path, ctx));
+        real = ctx.realPath(workspacePath(value, ctx));
+    }
+    catch {
+        return undefined;
+    }
+    const roots = [ctx.workspace, ctx.runnerTemp].flatMap((root) => {
+        try {
+            return [ctx.realPath(root).replace(/\/+$/, '')];
+        }
+        catch {
+            return [];
+        }
+    });
+    if (!roots.some((root) => real === root || real.startsWith(`${root}/`))) {
+        throw new errors/* InputError */.dz(input, `${quote(value)} is outside the workspace and RUNNER_TEMP`);
+    }
+    return real;
+}
+function readInputFile(input, path, ctx) {
+    const real = confinedPath(input, path, ctx);
+    try {
+        if (real === undefined)
+            throw new Error('missing');
+        return ctx.readFile(real);
     }
     catch {
         throw new errors/* InputError */.dz(input, `cannot read file ${quote(path)}`);
@@ -32366,8 +32262,17 @@ const KEYS_WITH_INPUTS = {
     PROXY_CERT_PATH: 'proxy-ca-certs',
     UBUNTU_PRO_KEY: 'secrets',
 };
-// Secret names that would replace part of the environment Earthly, Docker or the runner rely on.
-const RESERVED_ENV = /^(PATH|HOME|USER|SHELL|TMPDIR|(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*)$/;
+// Secret names that would replace part of the environment Earthly, Docker or the runner rely on,
+// or change how a program starts: Earthly runs git, ssh and docker on the host with this
+// environment (the dynamic loader, shells, Node, git's config and ssh command, proxies, CAs).
+const RESERVED_ENV = new RegExp('^(' +
+    [
+        'PATH|HOME|USER|SHELL|TMPDIR|IFS|ENV|BASH_ENV|BASH_FUNC_.*|SHELLOPTS|BASHOPTS|PS4|CDPATH',
+        '(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*',
+        '(LD|DYLD|GIT|SSH|NODE|XDG|MALLOC|GCONV|LOCPATH|PYTHON|PERL5|RUBY)(_.*|OPT|LIB|PATH|STARTUP)?',
+        '(HTTP|HTTPS|FTP|ALL|NO)_PROXY|SSL_CERT_(FILE|DIR)|CURL_CA_BUNDLE|HOSTALIASES|RES_OPTIONS',
+    ].join('|') +
+    ')$');
 const K8S_VERSION = /^\d+\.\d+(?:\.\d+)?$/;
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 const PEM_PUBLIC_KEY = /^-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]+-----END (?:RSA |EC )?PUBLIC KEY-----$/;
@@ -32475,6 +32380,13 @@ function parseSigningKey(value, ctx) {
     const pem = (value.includes('-----BEGIN') ? value : readInputFile(input, value, ctx))
         .trim()
         .replace(/\r/g, '');
+    // The key is base64-encoded into the image: a private key must never get that far.
+    if (/PRIVATE KEY/.test(pem)) {
+        throw new errors/* InputError */.dz(input, 'holds a private key: give the public key only');
+    }
+    if ((pem.match(/-----BEGIN /g) ?? []).length !== 1) {
+        throw new errors/* InputError */.dz(input, 'must hold exactly one PEM public key');
+    }
     if (!PEM_PUBLIC_KEY.test(pem)) {
         throw new errors/* InputError */.dz(input, 'is not a PEM public key (-----BEGIN PUBLIC KEY-----)');
     }
@@ -32588,7 +32500,7 @@ function parseChecksumAsc(text, asset) {
             continue;
         const name = match[2];
         // sha256sum run from another directory prints "dist/earthly-linux-amd64".
-        if (name !== asset && external_node_path_.posix.basename(name) !== asset)
+        if (name !== asset && external_node_path_namespaceObject.posix.basename(name) !== asset)
             continue;
         const hash = match[1].toLowerCase();
         if (found && found !== hash) {
@@ -32709,11 +32621,16 @@ function parseDownloadUrl(value) {
         throw new errors/* InputError */.dz(input, 'must be an http(s) URL');
     if (!value.includes('{asset}'))
         throw new errors/* InputError */.dz(input, 'must contain {asset} (and usually {version})');
+    let url;
     try {
-        new URL(downloadUrl(value, 'v0', 'a'));
+        url = new URL(downloadUrl(value, 'v0', 'a'));
     }
     catch {
         throw new errors/* InputError */.dz(input, 'is not a valid URL');
+    }
+    // tool-cache writes the URL into its debug lines: user-info there would reach the log.
+    if (url.username || url.password) {
+        throw new errors/* InputError */.dz(input, 'must not contain credentials (user:password@): use a mirror that needs none; the binary is verified by its sha256 either way');
     }
     return value;
 }
@@ -32764,9 +32681,15 @@ function parseEarthlyConfig(value) {
         const line = raw.trim();
         if (line === '' || line.startsWith('#'))
             continue;
+        // YAML breaks lines at U+0085, U+2028 and U+2029 too: one value could add a global key.
+        if (/[^\x20-\x7e]/.test(line))
+            throw new errors/* InputError */.dz(input, 'allows printable ASCII only (no tabs or line-break characters)');
         const match = /^([a-z][a-z0-9_]*):\s*(\S.*)$/.exec(line);
         if (!match)
             throw new errors/* InputError */.dz(input, `${quote(line)} is not a key: value line such as tls_enabled: true`);
+        if (!isOneYamlValue(match[2])) {
+            throw new errors/* InputError */.dz(input, `the value of ${match[1]} is not one YAML value on its line: quote it ('...' or "...")`);
+        }
         if (match[1] === 'disable_analytics')
             throw new errors/* InputError */.dz(input, 'disable_analytics is always true here');
         if (settings.some(([key]) => key === match[1]))
@@ -32774,6 +32697,21 @@ function parseEarthlyConfig(value) {
         settings.push([match[1], match[2]]);
     }
     return settings;
+}
+// One YAML value that cannot reach past its line: a quoted string, a plain scalar, or a flow list
+// of those (buildkit_additional_args). An open quote or bracket would swallow the next lines, a
+// `: ` or ` #` would start a mapping or a comment, a leading indicator an anchor, alias or tag.
+const DOUBLE_QUOTED = /"(?:[^"\\]|\\.)*"/.source;
+const SINGLE_QUOTED = /'(?:[^']|'')*'/.source;
+const PLAIN_START = /(?:[^-?:,[\]{}#&*!|>'"%@` ]|[-?:][^\s,[\]{}])/.source;
+const PLAIN_REST = /(?::(?=[^\s,[\]{}])| +(?=[^\s#]))/.source;
+const PLAIN_BLOCK = `${PLAIN_START}(?:[^:\\s]|${PLAIN_REST})*`;
+const PLAIN_FLOW = `${PLAIN_START}(?:[^:\\s,[\\]{}]|${PLAIN_REST})*`;
+const FLOW_ITEM = `(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${PLAIN_FLOW})`;
+const FLOW_LIST = `\\[ *(?:${FLOW_ITEM} *(?:, *${FLOW_ITEM} *)*)?\\]`;
+const ONE_YAML_VALUE = new RegExp(`^(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${FLOW_LIST}|${PLAIN_BLOCK})$`);
+function isOneYamlValue(value) {
+    return ONE_YAML_VALUE.test(value);
 }
 function parseBuildkitHost(value) {
     if (value === '')
@@ -32785,8 +32723,78 @@ function parseBuildkitHost(value) {
     return value;
 }
 
-// EXTERNAL MODULE: ./src/core/image-ref.ts
-var image_ref = __nccwpck_require__(3386);
+;// CONCATENATED MODULE: ./src/core/image-ref.ts
+/**
+ * Docker's image reference grammar (distribution/reference), in one place: the inputs, the plan
+ * and the registry client all check names against these rules.
+ */
+/** A path component of a repository: lowercase letters and digits, `.` `_` `__` `-` between them. */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A whole tag. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const MAX_TAG_LENGTH = 128;
+/** One label of a registry host name (DNS rules, so no underscore). */
+const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/;
+/** A full reference as the inputs take it: host[:port]/path[:tag][@sha256:…]. */
+const IMAGE_NAME = /^[A-Za-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+/** True when every `/`-separated component of `path` is a valid repository path component. */
+function isRepositoryPath(path) {
+    return path !== '' && path.split('/').every((component) => PATH_COMPONENT.test(component));
+}
+/**
+ * `ghcr.io/acme/ubuntu:k3s-1.32.3-v4.9.38` → { registry, repository, tag }. As in Docker, a first
+ * component without `.` or `:` (and not `localhost`) is not a host: the image is on Docker Hub.
+ */
+function parseImageRef(ref) {
+    const text = ref.trim();
+    if (!text)
+        throw new Error('Image reference is empty');
+    if (/\s/.test(text) || text.includes('://')) {
+        throw new Error(`Image reference "${ref}" must look like host[:port]/path:tag`);
+    }
+    if (text.includes('@'))
+        throw new Error(`Image reference "${ref}" must name a tag, not a digest`);
+    const slash = text.indexOf('/');
+    const first = slash < 0 ? '' : text.slice(0, slash);
+    const hasHost = slash >= 0 &&
+        (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
+    let registry = hasHost ? first.toLowerCase() : DOCKER_HUB;
+    if (DOCKER_HUB_ALIASES.includes(registry))
+        registry = DOCKER_HUB;
+    const remainder = hasHost ? text.slice(slash + 1) : text;
+    const colon = remainder.lastIndexOf(':');
+    if (colon < 0 || remainder.indexOf('/', colon) >= 0) {
+        throw new Error(`Image reference "${ref}" has no tag (expected host[:port]/path:tag)`);
+    }
+    let repository = remainder.slice(0, colon);
+    const tag = remainder.slice(colon + 1);
+    if (!HOST.test(registry))
+        throw new Error(`Image reference "${ref}" has an invalid registry host "${registry}"`);
+    if (!isRepositoryPath(repository)) {
+        throw new Error(`Image reference "${ref}" has an invalid repository "${repository}" (lowercase letters, digits, and . _ - between them)`);
+    }
+    if (!TAG.test(tag)) {
+        throw new Error(`Image reference "${ref}" has an invalid tag "${tag}" (letters, digits, _ . -; at most 128)`);
+    }
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    return { registry, repository, tag };
+}
+/** `localhost:5000` → `localhost`, `[::1]:5000` → `::1`. */
+function hostnameOf(host) {
+    if (host.startsWith('['))
+        return host.slice(1, host.indexOf(']'));
+    const parts = host.split(':');
+    return parts.length === 2 ? parts[0] : host; // more than one ':' is a bare IPv6 address
+}
+function isLoopbackHost(host) {
+    const name = hostnameOf(host).toLowerCase();
+    return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
 ;// CONCATENATED MODULE: ./src/core/inputs/image.ts
 /** Inputs that name images: the registry, the repository path, the custom tag, other image refs. */
 
@@ -32813,7 +32821,7 @@ function parseRegistry(value) {
         throw new errors/* InputError */.dz(input, `host ${quote(host)} must not contain an underscore (DNS rules)`);
     }
     const labels = host.split('.');
-    if (!labels.every((label) => image_ref/* DNS_LABEL */.HR.test(label))) {
+    if (!labels.every((label) => DNS_LABEL.test(label))) {
         throw new errors/* InputError */.dz(input, `host ${quote(host)} is not a valid hostname`);
     }
     if (!host.includes('.') && port === undefined && host !== 'localhost') {
@@ -32828,7 +32836,7 @@ function parseRepoPath(input, value) {
         return value;
     singleLine(input, value);
     for (const component of value.split('/')) {
-        if (!image_ref/* PATH_COMPONENT */.SH.test(component)) {
+        if (!PATH_COMPONENT.test(component)) {
             throw new errors/* InputError */.dz(input, `${quote(value)} is not a valid repository path: lowercase letters, digits and . _ - between them`);
         }
     }
@@ -32857,7 +32865,7 @@ function parseImageName(input, value) {
     if (value === '')
         return value;
     singleLine(input, value);
-    if (!image_ref/* IMAGE_NAME */.yc.test(value)) {
+    if (!IMAGE_NAME.test(value)) {
         throw new errors/* InputError */.dz(input, `${quote(value)} is not an image reference such as ghcr.io/org/name:tag`);
     }
     return value;
@@ -32953,7 +32961,14 @@ function secretValues(inputs) {
         else if (username)
             secrets.push(url);
     }
+    // A mirror's query string may carry a signature or token; tool-cache logs the URL in debug lines.
+    if (inputs.earthly.downloadUrl)
+        secrets.push(...queryValues(inputs.earthly.downloadUrl));
     return secrets.filter((secret) => Boolean(secret));
+}
+function queryValues(template) {
+    const query = template.split('?')[1] ?? '';
+    return [...new URLSearchParams(query.split('#')[0]).values()].filter((value) => !value.includes('{'));
 }
 function parseCanvosVersion(value) {
     singleLine('canvos-version', value);
@@ -32992,8 +33007,8 @@ function parseRepository(value, serverUrl) {
 }
 function parseCanvosPath(value, ctx) {
     singleLine('canvos-path', value);
-    const path = workspacePath(value, ctx);
-    if (!ctx.isDirectory(path))
+    const path = confinedPath('canvos-path', value, ctx);
+    if (path === undefined || !ctx.isDirectory(path))
         throw new errors/* InputError */.dz('canvos-path', `${quote(value)} is not a directory`);
     if (!hasEarthfile(ctx, path)) {
         throw new errors/* InputError */.dz('canvos-path', `${quote(value)} has no Earthfile: is it a CanvOS checkout?`);
@@ -33150,7 +33165,14 @@ function certsLayout(earthfile) {
 }
 /** `k8s_version.json`: distribution -> ascending list of `x.y.z`. */
 function parseK8sVersionJson(text) {
-    const data = JSON.parse(text);
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        // JSON.parse quotes the text it choked on: never echo a file's content into the log.
+        throw new Error('it is not JSON');
+    }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
         throw new Error('k8s_version.json is not an object');
     }
@@ -33327,7 +33349,7 @@ function earthlyPlan(inputs, earthlySh, tag, context) {
         ? readBuildkitMirror(earthlySh, version)
         : undefined;
     const buildkitImage = buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
-    const configPath = (0,external_node_path_.join)(context.tempDir, 'earthly-config.yml');
+    const configPath = (0,external_node_path_namespaceObject.join)(context.tempDir, 'earthly-config.yml');
     const options = {
         push: inputs.push,
         configPath,
@@ -33478,10 +33500,10 @@ function imagePlan(naming, arch, canvosVersion, k8sVersion) {
     const [host, ...path] = naming.registry.split('/');
     const imageTag = customTag ? `${peVersion}-${customTag}` : peVersion;
     const tag = `${naming.k8sDistribution}-${k8sVersion}-${imageTag}`;
-    if (tag.length > image_ref/* MAX_TAG_LENGTH */.Ti) {
-        throw new errors/* InputError */.dz('custom-tag', `makes the image tag ${tag.length} characters long; Docker allows ${image_ref/* MAX_TAG_LENGTH */.Ti}`);
+    if (tag.length > MAX_TAG_LENGTH) {
+        throw new errors/* InputError */.dz('custom-tag', `makes the image tag ${tag.length} characters long; Docker allows ${MAX_TAG_LENGTH}`);
     }
-    if (!image_ref/* TAG */.Dk.test(tag)) {
+    if (!TAG.test(tag)) {
         throw new errors/* InputError */.dz('build-args', `PE_VERSION ${JSON.stringify(peVersion)} makes an invalid Docker tag ${JSON.stringify(tag)}`);
     }
     const repository = [...path, naming.repo].join('/');
@@ -33515,7 +33537,7 @@ function pushedNow(images) {
  * Docker Hub to be named `index.docker.io` (its README, "Container Image").
  */
 function subjectName(image) {
-    const host = image_ref/* DOCKER_HUB_ALIASES */.Kd.includes(image.registry) ? 'index.docker.io' : image.registry;
+    const host = DOCKER_HUB_ALIASES.includes(image.registry) ? 'index.docker.io' : image.registry;
     return `${host}/${image.repository}`;
 }
 function attestationSubjects(images) {
@@ -33673,8 +33695,185 @@ function packValuesSection(plan) {
     ];
 }
 
-// EXTERNAL MODULE: ./src/docker/cli.ts
-var cli = __nccwpck_require__(1670);
+;// CONCATENATED MODULE: ./src/docker/config.ts
+/**
+ * The Docker CLI's config (`config.json` in DOCKER_CONFIG or ~/.docker): which credentials
+ * `docker login` and credential helpers hold for a registry.
+ */
+
+
+
+
+
+
+/** The key `docker login` uses for Docker Hub in config.json and credential helpers. */
+const DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
+/** Which config.json keys may name `host`: `ghcr.io`, `https://ghcr.io`, `https://ghcr.io/v1/`, ... */
+function config_configKeyMatches(key, host) {
+    const normalized = key
+        .trim()
+        .replace(/^[a-z]+:\/\//i, '')
+        .replace(/\/.*$/, '')
+        .toLowerCase();
+    const wanted = host.toLowerCase();
+    if (DOCKER_HUB_ALIASES.includes(wanted))
+        return DOCKER_HUB_ALIASES.includes(normalized);
+    return normalized === wanted;
+}
+/** `user:pass` from a base64 `auth` field; undefined when it is not that. */
+function decodeAuthField(auth) {
+    const decoded = Buffer.from(auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0)
+        return undefined;
+    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+/**
+ * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
+ * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
+ */
+async function credentialsFromDockerConfig(host, configDir = dockerConfigDir()) {
+    const config = await config_readDockerConfig(configDir);
+    if (!config)
+        return undefined;
+    const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => config_configKeyMatches(key, host));
+    const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
+    if (helper) {
+        const fromHelper = await credentialsFromHelper(helper, host);
+        if (fromHelper)
+            return fromHelper;
+    }
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+        if (!config_configKeyMatches(key, host) || !entry)
+            continue;
+        const credentials = entry.auth
+            ? decodeAuthField(entry.auth)
+            : entry.username && entry.password
+                ? { username: entry.username, password: entry.password }
+                : undefined;
+        if (credentials)
+            return credentials;
+    }
+    return undefined;
+}
+/** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
+async function credentialsFromHelper(helper, host) {
+    if (!/^[A-Za-z0-9._-]+$/.test(helper))
+        return undefined; // a name, not a path or command line
+    const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
+    try {
+        const result = await lib_exec/* getExecOutput */.H(`docker-credential-${helper}`, ['get'], {
+            input: Buffer.from(serverUrl),
+            silent: true,
+            ignoreReturnCode: true,
+        });
+        if (result.exitCode !== 0) {
+            lib_core/* debug */.Yz(`docker-credential-${helper} has no credentials for ${host}`);
+            return undefined;
+        }
+        const parsed = JSON.parse(result.stdout);
+        // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
+        if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string')
+            return undefined;
+        if (!parsed.Username || parsed.Username === '<token>' || !parsed.Secret)
+            return undefined;
+        return { username: parsed.Username, password: parsed.Secret };
+    }
+    catch {
+        lib_core/* debug */.Yz(`docker-credential-${helper} could not be run or answered something unexpected`);
+        return undefined;
+    }
+}
+/** config.json in `configDir`; undefined when it is missing or not a JSON object. */
+async function config_readDockerConfig(configDir = dockerConfigDir()) {
+    try {
+        const config = JSON.parse(await promises_namespaceObject.readFile(config_dockerConfigFile(configDir), 'utf8'));
+        return config !== null && typeof config === 'object' ? config : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function config_dockerConfigFile(configDir = dockerConfigDir()) {
+    return external_node_path_namespaceObject.join(configDir, 'config.json');
+}
+
+;// CONCATENATED MODULE: ./src/docker/cli.ts
+/** The docker CLI: log in and out, Docker's data root, images in the local engine. */
+
+
+
+
+
+async function docker(args, input) {
+    return lib_exec/* getExecOutput */.H('docker', args, { input, silent: true, ignoreReturnCode: true });
+}
+/** `docker login` with the password on stdin, never on the command line. */
+async function dockerLogin(host, username, password) {
+    const result = await docker(['login', `--username=${username}`, '--password-stdin', '--', host], Buffer.from(password));
+    if (result.exitCode !== 0) {
+        const reason = result.stderr.trim().split('\n').pop() ?? '';
+        const hint = /401|unauthorized|denied|incorrect/i.test(reason)
+            ? 'check registry-username and registry-password (for GHCR: a token with write:packages)'
+            : 'check that Docker runs and the registry answers';
+        throw new errors/* ActionError */.lZ(`docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`);
+    }
+}
+async function dockerLogout(host) {
+    const result = await docker(['logout', host]);
+    if (result.exitCode !== 0)
+        return result.stderr.trim() || `exit code ${result.exitCode}`;
+    // docker logout exits 0 even when it cannot rewrite its config (a full disk, a read-only file):
+    // make sure the password is really gone.
+    const config = await readDockerConfig();
+    const left = Object.entries(config?.auths ?? {}).some(([key, entry]) => entry?.auth && configKeyMatches(key, host));
+    return left ? `its credentials are still in ${dockerConfigFile()}` : undefined;
+}
+/** Docker's data directory, where a local BuildKit keeps its cache. */
+async function dockerRootDir() {
+    const result = await docker(['info', '--format', '{{.DockerRootDir}}']);
+    const dir = result.stdout.trim();
+    return result.exitCode === 0 && dir.startsWith('/') ? dir : undefined;
+}
+/** Free bytes on the filesystem holding `path` (or its nearest readable parent). */
+async function freeBytes(path) {
+    for (let dir = path;; dir = (0,external_node_path_namespaceObject.dirname)(dir)) {
+        try {
+            const stats = await (0,promises_namespaceObject.statfs)(dir);
+            return stats.bavail * stats.bsize;
+        }
+        catch {
+            if (dir === (0,external_node_path_namespaceObject.dirname)(dir))
+                return undefined;
+        }
+    }
+}
+/**
+ * The image id (`sha256:…`) of `ref` in the local Docker, or undefined when Docker has no such
+ * image. Other failures (no daemon, no docker CLI) throw: "absent" must not hide "unknown".
+ */
+async function lookupLocalImage(ref) {
+    if (!ref.trim() || ref.startsWith('-'))
+        throw new Error(`Invalid image reference "${ref}"`);
+    let result;
+    try {
+        result = await docker(['image', 'inspect', '--format', '{{.Id}}', ref]);
+    }
+    catch (error) {
+        throw new Error(`Could not run docker image inspect: ${error.message}`, {
+            cause: error,
+        });
+    }
+    if (result.exitCode === 0) {
+        const id = result.stdout.trim().split('\n')[0]?.trim();
+        return id || undefined;
+    }
+    if (/no such (image|object)/i.test(result.stderr))
+        return undefined;
+    const reason = result.stderr.trim().split('\n')[0] || `exit code ${result.exitCode}`;
+    throw new Error(`docker image inspect ${ref} failed: ${reason}`);
+}
+
 ;// CONCATENATED MODULE: ./src/core/disk.ts
 const GiB = 1024 ** 3;
 /** A provider image takes 4-5 GB; the first also brings BuildKit's base layers and cache. */
@@ -33705,8 +33904,8 @@ function diskAdvice(path, freeBytes, imageCount) {
 async function checkDisk(mode, imageCount) {
     if (mode === 'off' || imageCount === 0)
         return;
-    const root = (await (0,cli/* dockerRootDir */.KW)()) ?? '/var/lib/docker';
-    const free = await (0,cli/* freeBytes */.go)(root);
+    const root = (await dockerRootDir()) ?? '/var/lib/docker';
+    const free = await freeBytes(root);
     if (free === undefined)
         return lib_core/* info */.pq(`Could not measure free disk at ${root}; skipping the disk check`);
     const advice = diskAdvice(root, free, imageCount);
@@ -34531,21 +34730,17 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/lib/sha256.ts
 
 
 /** The sha256 of a file, streamed (Earthly binaries are ~100 MB). */
 async function sha256File(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
         hash.update(chunk);
     return hash.digest('hex');
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/lib/retry.ts
 /**
  * A small retry loop shared by the modules that talk to the network themselves (the registry
@@ -34595,12 +34790,12 @@ const LOCK_POLL_MS = 250;
 async function withFileLock(lockPath, action, options = {}) {
     const staleMs = options.staleMs ?? LOCK_STALE_MS;
     const pollMs = options.pollMs ?? LOCK_POLL_MS;
-    const token = `${external_node_os_.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
-    await promises_.mkdir(external_node_path_.dirname(lockPath), { recursive: true });
+    const token = `${external_node_os_namespaceObject.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
+    await promises_namespaceObject.mkdir(external_node_path_namespaceObject.dirname(lockPath), { recursive: true });
     let announced = false;
     for (;;) {
         try {
-            const handle = await promises_.open(lockPath, 'wx');
+            const handle = await promises_namespaceObject.open(lockPath, 'wx');
             try {
                 await handle.writeFile(token);
             }
@@ -34613,13 +34808,13 @@ async function withFileLock(lockPath, action, options = {}) {
             if (error.code !== 'EEXIST')
                 throw error;
         }
-        const stat = await promises_.stat(lockPath).catch(() => undefined);
+        const stat = await promises_namespaceObject.stat(lockPath).catch(() => undefined);
         if (!stat)
             continue; // released between our open and stat: try again at once
         if (Date.now() - stat.mtimeMs > staleMs) {
-            options.log?.(`Removing stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`);
-            await promises_.rm(lockPath, { force: true });
-            continue;
+            options.log?.(`Taking over stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`);
+            if (await removeIfStillStale(lockPath, staleMs))
+                continue;
         }
         if (!announced) {
             options.log?.(`Waiting for another job to release ${lockPath}`);
@@ -34631,16 +34826,51 @@ async function withFileLock(lockPath, action, options = {}) {
         return await action();
     }
     finally {
-        const holder = await promises_.readFile(lockPath, 'utf8').catch(() => undefined);
+        const holder = await promises_namespaceObject.readFile(lockPath, 'utf8').catch(() => undefined);
         if (holder === token)
-            await promises_.rm(lockPath, { force: true });
+            await promises_namespaceObject.rm(lockPath, { force: true });
+    }
+}
+/**
+ * Removes a stale lock, but only while holding `<lock>.takeover` and only if the lock there is
+ * still stale: between our stat and our remove another waiter may have taken the stale lock over
+ * and now hold a fresh one, which a plain stat-then-remove would delete from under it. False when
+ * someone else is taking it over, or it is no longer stale.
+ */
+async function removeIfStillStale(lockPath, staleMs) {
+    const guard = `${lockPath}.takeover`;
+    let handle;
+    try {
+        handle = await promises_namespaceObject.open(guard, 'wx');
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            throw error;
+        // A taker that died holding the guard must not block everyone for good.
+        const held = await promises_namespaceObject.stat(guard).catch(() => undefined);
+        if (held && Date.now() - held.mtimeMs > staleMs)
+            await promises_namespaceObject.rm(guard, { force: true });
+        return false;
+    }
+    try {
+        const now = await promises_namespaceObject.stat(lockPath).catch(() => undefined);
+        if (!now || Date.now() - now.mtimeMs <= staleMs)
+            return false;
+        await promises_namespaceObject.rm(lockPath, { force: true });
+        return true;
+    }
+    finally {
+        await handle.close();
+        await promises_namespaceObject.rm(guard, { force: true });
     }
 }
 
 ;// CONCATENATED MODULE: ./src/earthly/tool-cache.ts
 /**
  * Earthly's folder in the runner's tool cache: a verified binary plus the record of its hash,
- * written under a lock and trusted only while it still matches that record.
+ * written under a lock and trusted only while it still matches that record. The binary is hashed
+ * on every use: on a shared (self-hosted) tool cache anyone who can write it could swap the binary
+ * and keep its size and mtime, so nothing short of the hash vouches for it (~0.3 s per 100 MB).
  */
 
 
@@ -34651,8 +34881,6 @@ async function withFileLock(lockPath, action, options = {}) {
 
 /** Name of the file, in the cached directory, recording the verified hash (sha256sum format). */
 const SHA256_RECORD = '.sha256';
-/** Size and mtime of the cached binary when it was verified, to skip re-hashing an untouched one. */
-const STAT_RECORD = '.stat';
 /**
  * The cached directory when it holds a binary whose hash matches the record we wrote (and the
  * expected hash, when one was given); undefined otherwise, so the caller installs afresh.
@@ -34669,12 +34897,12 @@ async function findIntactCache(command, toolVersion, arch, expectedSha256) {
     return { dir, sha256: inspected.sha256 };
 }
 async function inspectCachedDir(dir, command, expectedSha256) {
-    const binary = external_node_path_.join(dir, command);
-    const stat = await promises_.stat(binary).catch(() => undefined);
+    const binary = external_node_path_namespaceObject.join(dir, command);
+    const stat = await promises_namespaceObject.stat(binary).catch(() => undefined);
     if (!stat?.isFile())
         return { problem: `${command} is missing` };
     if (command === 'earth') {
-        const alias = await promises_.stat(external_node_path_.join(dir, 'earthly')).catch(() => undefined);
+        const alias = await promises_namespaceObject.stat(external_node_path_namespaceObject.join(dir, 'earthly')).catch(() => undefined);
         if (!alias?.isFile())
             return { problem: 'the earthly alias is missing' };
     }
@@ -34686,33 +34914,29 @@ async function inspectCachedDir(dir, command, expectedSha256) {
             problem: `it was verified as sha256 ${recorded.slice(0, 12)}…, not the expected ${expectedSha256.slice(0, 12)}…`,
         };
     }
-    // Re-hash: a job killed mid-copy, or a disk clean-up, can leave a truncated binary. The size and
-    // mtime recorded when it was cached vouch for an untouched binary without reading ~100 MB.
-    const seen = await promises_.readFile(external_node_path_.join(dir, STAT_RECORD), 'utf8').catch(() => '');
-    if (seen === `${stat.size} ${stat.mtimeMs}`)
-        return { sha256: recorded };
+    // Re-hash on every use: a replaced binary (or one truncated by a killed job) must not run.
     if ((await sha256File(binary)) !== recorded) {
         return { problem: 'the binary no longer matches its recorded sha256' };
     }
     return { sha256: recorded };
 }
 async function readSha256Record(dir, command) {
-    const text = await promises_.readFile(external_node_path_.join(dir, SHA256_RECORD), 'utf8').catch(() => '');
+    const text = await promises_namespaceObject.readFile(external_node_path_namespaceObject.join(dir, SHA256_RECORD), 'utf8').catch(() => '');
     const match = /^([0-9a-f]{64})\s+\*?(\S+)/m.exec(text);
     return match && match[2] === command ? match[1] : undefined;
 }
 /** Lays out the directory to cache: the binary, the `earthly` alias for the fork, the record. */
 async function stageBinary(downloaded, staging, command, sha256) {
-    await promises_.mkdir(staging, { recursive: true });
-    const binary = external_node_path_.join(staging, command);
-    await promises_.rename(downloaded, binary);
-    await promises_.chmod(binary, 0o755);
+    await promises_namespaceObject.mkdir(staging, { recursive: true });
+    const binary = external_node_path_namespaceObject.join(staging, command);
+    await promises_namespaceObject.rename(downloaded, binary);
+    await promises_namespaceObject.chmod(binary, 0o755);
     if (command === 'earth') {
         // Later steps (and CanvOS's own scripts) call `earthly`; a relative link survives the copy
         // into the tool cache (io.cp re-creates links with the same target).
-        await promises_.symlink('earth', external_node_path_.join(staging, 'earthly'));
+        await promises_namespaceObject.symlink('earth', external_node_path_namespaceObject.join(staging, 'earthly'));
     }
-    await promises_.writeFile(external_node_path_.join(staging, SHA256_RECORD), `${sha256}  ${command}\n`);
+    await promises_namespaceObject.writeFile(external_node_path_namespaceObject.join(staging, SHA256_RECORD), `${sha256}  ${command}\n`);
 }
 /**
  * tc.cacheDir deletes and re-copies the version folder, so two jobs on one self-hosted runner
@@ -34720,17 +34944,14 @@ async function stageBinary(downloaded, staging, command, sha256) {
  * beside the folder serialises the write, and whoever comes second reuses the first one's copy.
  */
 async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
-    const lockPath = external_node_path_.join((0,runner/* toolCacheRoot */.Hw)(), command, toolVersion, `${arch}.lock`);
+    const lockPath = external_node_path_namespaceObject.join(toolCacheRoot(), command, toolVersion, `${arch}.lock`);
     return withFileLock(lockPath, async () => {
         const other = await findIntactCache(command, toolVersion, arch, sha256);
         if (other) {
             lib_core/* info */.pq(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
             return other.dir;
         }
-        const dir = await cacheDir(staging, command, toolVersion, arch);
-        const cached = await promises_.stat(external_node_path_.join(dir, command));
-        await promises_.writeFile(external_node_path_.join(dir, STAT_RECORD), `${cached.size} ${cached.mtimeMs}`);
-        return dir;
+        return cacheDir(staging, command, toolVersion, arch);
     }, { log: (message) => lib_core/* info */.pq(message) });
 }
 
@@ -34762,7 +34983,7 @@ async function installEarthly(req) {
     else {
         cached = await downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256);
     }
-    const binary = external_node_path_.join(cached.dir, command);
+    const binary = external_node_path_namespaceObject.join(cached.dir, command);
     await checkReportedVersion(binary, version);
     lib_core/* addPath */.fM(cached.dir);
     lib_core/* info */.pq(`${command} ${version} is ready: ${binary}`);
@@ -34773,16 +34994,16 @@ async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedS
     const asset = assetName(req.distribution, req.arch);
     const template = req.downloadUrlTemplate || DEFAULT_DOWNLOAD_URL_TEMPLATES[req.distribution];
     const binaryUrl = downloadUrl(template, version, asset);
-    await promises_.mkdir((0,runner/* runnerTemp */.X5)(), { recursive: true });
-    const work = await promises_.mkdtemp(external_node_path_.join((0,runner/* runnerTemp */.X5)(), 'earthly-install-'));
+    await promises_namespaceObject.mkdir(runnerTemp(), { recursive: true });
+    const work = await promises_namespaceObject.mkdtemp(external_node_path_namespaceObject.join(runnerTemp(), 'earthly-install-'));
     try {
         // Checksum first: a missing checksum.asc fails before a ~100 MB download.
         let expected = expectedSha256;
         let source = 'earthly-sha256 input';
         if (!expected) {
             const ascUrl = checksumUrl(template, version);
-            const ascFile = await download(ascUrl, external_node_path_.join(work, 'checksum.asc'), req.auth);
-            expected = parseChecksumAsc(await promises_.readFile(ascFile, 'utf8'), asset);
+            const ascFile = await download(ascUrl, external_node_path_namespaceObject.join(work, 'checksum.asc'), req.auth);
+            expected = parseChecksumAsc(await promises_namespaceObject.readFile(ascFile, 'utf8'), asset);
             if (!expected) {
                 throw new Error(`checksum.asc at ${redactUrl(ascUrl)} has no sha256 line for ${asset}; ` +
                     'set earthly-sha256 to verify the binary another way');
@@ -34790,21 +35011,21 @@ async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedS
             source = 'checksum.asc';
         }
         lib_core/* info */.pq(`Downloading ${asset} ${version} from ${hostOf(binaryUrl)}`);
-        const downloaded = await download(binaryUrl, external_node_path_.join(work, 'download', asset), req.auth);
+        const downloaded = await download(binaryUrl, external_node_path_namespaceObject.join(work, 'download', asset), req.auth);
         const actual = await sha256File(downloaded);
         if (actual !== expected) {
-            await promises_.rm(downloaded, { force: true });
+            await promises_namespaceObject.rm(downloaded, { force: true });
             throw new Error(`earthly-sha256 mismatch for ${asset} from ${redactUrl(binaryUrl)}: ` +
                 `expected ${expected} (${source}), got ${actual}. The download was deleted and nothing was cached.`);
         }
         lib_core/* info */.pq(`Verified ${asset} sha256 ${actual.slice(0, 12)}… against the ${source}`);
-        const staging = external_node_path_.join(work, 'staging');
+        const staging = external_node_path_namespaceObject.join(work, 'staging');
         await stageBinary(downloaded, staging, command, actual);
         const dir = await cacheUnderLock(staging, command, toolVersion, arch, actual);
         return { dir, sha256: actual };
     }
     finally {
-        await promises_.rm(work, { recursive: true, force: true });
+        await promises_namespaceObject.rm(work, { recursive: true, force: true });
     }
 }
 async function download(url, dest, auth) {
@@ -34910,9 +35131,9 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * environment (never on the command line), the command shown with credentials redacted.
  */
 async function runBuild(earthly, installation, checkoutPath) {
-    await (0,promises_.writeFile)(earthly.configPath, earthly.config);
+    await (0,promises_namespaceObject.writeFile)(earthly.configPath, earthly.config);
     lib_core/* info */.pq(`[command] ${installation.command} ${earthly.shownArgs.join(' ')}`);
-    const env = { ...(0,runner/* childEnv */.gf)(), ...Object.fromEntries(earthly.secretEnv) };
+    const env = { ...childEnv(), ...Object.fromEntries(earthly.secretEnv) };
     const result = await runEarthly(installation.binary, earthly.args, { cwd: checkoutPath, env });
     if (result.exitCode !== 0)
         throw earthlyFailure(result);
@@ -34993,8 +35214,6 @@ class Phases {
     }
 }
 
-// EXTERNAL MODULE: ./src/docker/config.ts
-var config = __nccwpck_require__(656);
 ;// CONCATENATED MODULE: ./src/registry/auth.ts
 /** Parses a WWW-Authenticate value (RFC 7235), including several challenges joined by commas. */
 function parseWwwAuthenticate(header) {
@@ -35060,18 +35279,25 @@ var undici = __nccwpck_require__(6752);
 // Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
 // Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
 let proxyAgent;
-function dispatcher() {
-    proxyAgent ??= new undici/* EnvHttpProxyAgent */.J2();
-    return proxyAgent;
+let directAgent;
+/**
+ * Loopback never goes through a proxy, whatever NO_PROXY says, as in Docker (Go's
+ * golang.org/x/net/http/httpproxy `useProxy`: localhost and loopback IPs are never proxied). A
+ * loopback registry speaks plain HTTP, so a proxy would see its Basic credentials in clear text.
+ */
+function dispatcher(url) {
+    if (isLoopbackHost(url.host))
+        return (directAgent ??= new undici/* Agent */.g6());
+    return (proxyAgent ??= new undici/* EnvHttpProxyAgent */.J2());
 }
 const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
 const USER_AGENT = 'canvos-provider-images-action';
 /** Docker talks plain HTTP to loopback registries (they are implicitly insecure), HTTPS elsewhere. */
 function registryBaseUrl(host) {
-    if (image_ref/* DOCKER_HUB_ALIASES */.Kd.includes(host.toLowerCase()))
+    if (DOCKER_HUB_ALIASES.includes(host.toLowerCase()))
         return 'https://registry-1.docker.io';
-    return `${(0,image_ref/* isLoopbackHost */.cW)(host) ? 'http' : 'https'}://${host}`;
+    return `${isLoopbackHost(host) ? 'http' : 'https'}://${host}`;
 }
 class TransientStatus extends Error {
     status;
@@ -35089,7 +35315,7 @@ async function fetchFollowingRedirects(method, url, headers) {
             method,
             headers: currentHeaders,
             redirect: 'manual',
-            dispatcher: dispatcher(),
+            dispatcher: dispatcher(current),
             signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         const location = response.headers.get('location');
@@ -35140,7 +35366,7 @@ const MANIFEST_MEDIA_TYPES = [
  * remains throws an error naming the registry and the status, never a credential.
  */
 async function lookupDigest(ref, opts = {}) {
-    const image = (0,image_ref/* parseImageRef */.Q)(ref);
+    const image = parseImageRef(ref);
     const client = new RegistryClient(image, opts);
     const manifestUrl = `${registryBaseUrl(image.registry)}/v2/${image.repository}/manifests/${encodeURIComponent(image.tag)}`;
     let response = await client.send('HEAD', manifestUrl, undefined);
@@ -35224,7 +35450,7 @@ class RegistryClient {
         // Read lazily: public images need no credentials, and a credential helper is a process.
         this.loadedCredentials ??= this.opts.credentials
             ? Promise.resolve(this.opts.credentials)
-            : (0,config/* credentialsFromDockerConfig */.N3)(this.image.registry, this.opts.dockerConfigDir);
+            : credentialsFromDockerConfig(this.image.registry, this.opts.dockerConfigDir);
         return this.loadedCredentials;
     }
     async fetchToken(challenge, credentials) {
@@ -35242,7 +35468,7 @@ class RegistryClient {
         if (challenge.params['service'])
             url.searchParams.set('service', challenge.params['service']);
         url.searchParams.set('scope', challenge.params['scope'] || `repository:${this.image.repository}:pull`);
-        if (credentials && url.protocol !== 'https:' && !(0,image_ref/* isLoopbackHost */.cW)(url.host)) {
+        if (credentials && url.protocol !== 'https:' && !isLoopbackHost(url.host)) {
             throw new Error(`Refusing to send registry credentials over plain HTTP to ${url.host}`);
         }
         const response = await this.send('GET', url.toString(), credentials ? basicAuthorization(credentials) : undefined);
@@ -35337,7 +35563,7 @@ async function verifyImages(plan, images) {
             image.status = 'pushed';
         }
         else {
-            image.imageId = await (0,cli/* lookupLocalImage */.RJ)(image.ref);
+            image.imageId = await lookupLocalImage(image.ref);
             image.status = 'built';
         }
         const found = image.digest ?? image.imageId;
@@ -35371,14 +35597,14 @@ async function verifyImages(plan, images) {
 
 
 async function run() {
-    lib_core/* saveState */.LZ(state/* State */.Uw.isPost, 'true');
+    claimState();
     const phases = new Phases();
-    const inputs = await phases.run('Inputs', () => parseInputs(runner/* readInput */.R5, runner/* runnerContext */.cE()));
+    const inputs = await phases.run('Inputs', () => parseInputs(readInput, runnerContext()));
     for (const secret of secretValues(inputs))
         lib_core/* setSecret */.Pq(secret);
-    const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(runner/* runnerTemp */.X5(), 'canvos-action-'));
-    lib_core/* saveState */.LZ(state/* State */.Uw.tempDir, tempDir);
-    const runnerArch = runner/* machineArch */.u9();
+    const tempDir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(runnerTemp(), 'canvos-action-'));
+    lib_core/* saveState */.LZ(State.tempDir, tempDir);
+    const runnerArch = machineArch();
     const earthly = new EarthlyDownload({
         requested: inputs.earthly.version,
         distribution: inputs.earthly.distribution,
@@ -35401,8 +35627,8 @@ async function run() {
     const { credentials, host } = plan.registry;
     if (!plan.dryRun && credentials) {
         await phases.run('Registry login', async () => {
-            await (0,cli/* dockerLogin */.a1)(host, credentials.username, credentials.password);
-            lib_core/* saveState */.LZ(state/* State */.Uw.registryHost, host);
+            lib_core/* saveState */.LZ(State.registryHost, host); // first: a login cut short may have stored them
+            await dockerLogin(host, credentials.username, credentials.password);
             lib_core/* info */.pq(`Logged in to ${host} as ${credentials.username}`);
         });
     }
@@ -35427,224 +35653,8 @@ async function run() {
         await phases.run('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
         await phases.run('Verify', () => verifyImages(plan, images));
     }
-    runner/* setOutputs */.n0(outputs(plan, images));
-    await runner/* writeSummary */.Sy(summaryMarkdown(plan, images, phases.timings));
-}
-
-
-/***/ }),
-
-/***/ 6661:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ post)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6058);
-/* harmony import */ var _docker_cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1670);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
-
-
-
-
-
-
-/**
- * Undoes what the main step did: logs out only what it logged in to, puts a workflow's own
- * checkout back as it was, removes the action's temporary files. Safe to run twice; a cleanup
- * problem is a warning, never a failed job.
- */
-async function post() {
-    const host = _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.registryHost);
-    if (host) {
-        const problem = await (0,_docker_cli_js__WEBPACK_IMPORTED_MODULE_3__/* .dockerLogout */ .tX)(host).catch(_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ);
-        if (problem)
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`docker logout ${host} failed: ${problem}`);
-        else
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`Logged out of ${host}`);
-    }
-    const tempDir = _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.tempDir);
-    // The backups live in the temporary folder: once it is gone, an earlier run put them back.
-    const restoredBefore = tempDir !== '' && !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(tempDir);
-    const entries = readRestoreEntries();
-    // Files first, then the folders made for them, deepest first: each is empty by its turn.
-    const folders = entries.filter((entry) => entry.directory);
-    folders.sort((a, b) => b.path.length - a.path.length);
-    for (const entry of [...entries.filter((entry) => !entry.directory), ...folders]) {
-        if (entry.backup && restoredBefore)
-            continue;
-        try {
-            if (entry.directory)
-                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rmdir)(entry.path).catch(ignoreMissing);
-            else if (entry.backup)
-                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.copyFile)(entry.backup, entry.path);
-            else
-                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(entry.path, { force: true });
-        }
-        catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`Could not restore ${entry.path}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
-        }
-    }
-    if (tempDir) {
-        try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(tempDir, { recursive: true, force: true });
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`Removed ${tempDir}`);
-        }
-        catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`Could not remove ${tempDir}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
-        }
-    }
-}
-/** The files to put back; a damaged list is a warning, and the rest of the clean-up still runs. */
-function readRestoreEntries() {
-    try {
-        return (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .restoreEntries */ .Hw)();
-    }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(`Could not read the list of files to restore: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
-        return [];
-    }
-}
-function ignoreMissing(error) {
-    if (error.code !== 'ENOENT')
-        throw error;
-}
-
-
-/***/ }),
-
-/***/ 4813:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hw: () => (/* binding */ toolCacheRoot),
-/* harmony export */   R5: () => (/* binding */ readInput),
-/* harmony export */   Sy: () => (/* binding */ writeSummary),
-/* harmony export */   Vd: () => (/* binding */ serverUrl),
-/* harmony export */   X5: () => (/* binding */ runnerTemp),
-/* harmony export */   cE: () => (/* binding */ runnerContext),
-/* harmony export */   gf: () => (/* binding */ childEnv),
-/* harmony export */   kG: () => (/* binding */ dockerConfigDir),
-/* harmony export */   n0: () => (/* binding */ setOutputs),
-/* harmony export */   u9: () => (/* binding */ machineArch)
-/* harmony export */ });
-/* unused harmony export runnerArch */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6058);
-/**
- * The runner's environment, in one place: the only module that reads `process.env` or the step's
- * inputs. Everything else is handed the values it needs.
- */
-
-
-
-
-const DEFAULT_SERVER_URL = 'https://github.com';
-/** One input, as the runner passed it (`INPUT_<NAME>`); empty when not set. */
-function readInput(name) {
-    return _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .getInput */ .V4(name);
-}
-/**
- * The runner's architecture in the runner's own words (`X64`, `ARM64`, ...): RUNNER_ARCH, or the
- * machine's when it runs outside Actions. It decides the default image arch and the Earthly binary.
- */
-function runnerArch() {
-    return process.env.RUNNER_ARCH || (process.arch === 'arm64' ? 'ARM64' : 'X64');
-}
-/** The runner's arch as Docker and Earthly name it: what the Earthly binary must be built for. */
-function machineArch() {
-    return runnerArch() === 'ARM64' ? 'arm64' : 'amd64';
-}
-/** The GitHub server of the workflow: the only host a github-token may be sent to. */
-function serverUrl() {
-    return process.env.GITHUB_SERVER_URL || DEFAULT_SERVER_URL;
-}
-/** What input parsing needs to know about the runner. */
-function runnerContext() {
-    return {
-        runnerArch: runnerArch(),
-        serverUrl: serverUrl(),
-        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        readFile: (path) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8'),
-        isDirectory: (path) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path).isDirectory(),
-    };
-}
-/** Where the action may keep temporary files for this job. */
-function runnerTemp() {
-    return process.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)();
-}
-/** The runner's tool cache root (set on every runner; tool-cache reads it too). */
-function toolCacheRoot() {
-    const root = process.env.RUNNER_TOOL_CACHE;
-    if (!root)
-        throw new Error('RUNNER_TOOL_CACHE is not set: is this running in GitHub Actions?');
-    return root;
-}
-/** The Docker CLI's config directory, as `docker login` and credential helpers use it. */
-function dockerConfigDir() {
-    return process.env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.docker');
-}
-function setOutputs(values) {
-    for (const [name, value] of Object.entries(values))
-        _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .setOutput */ .uH(name, value);
-}
-/** Adds to the job summary, when the runner collects one for this step. */
-async function writeSummary(markdown) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .summary */ .z.addRaw(markdown).write();
-}
-/**
- * The environment child processes start from: the runner's, without the step's inputs and saved
- * state (INPUT_*, STATE_*), which are the action's own business and may hold secrets.
- */
-function childEnv() {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env)) {
-        if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_'))
-            env[key] = value;
-    }
-    return env;
-}
-
-
-/***/ }),
-
-/***/ 2462:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AI: () => (/* binding */ saveRestoreEntries),
-/* harmony export */   Hw: () => (/* binding */ restoreEntries),
-/* harmony export */   Uw: () => (/* binding */ State)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-
-/**
- * What the main step leaves for the post step. Saved as soon as it is true, so a failed or
- * cancelled main step still gets cleaned up. Never holds a secret.
- */
-const State = {
-    isPost: 'isPost',
-    registryHost: 'registry-host', // logged in by this step: log out again
-    tempDir: 'temp-dir', // the action's own temporary folder: remove it
-    restore: 'restore', // JSON: files written into a workflow's own checkout
-};
-function saveRestoreEntries(entries) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(State.restore, JSON.stringify(entries));
-}
-function restoreEntries() {
-    const text = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(State.restore);
-    return text ? JSON.parse(text) : [];
+    setOutputs(outputs(plan, images));
+    await writeSummary(summaryMarkdown(plan, images, phases.timings));
 }
 
 
@@ -35762,20 +35772,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -35794,20 +35790,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -35918,7 +35900,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   fM: () => (/* binding */ addPath),
   Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
-  Gu: () => (/* binding */ getState),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   LZ: () => (/* binding */ saveState),
@@ -35929,7 +35910,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

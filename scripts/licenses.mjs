@@ -51,33 +51,47 @@ for (const [path, entry] of Object.entries(lock.packages ?? {})) {
   }
 }
 
+// The bundles: the main step's in dist/, the post step's in dist/post/.
+const BUNDLES = ['dist', 'dist/post'];
+const bundledNames = new Set();
+
 // What ncc bundled: blocks of "name\nlicence\ntext", each after a blank line.
 const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
-const lines = readFileSync(join(ROOT, 'dist', 'licenses.txt'), 'utf8').split('\n');
-const bundled = [];
-for (let i = 0; i < lines.length - 1; i++) {
-  if ((i === 0 || lines[i - 1] === '') && PACKAGE_NAME.test(lines[i]) && lines[i + 1]) {
-    bundled.push({ name: lines[i], license: lines[i + 1].trim() });
+for (const bundle of BUNDLES) {
+  const lines = readFileSync(join(ROOT, bundle, 'licenses.txt'), 'utf8').split('\n');
+  const bundled = [];
+  for (let i = 0; i < lines.length - 1; i++) {
+    if ((i === 0 || lines[i - 1] === '') && PACKAGE_NAME.test(lines[i]) && lines[i + 1]) {
+      bundled.push({ name: lines[i], license: lines[i + 1].trim() });
+    }
+  }
+  if (bundled.length === 0)
+    problems.push(`${bundle}/licenses.txt lists no packages: run npm run bundle`);
+  for (const { name, license } of bundled) {
+    bundledNames.add(name);
+    if (!production.has(name))
+      problems.push(`${name} is bundled but is not a production dependency`);
+    if (!allowed(license)) problems.push(`${name} (bundled): licence ${license}`);
   }
 }
-if (bundled.length === 0) problems.push('dist/licenses.txt lists no packages: run npm run bundle');
-for (const { name, license } of bundled) {
-  if (!production.has(name)) problems.push(`${name} is bundled but is not a production dependency`);
-  if (!allowed(license)) problems.push(`${name} (bundled): licence ${license}`);
-}
 
-// Every file in dist/: the bundle and its map, and ncc's own source-map support (source-map-support
-// and buffer-from, MIT; source-map, BSD-3-Clause), which licenses.txt does not list.
+// Every file in the bundles: the bundle and its map, the chunks ncc splits off for dynamic
+// imports (N.index.js), and ncc's own source-map support (source-map-support and buffer-from,
+// MIT; source-map, BSD-3-Clause), which licenses.txt does not list.
 const DIST_FILES = [
-  'index.js',
-  'index.js.map',
-  'licenses.txt',
-  'package.json',
-  'sourcemap-register.cjs',
+  /^index\.js(\.map)?$/,
+  /^\d+\.index\.js(\.map)?$/,
+  /^licenses\.txt$/,
+  /^package\.json$/,
+  /^sourcemap-register\.cjs$/,
 ];
-for (const file of readdirSync(join(ROOT, 'dist'))) {
-  if (!DIST_FILES.includes(file))
-    problems.push(`dist/${file}: not accounted for in scripts/licenses.mjs`);
+for (const bundle of BUNDLES) {
+  for (const entry of readdirSync(join(ROOT, bundle), { withFileTypes: true })) {
+    const known = entry.isDirectory()
+      ? bundle === 'dist' && BUNDLES.includes(`dist/${entry.name}`)
+      : DIST_FILES.some((pattern) => pattern.test(entry.name));
+    if (!known) problems.push(`${bundle}/${entry.name}: not accounted for in scripts/licenses.mjs`);
+  }
 }
 
 if (problems.length) {
@@ -88,5 +102,5 @@ if (problems.length) {
 }
 const summary = [...production].map(([name, entry]) => `${name} ${entry.license}`).join(', ');
 console.log(
-  `${production.size} production dependencies, ${bundled.length} bundled: all allowed (${summary})`,
+  `${production.size} production dependencies, ${bundledNames.size} bundled: all allowed (${summary})`,
 );

@@ -7,9 +7,9 @@
 #   cp .env.example .env          # then edit it
 #   scripts/local-action.sh       # or: scripts/local-action.sh path/to/other.env
 #
-# local-action calls the `run()` that src/main.ts exports. The action's real entry point,
-# src/index.ts, runs both the main step and the post step (logout, restore, clean-up); the post
-# step is not run here, so this script removes the temporary directory itself afterwards.
+# local-action calls the `run()` that src/main.ts exports. The post step (src/post-entry.ts:
+# logout, restore, clean-up) is not run here, so this script removes the temporary directory
+# itself afterwards.
 # For the whole action, offline, against local stand-ins: scripts/dev.sh local.
 set -euo pipefail
 cd "$(dirname "$0")/.."

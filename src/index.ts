@@ -1,22 +1,9 @@
-/**
- * The action's entry point, for both the main step and the post step (`post: dist/index.js`):
- * the main step leaves `isPost` in the saved state, so the second run knows it is the post step.
- */
+/** The main step's entry point (`main: dist/index.js`); the post step has its own (post-entry.ts). */
 import * as core from '@actions/core';
 import { ActionError, InputError, errorMessage } from './errors.js';
 import { run } from './main.js';
-import { post } from './post.js';
-import { State } from './state.js';
 
 async function entry(): Promise<void> {
-  if (core.getState(State.isPost) === 'true') {
-    try {
-      await post();
-    } catch (error) {
-      core.warning(`Cleanup: ${errorMessage(error)}`); // cleanup never fails the job
-    }
-    return;
-  }
   try {
     await run();
   } catch (error) {

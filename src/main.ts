@@ -14,10 +14,10 @@ import { runBuild } from './earthly/run.js';
 import { Phases } from './phases.js';
 import { existingImages, verifyImages } from './registry/check.js';
 import * as runner from './runner.js';
-import { State } from './state.js';
+import { State, claimState } from './state.js';
 
 export async function run(): Promise<void> {
-  core.saveState(State.isPost, 'true');
+  claimState();
   const phases = new Phases();
   const inputs = await phases.run('Inputs', () =>
     parseInputs(runner.readInput, runner.runnerContext()),
@@ -51,8 +51,8 @@ export async function run(): Promise<void> {
   const { credentials, host } = plan.registry;
   if (!plan.dryRun && credentials) {
     await phases.run('Registry login', async () => {
+      core.saveState(State.registryHost, host); // first: a login cut short may have stored them
       await dockerLogin(host, credentials.username, credentials.password);
-      core.saveState(State.registryHost, host);
       core.info(`Logged in to ${host} as ${credentials.username}`);
     });
   } else if (!plan.dryRun && plan.push) {

@@ -2,7 +2,7 @@
  * The runner's environment, in one place: the only module that reads `process.env` or the step's
  * inputs. Everything else is handed the values it needs.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -39,6 +39,8 @@ export function runnerContext(): RunnerContext {
     runnerArch: runnerArch(),
     serverUrl: serverUrl(),
     workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    runnerTemp: runnerTemp(),
+    realPath: (path: string) => realpathSync(path),
     readFile: (path: string) => readFileSync(path, 'utf8'),
     isDirectory: (path: string) => existsSync(path) && statSync(path).isDirectory(),
   };

@@ -5,10 +5,10 @@ import * as core from '@actions/core';
  * cancelled main step still gets cleaned up. Never holds a secret.
  */
 export const State = {
-  isPost: 'isPost',
   registryHost: 'registry-host', // logged in by this step: log out again
   tempDir: 'temp-dir', // the action's own temporary folder: remove it
-  restore: 'restore', // JSON: files written into a workflow's own checkout
+  checkout: 'checkout', // a workflow's own checkout the action wrote into: restore only inside it
+  restore: 'restore', // JSON: files written into that checkout
 } as const;
 
 export interface RestoreEntry {
@@ -17,7 +17,17 @@ export interface RestoreEntry {
   directory?: boolean; // a folder made for a new file (e.g. certs/): removed once empty
 }
 
-export function saveRestoreEntries(entries: RestoreEntry[]): void {
+/**
+ * Claims every state name before anything else happens. The runner sets the saved state last,
+ * over the job's `env:` (actions/runner, src/Runner.Worker/ActionRunner.cs), so a `STATE_restore`
+ * or `STATE_temp-dir` put into the job's environment can never reach the post step.
+ */
+export function claimState(): void {
+  for (const name of Object.values(State)) core.saveState(name, '');
+}
+
+export function saveRestoreEntries(checkout: string, entries: RestoreEntry[]): void {
+  core.saveState(State.checkout, checkout);
   core.saveState(State.restore, JSON.stringify(entries));
 }
 

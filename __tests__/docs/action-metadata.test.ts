@@ -48,7 +48,7 @@ describe('action.yml for the Marketplace', () => {
     expect(action.runs).toMatchObject({
       using: 'node24',
       main: 'dist/index.js',
-      post: 'dist/index.js',
+      post: 'dist/post/index.js',
     });
   });
 });

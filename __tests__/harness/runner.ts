@@ -10,6 +10,20 @@ import { track } from './processes.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const DEFAULT_ENTRY = join(REPO_ROOT, 'dist', 'index.js');
+
+/**
+ * The script the runner starts for a step: action.yml's `runs.main` or `runs.post`, relative to
+ * the action's folder (actions/runner, src/Runner.Worker/Handlers/NodeScriptActionHandler.cs).
+ */
+export function actionEntry(
+  step: 'main' | 'post',
+  actionYml = join(REPO_ROOT, 'action.yml'),
+): string {
+  const doc = parseYaml(readFileSync(actionYml, 'utf8')) as { runs?: Record<string, string> };
+  const target = doc.runs?.[step];
+  if (!target) throw new Error(`action.yml has no runs.${step}`);
+  return join(REPO_ROOT, target);
+}
 /** What `${{ github.token }}` evaluates to unless a test passes githubToken. */
 export const HARNESS_GITHUB_TOKEN = 'ghs_harnessTokenNotARealSecret0000000';
 /** Loopback port nothing listens on: proxying the internet there makes any escape fail fast. */
@@ -40,7 +54,7 @@ export interface RunActionOptions {
   blockInternet?: boolean;
   /** DOCKER_HOST for the step (default: process.env.DOCKER_HOST). */
   dockerHost?: string;
-  /** Script to run (default dist/index.js). */
+  /** Script to run for either step (default: action.yml's runs.main or runs.post). */
   entry?: string;
   /** Called with each chunk of the step's output as it arrives (e.g. to timestamp log lines). */
   onData?: (stream: 'stdout' | 'stderr', data: Buffer) => void;
@@ -276,17 +290,18 @@ export async function runAction(opts: RunActionOptions): Promise<ActionResult> {
   const dockerHost = opts.dockerHost ?? process.env.DOCKER_HOST;
   if (dockerHost) env.DOCKER_HOST = dockerHost;
   for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
-  for (const [name, value] of Object.entries(carried.state)) env[`STATE_${name}`] = value;
   for (const [name, value] of Object.entries(opts.env ?? {})) {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
+  // The saved state goes in last, over the job's env (actions/runner, ActionRunner.cs).
+  for (const [name, value] of Object.entries(carried.state)) env[`STATE_${name}`] = value;
 
   const started = Date.now();
   const child = track(
     // detached: a process group of its own, so stragglers can be found and killed afterwards.
     // dist/ runs on the tests' own Node, 24 as users get (scripts/use-node.sh); or ACTION_NODE.
-    spawn(process.env.ACTION_NODE || process.execPath, [opts.entry ?? DEFAULT_ENTRY], {
+    spawn(process.env.ACTION_NODE || process.execPath, [opts.entry ?? actionEntry(step)], {
       cwd: opts.cwd ?? layout.workspace,
       env,
       detached: true,

@@ -76,7 +76,13 @@ describe('1. bad input', () => {
       expect(readdirSync(join(workDir, 'runner-temp'))).toEqual([]);
       expect(readdirSync(join(workDir, 'tool-cache'))).toEqual([]);
       expect(existsSync(join(workDir, 'home', '.docker', 'config.json'))).toBe(false);
-      expect(Object.keys(result.state)).toEqual(['isPost']);
+      // Every state name claimed, empty: nothing for the post step to undo.
+      expect(result.state).toEqual({
+        'registry-host': '',
+        'temp-dir': '',
+        checkout: '',
+        restore: '',
+      });
       expect(result.outputs).toEqual({});
     });
   });

@@ -103,8 +103,19 @@ export const OWNED_FLAGS = [
   '--image',
 ];
 
-/** Secret names that would replace the environment Earthly, Docker or the runner rely on. */
+/**
+ * Secret names that would replace the environment Earthly, Docker or the runner rely on, or change
+ * how a program on the host starts (the loader, shells, Node, git).
+ */
 export const RESERVED_SECRET_NAMES = [
+  'LD_PRELOAD',
+  'LD_LIBRARY_PATH',
+  'BASH_ENV',
+  'ENV',
+  'NODE_OPTIONS',
+  'GIT_CONFIG_COUNT',
+  'GIT_CONFIG_PARAMETERS',
+  'GIT_SSH_COMMAND',
   'PATH',
   'HOME',
   'TMPDIR',
@@ -292,8 +303,12 @@ function handWritten(): BadInputCase[] {
       'https://bot:tok@github.com/a/b.git',
     ]),
 
-    ...cases('canvos-path', /is not a directory$/, ['no-such-dir', '/dev/null']),
-    ...cases('canvos-path', /has no Earthfile: is it a CanvOS checkout\?$/, ['/etc']),
+    ...cases('canvos-path', /is not a directory$/, ['no-such-dir']),
+    ...cases('canvos-path', /is outside the workspace and RUNNER_TEMP$/, [
+      '/etc',
+      '/dev/null',
+      '..',
+    ]),
 
     ...['http-proxy', 'https-proxy'].flatMap((input) => [
       ...cases(input, /is not a URL such as http:\/\/proxy\.example\.com:3128$/, [
@@ -319,14 +334,23 @@ function handWritten(): BadInputCase[] {
       'a=b',
     ]),
 
-    ...cases('proxy-ca-certs', /cannot read file /, ['no-such-file.pem', 'not a cert', '/etc']),
-    ...cases('proxy-ca-certs', /holds no PEM certificate/, [
+    ...cases('proxy-ca-certs', /cannot read file /, ['no-such-file.pem', 'not a cert']),
+    ...cases('proxy-ca-certs', /is outside the workspace and RUNNER_TEMP$/, [
+      '/etc',
       '/etc/hostname',
-      '-----BEGIN CERTIFICATE-----\nabc',
+      '../event.json',
     ]),
+    ...cases('proxy-ca-certs', /holds no PEM certificate/, ['-----BEGIN CERTIFICATE-----\nabc']),
     ...cases('signing-public-key', /cannot read file /, ['missing.pem']),
+    ...cases('signing-public-key', /is outside the workspace and RUNNER_TEMP$/, ['/etc/hostname']),
+    ...cases('signing-public-key', /^holds a private key: give the public key only$/, [
+      '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----',
+      '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----',
+    ]),
+    ...cases('signing-public-key', /^must hold exactly one PEM public key$/, [
+      '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----',
+    ]),
     ...cases('signing-public-key', /is not a PEM public key/, [
-      '/etc/hostname',
       '-----BEGIN PUBLIC KEY-----\nabc',
       '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
     ]),
@@ -368,6 +392,10 @@ function handWritten(): BadInputCase[] {
     ...cases('earthly-download-url', /must contain \{asset\}/, [
       'https://x.example.com/no-placeholder',
     ]),
+    ...cases('earthly-download-url', /^must not contain credentials/, [
+      'https://user:pass@mirror.example.com/{version}/{asset}',
+      'https://token@mirror.example.com/{asset}',
+    ]),
     ...cases('earthly-download-url', /is not a valid URL$/, [
       'https://[bad/{asset}',
       'https://ex ample.com/{asset}',
@@ -392,6 +420,17 @@ function handWritten(): BadInputCase[] {
     ]),
     ...cases('earthly-args', /could name a target: only flags go here$/, ['--verbose x+y']),
     ...cases('earthly-args', /is not a flag$/, ['-', '--', '---x']),
+    ...cases('earthly-config', /^allows printable ASCII only/, [
+      'tls_ca: /ca.pem\u0085disable_analytics: false',
+      'tls_ca: a\u2028b: c',
+      'tls_ca: a\tb',
+    ]),
+    ...cases('earthly-config', /is not one YAML value on its line/, [
+      "tls_ca: '",
+      'tls_ca: [a',
+      'tls_ca: a: b',
+      'tls_ca: &anchor x',
+    ]),
     ...cases('earthly-args', /is not a flag or a flag's value$/, [
       'build',
       '--ok=1 stray',
@@ -424,7 +463,7 @@ function handWritten(): BadInputCase[] {
     ...cases('build-args', /^A is given twice$/, ['A=1\nB=ok\nA=3']),
     ...cases('secrets', /^line 2 is not KEY=VALUE$/, ['A=1\nNOEQUALS']),
     ...cases('secrets', /^PATH is a reserved environment variable name$/, ['A=1\nPATH=x']),
-    ...cases('proxy-ca-certs', /cannot read file "missing\.pem"$/, [`${FIXTURE_PEM}\nmissing.pem`]),
+    ...cases('proxy-ca-certs', /cannot read file "missing\.pem"$/, [`missing.pem\n${FIXTURE_PEM}`]),
     ...cases('earthly-args', /^--push is set by push$/, ['--verbose --push']),
 
     {

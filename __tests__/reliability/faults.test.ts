@@ -167,9 +167,11 @@ describe('4. faults', () => {
           job,
           /^docker login to 127\.0\.0\.1:\d+ failed: .*(401|[Uu]nauthorized).* check registry-username and registry-password/,
         );
-        expect(job.main.result.state['registry-host']).toBeUndefined();
+        // Saved before the login: a login cut short is logged out too (docker logout of a host
+        // it holds nothing for is harmless).
+        expect(job.main.result.state['registry-host']).toBe(s.h.registry.host);
         expect(builds(job)).toEqual([]);
-        await expectCleanPost(job); // and no logout: nothing was logged in
+        await expectCleanPost(job);
       },
     );
 

@@ -77,8 +77,8 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 /** A folder the post step cannot write to, even as root: a tmpfs remounted read-only. */
-function readOnlyDir(prepare: (dir: string) => void): string {
-  const dir = mkdtempSync(join(s.h.workDir, 'ro-'));
+function readOnlyDir(prepare: (dir: string) => void, parent = s.h.workDir): string {
+  const dir = mkdtempSync(join(parent, 'ro-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
   mounts.push(dir);
   prepare(dir);
@@ -86,18 +86,25 @@ function readOnlyDir(prepare: (dir: string) => void): string {
   return dir;
 }
 
+/** A job folder for postOnly(), and a temporary folder where the main step makes its own. */
+function postJob(): { workDir: string; temp: string } {
+  const workDir = s.h.jobDir('post-only');
+  mkdirSync(join(workDir, 'runner-temp'), { recursive: true });
+  return { workDir, temp: mkdtempSync(join(workDir, 'runner-temp', 'canvos-action-')) };
+}
+
 /** The post step alone, with the state a main step would have left. */
 async function postOnly(
   state: Record<string, string>,
   env: Record<string, string | undefined> = {},
+  workDir = s.h.jobDir('post-only'),
 ) {
-  const workDir = s.h.jobDir('post-only');
   const log = join(workDir, 'shim-log', 'post');
   const result = await runAction({
     inputs: {},
     workDir,
     step: 'post',
-    state: { isPost: 'true', ...state },
+    state,
     env: stepEnv(s, log, env),
   });
   return { workDir, result, calls: readShimLog(log) };
@@ -115,7 +122,7 @@ describe('6. post step', () => {
         }),
       });
       expect(job.main.result.code).toBe(0);
-      expect(job.main.result.state['registry-host']).toBeUndefined();
+      expect(job.main.result.state['registry-host']).toBe('');
       const post = await job.runPost();
       expect(post.result.code).toBe(0);
       expect(post.result.warnings).toEqual([]);
@@ -200,38 +207,49 @@ describe('6. post step', () => {
 
   describe('never fails the job for a cleanup problem', () => {
     it('a file it cannot restore: a warning naming it, exit 0, and the rest still cleaned', async () => {
-      const ro = readOnlyDir((dir) => writeFileSync(join(dir, '.arg'), 'CUSTOM_TAG=changed\n'));
-      const scratch = mkdtempSync(join(s.h.workDir, 'scratch-'));
-      writeFileSync(join(scratch, 'backup-0'), 'CUSTOM_TAG=original\n');
-      writeFileSync(join(scratch, 'new-file'), 'written by main\n');
-      const temp = mkdtempSync(join(s.h.workDir, 'temp-'));
+      const { workDir, temp } = postJob();
+      const checkout = mkdtempSync(join(workDir, 'checkout-'));
+      const ro = readOnlyDir(
+        (dir) => writeFileSync(join(dir, '.arg'), 'CUSTOM_TAG=changed\n'),
+        checkout,
+      );
+      writeFileSync(join(temp, 'backup-0'), 'CUSTOM_TAG=original\n');
+      writeFileSync(join(checkout, 'new-file'), 'written by main\n');
       writeFileSync(join(temp, 'earthly-config.yml'), 'global: {}\n');
-      const { result } = await postOnly({
-        restore: JSON.stringify([
-          { path: join(ro, '.arg'), backup: join(scratch, 'backup-0') },
-          { path: join(scratch, 'new-file') },
-        ]),
-        'temp-dir': temp,
-      });
+      const { result } = await postOnly(
+        {
+          checkout,
+          restore: JSON.stringify([
+            { path: join(ro, '.arg'), backup: join(temp, 'backup-0') },
+            { path: join(checkout, 'new-file') },
+          ]),
+          'temp-dir': temp,
+        },
+        {},
+        workDir,
+      );
       expect(result.code).toBe(0);
       expect(result.errors).toEqual([]);
       expect(result.warnings).toEqual([
         expect.stringMatching(new RegExp(`^Could not restore ${join(ro, '.arg')}: EROFS`)),
       ]);
-      expect(existsSync(join(scratch, 'new-file'))).toBe(false);
+      expect(existsSync(join(checkout, 'new-file'))).toBe(false);
       expect(existsSync(temp)).toBe(false);
     });
 
     it('a temporary folder it cannot remove: a warning, exit 0', async () => {
       const ro = readOnlyDir((dir) => {
-        mkdirSync(join(dir, 'canvos-action-x'));
-        writeFileSync(join(dir, 'canvos-action-x', 'earthly-config.yml'), 'global: {}\n');
+        mkdirSync(join(dir, 'canvos-action-Xy12ab'));
+        writeFileSync(join(dir, 'canvos-action-Xy12ab', 'earthly-config.yml'), 'global: {}\n');
       });
-      const { result } = await postOnly({ 'temp-dir': join(ro, 'canvos-action-x') });
+      const { result } = await postOnly(
+        { 'temp-dir': join(ro, 'canvos-action-Xy12ab') },
+        { RUNNER_TEMP: ro },
+      );
       expect(result.code).toBe(0);
       expect(result.errors).toEqual([]);
       expect(result.warnings).toEqual([
-        expect.stringMatching(/^Could not remove .*canvos-action-x: EROFS/),
+        expect.stringMatching(/^Could not remove .*canvos-action-Xy12ab: EROFS/),
       ]);
     });
 
@@ -243,10 +261,11 @@ describe('6. post step', () => {
           JSON.stringify({ auths: { [host]: basicAuth('u', 'p') } }),
         ),
       );
-      const temp = mkdtempSync(join(s.h.workDir, 'temp-'));
+      const { workDir, temp } = postJob();
       const { result, calls } = await postOnly(
         { 'registry-host': host, 'temp-dir': temp },
         { DOCKER_CONFIG: config },
+        workDir,
       );
       expect(result.code).toBe(0);
       expect(result.errors).toEqual([]);
@@ -258,10 +277,11 @@ describe('6. post step', () => {
     });
 
     it('no docker on PATH: a warning, exit 0, and the rest still cleaned', async () => {
-      const temp = mkdtempSync(join(s.h.workDir, 'temp-'));
+      const { workDir, temp } = postJob();
       const { result } = await postOnly(
         { 'registry-host': s.h.registry.host, 'temp-dir': temp },
         { PATH: '/nonexistent-bin' },
+        workDir,
       );
       expect(result.code).toBe(0);
       expect(result.warnings).toEqual([expect.stringMatching(/^docker logout .* failed: /)]);
@@ -269,8 +289,12 @@ describe('6. post step', () => {
     });
 
     it('a damaged restore list: a warning, exit 0, and the temporary folder still removed', async () => {
-      const temp = mkdtempSync(join(s.h.workDir, 'temp-'));
-      const { result } = await postOnly({ restore: '[{"path": ', 'temp-dir': temp });
+      const { workDir, temp } = postJob();
+      const { result } = await postOnly(
+        { checkout: workDir, restore: '[{"path": ', 'temp-dir': temp },
+        {},
+        workDir,
+      );
       expect(result.code).toBe(0);
       expect(result.errors).toEqual([]);
       expect(result.warnings).toHaveLength(1);

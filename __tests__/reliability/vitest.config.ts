@@ -1,5 +1,6 @@
 // The reliability and security suite (`npm run test:reliability`): bad input, injection, secrets,
-// faults, concurrency and the post step, all against dist/index.js and the end-to-end harness.
+// faults, concurrency, the post step and the hardening attacks, all against dist/ and the
+// end-to-end harness.
 // The reporter prints, per category, how many cases were tried and how many passed.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';

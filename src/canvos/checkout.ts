@@ -3,7 +3,7 @@
  * the build files into it and, in a workflow's own checkout, remembers what to put back.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
 import type { CheckoutFile } from '../core/build-files.js';
@@ -11,7 +11,8 @@ import { exactTag, parseLsRemoteTags, resolveCanvosTag } from '../core/canvos-ta
 import type { CanvosFiles } from '../core/canvos-source.js';
 import type { Inputs } from '../core/inputs/types.js';
 import type { CanvosCheckout, Plan } from '../core/plan.js';
-import { ActionError } from '../errors.js';
+import { ActionError, errorMessage } from '../errors.js';
+import { LinkError, assertNoLinks, readInside, replaceFile } from '../lib/safe-files.js';
 import { serverUrl } from '../runner.js';
 import { type RestoreEntry, saveRestoreEntries } from '../state.js';
 import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
@@ -55,9 +56,9 @@ export async function useCheckout(path: string): Promise<CanvosCheckout> {
   return { tag, commit, path, files: await readCanvosFiles(path) };
 }
 
-/** The three files the plan reads. */
+/** The three files the plan reads; a symbolic link among them could lead anywhere: refused. */
 export async function readCanvosFiles(dir: string): Promise<CanvosFiles> {
-  const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => undefined);
+  const read = (name: string) => readInside(dir, name).catch(refuseLink(dir));
   const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
     read('Earthfile'),
     read('earthly.sh'),
@@ -82,11 +83,14 @@ export async function writeCheckoutFiles(
   const restore: RestoreEntry[] = [];
   for (const [index, file] of files.entries()) {
     const path = join(plan.canvosPath, file.path);
+    // A link (.arg -> ~/.bashrc, certs -> /etc) would make this write, and the post step's
+    // restore, land outside the checkout.
+    await assertNoLinks(plan.canvosPath, path).catch(refuseLink(plan.canvosPath));
     if (ownCheckout) {
       const backup = existsSync(path) ? join(tempDir, `backup-${index}`) : undefined;
       if (backup) await copyFile(path, backup);
       restore.push({ path, backup });
-      saveRestoreEntries(restore);
+      saveRestoreEntries(plan.canvosPath, restore);
     }
     const created = await mkdir(dirname(path), { recursive: true });
     if (ownCheckout && created) {
@@ -94,9 +98,9 @@ export async function writeCheckoutFiles(
       for (let dir = dirname(path); dir.startsWith(created); dir = dirname(dir)) {
         restore.push({ path: dir, directory: true });
       }
-      saveRestoreEntries(restore);
+      saveRestoreEntries(plan.canvosPath, restore);
     }
-    await writeFile(path, file.content);
+    await replaceFile(path, file.content);
     core.info(`Wrote ${file.path}`);
   }
   const argFile = files.find((file) => file.path === '.arg');
@@ -108,4 +112,15 @@ export async function writeCheckoutFiles(
       `EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`,
     );
   }
+}
+
+function refuseLink(dir: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof LinkError) {
+      throw new ActionError(
+        `The CanvOS checkout ${dir} holds a symbolic link where the action reads or writes: ${error.message}. Replace it with a real file or folder`,
+      );
+    }
+    throw new ActionError(`Could not use the CanvOS checkout ${dir}: ${errorMessage(error)}`);
+  };
 }

@@ -12,16 +12,20 @@ export interface GitAuth {
 /**
  * Git's environment: no prompts, and for a repository on the workflow's own server the token as an
  * HTTP header scoped to that server (as actions/checkout does), passed through GIT_CONFIG_* so it
- * never shows in a command line.
+ * never shows in a command line. With the token, redirects are refused: git (http.c) keeps sending
+ * the header to wherever the first request was redirected, and by default (`initial`) follows
+ * that redirect, so a server could hand the token to another origin.
  */
 export function gitEnv(repository: string, auth: GitAuth | undefined): Record<string, string> {
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
   if (auth && sameOrigin(repository, auth.serverUrl)) {
     const basic = gitTokenCredentials(auth.token);
     Object.assign(env, {
-      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_COUNT: '2',
       GIT_CONFIG_KEY_0: `http.${new URL(auth.serverUrl).origin}/.extraheader`,
       GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+      GIT_CONFIG_KEY_1: 'http.followRedirects',
+      GIT_CONFIG_VALUE_1: 'false',
     });
   }
   return env;

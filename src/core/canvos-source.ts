@@ -71,7 +71,13 @@ export function certsLayout(earthfile: string): CertsLayout {
 
 /** `k8s_version.json`: distribution -> ascending list of `x.y.z`. */
 export function parseK8sVersionJson(text: string): Record<string, string[]> {
-  const data: unknown = JSON.parse(text);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    // JSON.parse quotes the text it choked on: never echo a file's content into the log.
+    throw new Error('it is not JSON');
+  }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new Error('k8s_version.json is not an object');
   }

@@ -51,10 +51,9 @@ export async function withFileLock<T>(
     if (!stat) continue; // released between our open and stat: try again at once
     if (Date.now() - stat.mtimeMs > staleMs) {
       options.log?.(
-        `Removing stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`,
+        `Taking over stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`,
       );
-      await fs.rm(lockPath, { force: true });
-      continue;
+      if (await removeIfStillStale(lockPath, staleMs)) continue;
     }
     if (!announced) {
       options.log?.(`Waiting for another job to release ${lockPath}`);
@@ -68,5 +67,34 @@ export async function withFileLock<T>(
   } finally {
     const holder = await fs.readFile(lockPath, 'utf8').catch(() => undefined);
     if (holder === token) await fs.rm(lockPath, { force: true });
+  }
+}
+
+/**
+ * Removes a stale lock, but only while holding `<lock>.takeover` and only if the lock there is
+ * still stale: between our stat and our remove another waiter may have taken the stale lock over
+ * and now hold a fresh one, which a plain stat-then-remove would delete from under it. False when
+ * someone else is taking it over, or it is no longer stale.
+ */
+async function removeIfStillStale(lockPath: string, staleMs: number): Promise<boolean> {
+  const guard = `${lockPath}.takeover`;
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(guard, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A taker that died holding the guard must not block everyone for good.
+    const held = await fs.stat(guard).catch(() => undefined);
+    if (held && Date.now() - held.mtimeMs > staleMs) await fs.rm(guard, { force: true });
+    return false;
+  }
+  try {
+    const now = await fs.stat(lockPath).catch(() => undefined);
+    if (!now || Date.now() - now.mtimeMs <= staleMs) return false;
+    await fs.rm(lockPath, { force: true });
+    return true;
+  } finally {
+    await handle.close();
+    await fs.rm(guard, { force: true });
   }
 }

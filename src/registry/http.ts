@@ -2,15 +2,21 @@
  * HTTP to a registry: Docker's choice of scheme, the runner's proxy settings, and redirects that
  * never carry credentials to another origin.
  */
-import { EnvHttpProxyAgent, Headers, type Response, fetch } from 'undici';
+import { Agent, EnvHttpProxyAgent, Headers, type Response, fetch } from 'undici';
 import { DOCKER_HUB_ALIASES, isLoopbackHost } from '../core/image-ref.js';
 
 // Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
 // Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
 let proxyAgent: EnvHttpProxyAgent | undefined;
-function dispatcher(): EnvHttpProxyAgent {
-  proxyAgent ??= new EnvHttpProxyAgent();
-  return proxyAgent;
+let directAgent: Agent | undefined;
+/**
+ * Loopback never goes through a proxy, whatever NO_PROXY says, as in Docker (Go's
+ * golang.org/x/net/http/httpproxy `useProxy`: localhost and loopback IPs are never proxied). A
+ * loopback registry speaks plain HTTP, so a proxy would see its Basic credentials in clear text.
+ */
+function dispatcher(url: URL): Agent | EnvHttpProxyAgent {
+  if (isLoopbackHost(url.host)) return (directAgent ??= new Agent());
+  return (proxyAgent ??= new EnvHttpProxyAgent());
 }
 
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -42,7 +48,7 @@ export async function fetchFollowingRedirects(
       method,
       headers: currentHeaders,
       redirect: 'manual',
-      dispatcher: dispatcher(),
+      dispatcher: dispatcher(current),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const location = response.headers.get('location');

@@ -30,9 +30,19 @@ const KEYS_WITH_INPUTS: Record<string, string> = {
   UBUNTU_PRO_KEY: 'secrets',
 };
 
-// Secret names that would replace part of the environment Earthly, Docker or the runner rely on.
-const RESERVED_ENV =
-  /^(PATH|HOME|USER|SHELL|TMPDIR|(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*)$/;
+// Secret names that would replace part of the environment Earthly, Docker or the runner rely on,
+// or change how a program starts: Earthly runs git, ssh and docker on the host with this
+// environment (the dynamic loader, shells, Node, git's config and ssh command, proxies, CAs).
+const RESERVED_ENV = new RegExp(
+  '^(' +
+    [
+      'PATH|HOME|USER|SHELL|TMPDIR|IFS|ENV|BASH_ENV|BASH_FUNC_.*|SHELLOPTS|BASHOPTS|PS4|CDPATH',
+      '(DOCKER|EARTHLY|EARTH|BUILDKIT|GITHUB|RUNNER|INPUT|STATE|ACTIONS)_.*',
+      '(LD|DYLD|GIT|SSH|NODE|XDG|MALLOC|GCONV|LOCPATH|PYTHON|PERL5|RUBY)(_.*|OPT|LIB|PATH|STARTUP)?',
+      '(HTTP|HTTPS|FTP|ALL|NO)_PROXY|SSL_CERT_(FILE|DIR)|CURL_CA_BUNDLE|HOSTALIASES|RES_OPTIONS',
+    ].join('|') +
+    ')$',
+);
 
 const K8S_VERSION = /^\d+\.\d+(?:\.\d+)?$/;
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -155,6 +165,13 @@ export function parseSigningKey(value: string, ctx: RunnerContext): string | und
   const pem = (value.includes('-----BEGIN') ? value : readInputFile(input, value, ctx))
     .trim()
     .replace(/\r/g, '');
+  // The key is base64-encoded into the image: a private key must never get that far.
+  if (/PRIVATE KEY/.test(pem)) {
+    throw new InputError(input, 'holds a private key: give the public key only');
+  }
+  if ((pem.match(/-----BEGIN /g) ?? []).length !== 1) {
+    throw new InputError(input, 'must hold exactly one PEM public key');
+  }
   if (!PEM_PUBLIC_KEY.test(pem)) {
     throw new InputError(input, 'is not a PEM public key (-----BEGIN PUBLIC KEY-----)');
   }

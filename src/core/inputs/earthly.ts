@@ -48,10 +48,18 @@ export function parseDownloadUrl(value: string): string {
   if (!/^https?:\/\//.test(value)) throw new InputError(input, 'must be an http(s) URL');
   if (!value.includes('{asset}'))
     throw new InputError(input, 'must contain {asset} (and usually {version})');
+  let url: URL;
   try {
-    new URL(downloadUrl(value, 'v0', 'a'));
+    url = new URL(downloadUrl(value, 'v0', 'a'));
   } catch {
     throw new InputError(input, 'is not a valid URL');
+  }
+  // tool-cache writes the URL into its debug lines: user-info there would reach the log.
+  if (url.username || url.password) {
+    throw new InputError(
+      input,
+      'must not contain credentials (user:password@): use a mirror that needs none; the binary is verified by its sha256 either way',
+    );
   }
   return value;
 }
@@ -100,12 +108,21 @@ export function parseEarthlyConfig(value: string): KeyValue[] {
   for (const raw of value.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
+    // YAML breaks lines at U+0085, U+2028 and U+2029 too: one value could add a global key.
+    if (/[^\x20-\x7e]/.test(line))
+      throw new InputError(input, 'allows printable ASCII only (no tabs or line-break characters)');
     const match = /^([a-z][a-z0-9_]*):\s*(\S.*)$/.exec(line);
     if (!match)
       throw new InputError(
         input,
         `${quote(line)} is not a key: value line such as tls_enabled: true`,
       );
+    if (!isOneYamlValue(match[2])) {
+      throw new InputError(
+        input,
+        `the value of ${match[1]} is not one YAML value on its line: quote it ('...' or "...")`,
+      );
+    }
     if (match[1] === 'disable_analytics')
       throw new InputError(input, 'disable_analytics is always true here');
     if (settings.some(([key]) => key === match[1]))
@@ -113,6 +130,25 @@ export function parseEarthlyConfig(value: string): KeyValue[] {
     settings.push([match[1], match[2]]);
   }
   return settings;
+}
+
+// One YAML value that cannot reach past its line: a quoted string, a plain scalar, or a flow list
+// of those (buildkit_additional_args). An open quote or bracket would swallow the next lines, a
+// `: ` or ` #` would start a mapping or a comment, a leading indicator an anchor, alias or tag.
+const DOUBLE_QUOTED = /"(?:[^"\\]|\\.)*"/.source;
+const SINGLE_QUOTED = /'(?:[^']|'')*'/.source;
+const PLAIN_START = /(?:[^-?:,[\]{}#&*!|>'"%@` ]|[-?:][^\s,[\]{}])/.source;
+const PLAIN_REST = /(?::(?=[^\s,[\]{}])| +(?=[^\s#]))/.source;
+const PLAIN_BLOCK = `${PLAIN_START}(?:[^:\\s]|${PLAIN_REST})*`;
+const PLAIN_FLOW = `${PLAIN_START}(?:[^:\\s,[\\]{}]|${PLAIN_REST})*`;
+const FLOW_ITEM = `(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${PLAIN_FLOW})`;
+const FLOW_LIST = `\\[ *(?:${FLOW_ITEM} *(?:, *${FLOW_ITEM} *)*)?\\]`;
+const ONE_YAML_VALUE = new RegExp(
+  `^(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${FLOW_LIST}|${PLAIN_BLOCK})$`,
+);
+
+export function isOneYamlValue(value: string): boolean {
+  return ONE_YAML_VALUE.test(value);
 }
 
 export function parseBuildkitHost(value: string): string {

@@ -29,7 +29,7 @@ import {
   K8S_DISTRIBUTIONS,
   type RunnerContext,
 } from './types.js';
-import { oneOf, optional, parseBoolean, quote, singleLine, workspacePath } from './values.js';
+import { confinedPath, oneOf, optional, parseBoolean, quote, singleLine } from './values.js';
 
 type Read = (name: string) => string;
 
@@ -101,7 +101,16 @@ export function secretValues(inputs: Inputs): string[] {
     if (password) secrets.push(password, decodeURIComponent(password), url);
     else if (username) secrets.push(url);
   }
+  // A mirror's query string may carry a signature or token; tool-cache logs the URL in debug lines.
+  if (inputs.earthly.downloadUrl) secrets.push(...queryValues(inputs.earthly.downloadUrl));
   return secrets.filter((secret): secret is string => Boolean(secret));
+}
+
+function queryValues(template: string): string[] {
+  const query = template.split('?')[1] ?? '';
+  return [...new URLSearchParams(query.split('#')[0]).values()].filter(
+    (value) => !value.includes('{'),
+  );
 }
 
 export function parseCanvosVersion(value: string): string {
@@ -144,8 +153,8 @@ export function parseRepository(value: string, serverUrl: string): string {
 
 function parseCanvosPath(value: string, ctx: RunnerContext): string {
   singleLine('canvos-path', value);
-  const path = workspacePath(value, ctx);
-  if (!ctx.isDirectory(path))
+  const path = confinedPath('canvos-path', value, ctx);
+  if (path === undefined || !ctx.isDirectory(path))
     throw new InputError('canvos-path', `${quote(value)} is not a directory`);
   if (!hasEarthfile(ctx, path)) {
     throw new InputError(

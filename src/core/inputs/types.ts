@@ -71,6 +71,8 @@ export interface RunnerContext {
   runnerArch?: string; // RUNNER_ARCH: X64, ARM64, ...
   serverUrl: string; // GITHUB_SERVER_URL
   workspace: string; // GITHUB_WORKSPACE, for relative paths
+  runnerTemp: string; // RUNNER_TEMP: with the workspace, the only place file inputs may be read
+  realPath(path: string): string; // with every symbolic link resolved; throws when missing
   readFile(path: string): string; // throws when unreadable
   isDirectory(path: string): boolean;
 }

@@ -68,9 +68,36 @@ export function workspacePath(path: string, ctx: RunnerContext): string {
   return path.startsWith('/') ? path : `${ctx.workspace}/${path}`;
 }
 
-export function readInputFile(input: string, path: string, ctx: RunnerContext): string {
+/**
+ * A path input as it really is (links resolved), when it lies in the workspace or RUNNER_TEMP:
+ * an input fed from an untrusted expression must not make the action read any file on the runner.
+ * Undefined when there is no such file or folder.
+ */
+export function confinedPath(input: string, value: string, ctx: RunnerContext): string | undefined {
+  let real: string;
   try {
-    return ctx.readFile(workspacePath(path, ctx));
+    real = ctx.realPath(workspacePath(value, ctx));
+  } catch {
+    return undefined;
+  }
+  const roots = [ctx.workspace, ctx.runnerTemp].flatMap((root) => {
+    try {
+      return [ctx.realPath(root).replace(/\/+$/, '')];
+    } catch {
+      return [];
+    }
+  });
+  if (!roots.some((root) => real === root || real.startsWith(`${root}/`))) {
+    throw new InputError(input, `${quote(value)} is outside the workspace and RUNNER_TEMP`);
+  }
+  return real;
+}
+
+export function readInputFile(input: string, path: string, ctx: RunnerContext): string {
+  const real = confinedPath(input, path, ctx);
+  try {
+    if (real === undefined) throw new Error('missing');
+    return ctx.readFile(real);
   } catch {
     throw new InputError(input, `cannot read file ${quote(path)}`);
   }

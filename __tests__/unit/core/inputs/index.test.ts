@@ -11,6 +11,7 @@ import {
   type RunnerContext,
 } from '../../../../src/core/inputs/types.js';
 import { splitList } from '../../../../src/core/inputs/values.js';
+import { earthlyConfig } from '../../../../src/earthly/command.js';
 import { inputError } from '../../support.js';
 
 const fixture = (name: string) =>
@@ -46,6 +47,8 @@ function fakeContext(
     runnerArch: 'runnerArch' in options ? options.runnerArch : 'X64',
     serverUrl: options.serverUrl ?? 'https://github.com',
     workspace: '/ws',
+    runnerTemp: '/runner/temp',
+    realPath: (path: string) => path.replace(/\/[^/]+\/\.\.(?=\/|$)/g, ''),
     readFile(path: string) {
       reads.push(path);
       if (!(path in files)) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
@@ -116,7 +119,7 @@ describe('parseInputs: valid inputs', () => {
     const ctx = fakeContext({
       files: {
         '/ws/certs/proxy-ca.pem': CA_PEM,
-        '/keys/signing.pub': `${PUBLIC_KEY}\n`,
+        '/ws/keys/signing.pub': `${PUBLIC_KEY}\n`,
         '/ws/canvos/Earthfile': 'VERSION 0.6\n',
       },
       dirs: ['/ws/canvos'],
@@ -144,7 +147,7 @@ describe('parseInputs: valid inputs', () => {
         'https-proxy': 'http://user:p%40ss@proxy.example.com:3128',
         'no-proxy': 'localhost,127.0.0.1,10.0.0.0/8,.svc.cluster.local',
         'proxy-ca-certs': 'certs/proxy-ca.pem',
-        'signing-public-key': '/keys/signing.pub',
+        'signing-public-key': '/ws/keys/signing.pub',
         'build-args':
           '# FIPS off\nFIPS_ENABLED=false\n\nCIS_HARDENING=true\r\nPE_VERSION=v4.9.38\n',
         secrets: 'UBUNTU_PRO_KEY=C0ffee123',
@@ -214,7 +217,7 @@ describe('parseInputs: valid inputs', () => {
     expect(ctx.reads).toEqual([
       '/ws/canvos/Earthfile',
       '/ws/certs/proxy-ca.pem',
-      '/keys/signing.pub',
+      '/ws/keys/signing.pub',
     ]);
   });
 
@@ -279,12 +282,53 @@ describe('parseInputs: valid inputs', () => {
   });
 
   it('reads several certificate files, one path a line', () => {
-    const ctx = fakeContext({ files: { '/ws/a.pem': `${CERT_1}\n`, '/etc/ssl/b.pem': CERT_2 } });
-    expect(parse({ 'proxy-ca-certs': 'a.pem\n  /etc/ssl/b.pem  \n' }, ctx).proxyCaCerts).toEqual([
-      CERT_1,
-      CERT_2,
-    ]);
-    expect(ctx.reads).toEqual(['/ws/a.pem', '/etc/ssl/b.pem']);
+    const ctx = fakeContext({
+      files: { '/ws/a.pem': `${CERT_1}\n`, '/runner/temp/b.pem': CERT_2 },
+    });
+    expect(
+      parse({ 'proxy-ca-certs': 'a.pem\n  /runner/temp/b.pem  \n' }, ctx).proxyCaCerts,
+    ).toEqual([CERT_1, CERT_2]);
+    expect(ctx.reads).toEqual(['/ws/a.pem', '/runner/temp/b.pem']);
+  });
+
+  it('reads file inputs only inside the workspace and RUNNER_TEMP, links resolved', () => {
+    const ctx = fakeContext({ files: { '/etc/ssl/b.pem': CERT_2, '/ws/key.pub': PUBLIC_KEY } });
+    for (const [input, value] of [
+      ['proxy-ca-certs', '/etc/ssl/b.pem'],
+      ['proxy-ca-certs', '../etc/ssl/b.pem'],
+      ['signing-public-key', '/ws/../etc/ssl/b.pem'],
+      ['canvos-path', '/'],
+    ]) {
+      expect(inputError(() => parse({ [input]: value }, ctx)).message).toBe(
+        `${input}: ${JSON.stringify(value)} is outside the workspace and RUNNER_TEMP`,
+      );
+    }
+    const linked = { ...ctx, realPath: (path: string) => path.replace('/ws/key.pub', '/etc/key') };
+    expect(inputError(() => parse({ 'signing-public-key': 'key.pub' }, linked)).message).toBe(
+      'signing-public-key: "key.pub" is outside the workspace and RUNNER_TEMP',
+    );
+    expect(ctx.reads).toEqual([]);
+  });
+
+  it('refuses a signing key file that holds a private key, or more than one key', () => {
+    const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const ctx = fakeContext({
+      files: {
+        '/ws/both.pem': `${PUBLIC_KEY}\n${privateKey}`,
+        '/ws/two.pem': `${PUBLIC_KEY}\n${PUBLIC_KEY}`,
+      },
+    });
+    expect(inputError(() => parse({ 'signing-public-key': 'both.pem' }, ctx)).message).toBe(
+      'signing-public-key: holds a private key: give the public key only',
+    );
+    expect(inputError(() => parse({ 'signing-public-key': privateKey }, ctx)).message).toBe(
+      'signing-public-key: holds a private key: give the public key only',
+    );
+    expect(inputError(() => parse({ 'signing-public-key': 'two.pem' }, ctx)).message).toBe(
+      'signing-public-key: must hold exactly one PEM public key',
+    );
   });
 
   it('accepts an inline PEM public key', () => {
@@ -878,5 +922,52 @@ describe('parseEarthlyConfig', () => {
     expect(() => parseEarthlyConfig('tls_ca: a\ntls_ca: b')).toThrow(
       'earthly-config: tls_ca is given twice',
     );
+  });
+
+  it('refuses what YAML reads as a line break (NEL, LS, PS) and any other non-ASCII', () => {
+    for (const value of [
+      'a\u0085disable_analytics: false',
+      'a\u2028x: 1',
+      'a\u2029x: 1',
+      'a\tb',
+      'é',
+    ]) {
+      expect(() => parseEarthlyConfig(`tls_ca: ${value}`)).toThrow(
+        'earthly-config: allows printable ASCII only (no tabs or line-break characters)',
+      );
+    }
+  });
+
+  it('every accepted value parses back to exactly the keys given (a YAML 1.2 parser)', () => {
+    // A seeded sweep over printable ASCII, weighted to YAML's indicators: no accepted value may
+    // add, drop or rename a global key.
+    const alphabet = ' -:#{}[],&*!|>\'"%@`?~\\/=.0123456789abcxyz';
+    let seed = 12;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+    for (let round = 0; round < 3000; round++) {
+      const pool = round % 2 ? alphabet : printable;
+      const length = 1 + Math.floor(random() * 12);
+      const value = Array.from({ length }, () => pool[Math.floor(random() * pool.length)]).join('');
+      let settings: ReturnType<typeof parseEarthlyConfig>;
+      try {
+        settings = parseEarthlyConfig(`tls_ca: ${value}\ncache_size_mb: 1`);
+      } catch {
+        continue;
+      }
+      let parsed: { global?: Record<string, unknown> };
+      try {
+        parsed = parseYaml(earthlyConfig(settings), { logLevel: 'silent' }) as typeof parsed;
+      } catch {
+        continue; // Earthly refuses the whole config and fails: nothing was injected
+      }
+      expect(Object.keys(parsed.global ?? {}).sort(), JSON.stringify(value)).toEqual([
+        'buildkit_additional_args',
+        'cache_size_mb',
+        'disable_analytics',
+        'tls_ca',
+      ]);
+      expect(parsed.global?.disable_analytics, JSON.stringify(value)).toBe(true);
+    }
   });
 });
