@@ -6,6 +6,7 @@ import { cloneCanvos, useCheckout, writeCheckoutFiles } from './canvos/checkout.
 import { parseInputs, secretValues } from './core/inputs/index.js';
 import { DEFAULT_EARTHBUILD_VERSION, earthlyInstall } from './core/earthly-plan.js';
 import { makePlan, planBuild } from './core/plan.js';
+import { registryHost } from './core/image-ref.js';
 import { imageResults, planLines } from './core/report.js';
 import { dockerLogin } from './docker/cli.js';
 import { requireStoredCredentials } from './docker/config.js';
@@ -38,6 +39,10 @@ async function runPhases(outcome: Outcome): Promise<void> {
   for (const secret of outcome.secrets) core.setSecret(secret);
   outcome.summary = inputs.summary;
   for (const notice of inputs.notices) core.notice(notice);
+  if (inputs.push && !inputs.dryRun && !inputs.registryAuth) {
+    const host = registryHost(inputs.imageRegistry);
+    await phases.run('Registry credentials', () => requireStoredCredentials(host));
+  }
   const tempDir = await mkdtemp(join(runner.runnerTemp(), 'canvos-action-'));
   core.saveState(State.tempDir, tempDir);
   const runnerArch = runner.machineArch();
@@ -71,8 +76,6 @@ async function runPhases(outcome: Outcome): Promise<void> {
       core.saveState(State.registryHost, host);
       core.info(`Logged in to ${host} as ${credentials.username}`);
     });
-  } else if (!plan.dryRun && plan.push) {
-    await phases.run('Registry login', () => requireStoredCredentials(host));
   }
   const present =
     !plan.dryRun && plan.skipExisting
