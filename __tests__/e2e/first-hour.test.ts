@@ -55,6 +55,12 @@ function logGroups(result: ActionResult): { name: string; lines: string[] }[] {
   return groups;
 }
 
+function emptyGroups(result: ActionResult): string[] {
+  return logGroups(result)
+    .filter((group) => group.lines.length === 0)
+    .map((group) => group.name);
+}
+
 describe('push credentials', () => {
   it('without registry-username or stored credentials, fails before Earthly runs and says both ways in', async () => {
     const buildsBefore = builds().length;
@@ -78,6 +84,7 @@ describe('push credentials', () => {
     expect(main.summary).toContain('**Registry credentials** failed:');
     expect(main.summary).toContain('the run stopped before its plan was made');
     expect(main.outputs).toEqual({});
+    expect(emptyGroups(main)).toEqual([]);
     expect(post.code).toBe(0);
   });
 
@@ -91,7 +98,7 @@ describe('push credentials', () => {
     });
     expect(main.errors).toEqual([]);
     expect(main.stdout).toContain(
-      `pushing with Docker's stored credentials for ${harness.registry.host}`,
+      `Found them: Earthly pushes with Docker's stored credentials for ${harness.registry.host}`,
     );
     const digest = await harness.registry.digestOf('edge/ubuntu', 'k3s-1.31.4-v4.9.38-stored');
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -117,6 +124,7 @@ describe('a failed run still reports', () => {
     expect(main.summary).toContain(`| \`${refs[0]}\` | k3s 1.31.4 | amd64 | - | not built |`);
     expect(main.summary).toMatch(/\| Build \| \d+\.\d s \|/);
     expect(main.summary).not.toContain(harness.registry.password);
+    expect(emptyGroups(main)).toEqual([]);
     expect(main.outputs).toMatchObject({
       'canvos-version': 'v4.9.38',
       'pe-version': 'v4.9.38',
@@ -192,7 +200,7 @@ describe('the log', () => {
     });
     expect(main.errors).toEqual([]);
     const groups = logGroups(main);
-    expect(groups.filter((group) => group.lines.length === 0).map((g) => g.name)).toEqual([]);
+    expect(emptyGroups(main)).toEqual([]);
     expect(groups.map((group) => group.name)).not.toContain('Inputs');
     const existing = groups.find((group) => group.name === 'Existing images');
     expect(existing?.lines).toContain('0 of 2 already published; building 2');

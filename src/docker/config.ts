@@ -145,6 +145,7 @@ export async function requireStoredCredentials(
   host: string,
   configDir = defaultConfigDir(),
 ): Promise<void> {
+  core.info(`No registry-username given: looking for Docker's stored credentials for ${host}`);
   if (!(await dockerHoldsCredentials(host, configDir))) {
     throw new ActionError(
       `push: Docker holds no credentials for ${host} (${dockerConfigFile(configDir)}), so the push ` +
@@ -152,7 +153,7 @@ export async function requireStoredCredentials(
         'with docker/login-action in a step before this one',
     );
   }
-  core.info(`No registry-username given: pushing with Docker's stored credentials for ${host}`);
+  core.info(`Found them: Earthly pushes with Docker's stored credentials for ${host}`);
 }
 
 /** config.json in `configDir`; undefined when it is missing or not a JSON object. */
