@@ -31648,7 +31648,7 @@ function errorMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7445);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9382);
 /** The main step's entry point (`main: dist/index.js`); the post step has its own (post-entry.ts). */
 
 
@@ -31674,7 +31674,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7445:
+/***/ 9382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32794,6 +32794,10 @@ function isLoopbackHost(host) {
     const name = hostnameOf(host).toLowerCase();
     return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
+/** The registry host of an `image-registry` input (`host[:port][/path]`: the host is always there). */
+function registryHost(imageRegistry) {
+    return imageRegistry.split('/')[0];
+}
 
 ;// CONCATENATED MODULE: ./src/core/inputs/image.ts
 /** Inputs that name images: the registry, the repository path, the custom tag, other image refs. */
@@ -32801,14 +32805,18 @@ function isLoopbackHost(host) {
 
 
 const TAG_CHARS = /^[A-Za-z0-9_.-]*$/;
-/** `host[:port][/path]`: the host part follows DNS rules; the path follows Docker's repository rules. */
-function parseRegistry(value) {
+/**
+ * `host[:port][/path]`: the host part follows DNS rules; the path follows Docker's repository rules,
+ * lowercased first (with a notice) since GitHub owners are often mixed-case. The host is kept.
+ */
+function parseRegistry(value, notices = []) {
     const input = 'image-registry';
     if (value === '')
         throw new errors/* InputError */.dz(input, 'is required (e.g. ghcr.io/my-org)');
     singleLine(input, value);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} must not have a scheme: write host[:port][/path]`);
+        const bare = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+        throw new errors/* InputError */.dz(input, `${quote(value)} must not have a scheme: write ${bare}`);
     }
     if (value.endsWith('/'))
         throw new errors/* InputError */.dz(input, `${quote(value)} must not end with /`);
@@ -32827,19 +32835,30 @@ function parseRegistry(value) {
     if (!host.includes('.') && port === undefined && host !== 'localhost') {
         throw new errors/* InputError */.dz(input, `${quote(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`);
     }
-    if (path.length)
-        parseRepoPath(input, path.join('/'));
-    return value;
-}
-function parseRepoPath(input, value) {
-    if (value === '')
+    if (!path.length)
         return value;
-    singleLine(input, value);
+    const lowered = `${hostPort}/${path.join('/').toLowerCase()}`;
+    parseRepoPath(input, path.join('/').toLowerCase());
+    if (lowered !== value)
+        notices.push(lowercaseNotice(input, value, lowered));
+    return lowered;
+}
+/**
+ * A repository path. Docker's are lowercase, GitHub owners often are not: an uppercase path is
+ * lowercased with a notice (docker/metadata-action lowercases image names too, src/image.ts).
+ */
+function parseRepoPath(input, given, notices = []) {
+    if (given === '')
+        return given;
+    singleLine(input, given);
+    const value = given.toLowerCase();
     for (const component of value.split('/')) {
         if (!PATH_COMPONENT.test(component)) {
-            throw new errors/* InputError */.dz(input, `${quote(value)} is not a valid repository path: lowercase letters, digits and . _ - between them`);
+            throw new errors/* InputError */.dz(input, `${quote(given)} is not a valid repository path: lowercase letters, digits and . _ - between them`);
         }
     }
+    if (value !== given)
+        notices.push(lowercaseNotice(input, given, value));
     return value;
 }
 function parseCustomTag(value) {
@@ -32849,17 +32868,24 @@ function parseCustomTag(value) {
         throw new errors/* InputError */.dz(input, `${quote(value)} is a git ref: pass the short name, e.g. \${{ github.ref_name }}`);
     }
     if (value.includes('/')) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . -`);
+        throw new errors/* InputError */.dz(input, `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . - (e.g. ${tagLike(value)})`);
     }
     if (value.includes('+')) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} has a + (semver build metadata), which a Docker tag cannot hold: use letters, digits, _ . -`);
+        throw new errors/* InputError */.dz(input, `${quote(value)} has a + (semver build metadata), which a Docker tag cannot hold: use letters, digits, _ . - (e.g. ${tagLike(value)})`);
     }
     if (!TAG_CHARS.test(value)) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} may only hold letters, digits, _ . -`);
+        throw new errors/* InputError */.dz(input, `${quote(value)} may only hold letters, digits, _ . - (e.g. ${tagLike(value)})`);
     }
     if (value.length > 100)
         throw new errors/* InputError */.dz(input, 'is longer than 100 characters (a Docker tag holds 128)');
     return value;
+}
+function lowercaseNotice(input, given, used) {
+    return `${input}: ${quote(given)} has uppercase letters, which a Docker repository path cannot hold: using ${quote(used)}`;
+}
+/** The value with each run of characters a tag cannot hold turned into `-`: a suggestion. */
+function tagLike(value) {
+    return value.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'my-tag';
 }
 function parseImageName(input, value) {
     if (value === '')
@@ -32897,6 +32923,7 @@ function parseInputs(read, ctx) {
     const get = (name) => read(name).trim();
     const registryAuth = parseRegistryAuth(read('registry-username').trim(), read('registry-password'));
     const canvosPath = optional(get('canvos-path'));
+    const notices = [];
     return {
         canvos: {
             version: parseCanvosVersion(get('canvos-version') || 'latest'),
@@ -32905,8 +32932,8 @@ function parseInputs(read, ctx) {
             path: canvosPath && parseCanvosPath(canvosPath, ctx),
             token: optional(get('github-token')),
         },
-        imageRegistry: parseRegistry(get('image-registry')),
-        imageRepo: optional(parseRepoPath('image-repo', get('image-repo'))),
+        imageRegistry: parseRegistry(get('image-registry'), notices),
+        imageRepo: optional(parseRepoPath('image-repo', get('image-repo'), notices)),
         customTag: parseCustomTag(get('custom-tag')),
         osDistribution: parseOsDistribution(get('os-distribution') || 'ubuntu', read('build-args')),
         osVersion: parseOsVersion(get('os-version') || '22.04', get('os-distribution') || 'ubuntu'),
@@ -32941,6 +32968,8 @@ function parseInputs(read, ctx) {
         registryAuth,
         diskCheck: oneOf('disk-check', get('disk-check') || 'warn', ['warn', 'error', 'off']),
         dryRun: parseBoolean('dry-run', get('dry-run'), false),
+        summary: parseBoolean('summary', get('summary'), true),
+        notices,
     };
 }
 /** Every secret value the inputs hold (and the forms a log could show them in), for masking. */
@@ -33602,6 +33631,11 @@ function imageResults(plan, present) {
             : { ...image, pushed: false, skipped: false, status: 'planned' };
     });
 }
+/** What a skip-existing lookup found, e.g. "0 of 2 already published; building 2". */
+function existingLine(planned, present) {
+    const building = planned - present;
+    return `${present} of ${planned} already published; ${building ? `building ${building}` : 'building none'}`;
+}
 /** The plan as the log shows it, one line a fact. */
 function planLines(plan) {
     return [
@@ -33624,6 +33658,7 @@ function outputs(plan, images) {
         'earthly-version': plan.earthly.version,
         images: images.map((image) => image.ref).join('\n'),
         image: images[0]?.ref ?? '',
+        digest: images[0]?.digest ?? '',
         digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
         json: JSON.stringify(images.map(({ status: _status, imageId, ...image }) => ({
             ...image,
@@ -33647,7 +33682,7 @@ function formatSeconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 const STATUS_TEXT = {
-    planned: 'planned (dry run)',
+    planned: 'not built', // in a dry run: "planned (dry run)"
     pushed: 'pushed',
     built: 'in local Docker',
     skipped: 'already in registry',
@@ -33665,9 +33700,9 @@ function summaryMarkdown(plan, images, timings) {
         `- Palette Edge version: \`${plan.peVersion}\``,
         `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
         '',
-        '| Image | Kubernetes | Digest | Status |',
-        '| --- | --- | --- | --- |',
-        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`),
+        '| Image | Kubernetes | Arch | Digest | Status |',
+        '| --- | --- | --- | --- | --- |',
+        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.arch} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${plan.dryRun && image.status === 'planned' ? 'planned (dry run)' : STATUS_TEXT[image.status]} |`),
         '',
         '| Phase | Time |',
         '| --- | --- |',
@@ -33694,12 +33729,32 @@ function packValuesSection(plan) {
         '',
     ];
 }
+/**
+ * The job summary of a failed run: which phase failed and why, then everything already known —
+ * the plan and its images when the run got that far.
+ */
+function failureMarkdown(failure, plan, images, timings) {
+    const head = [
+        '## CanvOS provider images: failed',
+        '',
+        `**${failure.phase}** failed:`,
+        '',
+        '```text',
+        failure.message.replaceAll('```', "'''"),
+        '```',
+        '',
+    ];
+    if (!plan)
+        return [...head, 'Nothing was built: the run stopped before its plan was made.', ''].join('\n');
+    return [...head, ...summaryMarkdown(plan, images, timings).split('\n').slice(2)].join('\n');
+}
 
 ;// CONCATENATED MODULE: ./src/docker/config.ts
 /**
  * The Docker CLI's config (`config.json` in DOCKER_CONFIG or ~/.docker): which credentials
  * `docker login` and credential helpers hold for a registry.
  */
+
 
 
 
@@ -33758,6 +33813,14 @@ async function credentialsFromDockerConfig(host, configDir = dockerConfigDir()) 
 }
 /** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
 async function credentialsFromHelper(helper, host) {
+    const answer = await askHelper(helper, host);
+    // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
+    if (!answer || answer.username === '<token>')
+        return undefined;
+    return answer;
+}
+/** What `docker-credential-<helper> get` holds for `host`: a username (or `<token>`) and a secret. */
+async function askHelper(helper, host) {
     if (!/^[A-Za-z0-9._-]+$/.test(helper))
         return undefined; // a name, not a path or command line
     const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
@@ -33772,10 +33835,9 @@ async function credentialsFromHelper(helper, host) {
             return undefined;
         }
         const parsed = JSON.parse(result.stdout);
-        // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
         if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string')
             return undefined;
-        if (!parsed.Username || parsed.Username === '<token>' || !parsed.Secret)
+        if (!parsed.Username || !parsed.Secret)
             return undefined;
         return { username: parsed.Username, password: parsed.Secret };
     }
@@ -33783,6 +33845,37 @@ async function credentialsFromHelper(helper, host) {
         lib_core/* debug */.Yz(`docker-credential-${helper} could not be run or answered something unexpected`);
         return undefined;
     }
+}
+/**
+ * Whether Docker (and so Earthly, which reads the same config) holds credentials for `host`, the
+ * way docker/cli decides (cli/config/configfile/file.go GetCredentialsStore): a helper named in
+ * `credHelpers` for the host, else `credsStore`, is the only store asked; without either, an
+ * `auths` entry with `auth`, `username` and `password`, or `identitytoken`.
+ */
+async function dockerHoldsCredentials(host, configDir = dockerConfigDir()) {
+    const config = await config_readDockerConfig(configDir);
+    if (!config)
+        return false;
+    const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => config_configKeyMatches(key, host));
+    const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
+    if (helper)
+        return (await askHelper(helper, host)) !== undefined;
+    return Object.entries(config.auths ?? {}).some(([key, entry]) => config_configKeyMatches(key, host) &&
+        Boolean(entry?.identitytoken ||
+            (entry?.auth ? decodeAuthField(entry.auth) : entry?.username && entry.password)));
+}
+/**
+ * The push preflight without `registry-username`: Earthly pushes with Docker's stored credentials,
+ * and without them fails only at the end of the build (`no basic auth credentials`).
+ */
+async function requireStoredCredentials(host, configDir = dockerConfigDir()) {
+    lib_core/* info */.pq(`No registry-username given: looking for Docker's stored credentials for ${host}`);
+    if (!(await dockerHoldsCredentials(host, configDir))) {
+        throw new errors/* ActionError */.lZ(`push: Docker holds no credentials for ${host} (${config_dockerConfigFile(configDir)}), so the push ` +
+            'would fail after the whole build: set registry-username and registry-password, or log in ' +
+            'with docker/login-action in a step before this one');
+    }
+    lib_core/* info */.pq(`Found them: Earthly pushes with Docker's stored credentials for ${host}`);
 }
 /** config.json in `configDir`; undefined when it is missing or not a JSON object. */
 async function config_readDockerConfig(configDir = dockerConfigDir()) {
@@ -33876,11 +33969,19 @@ async function lookupLocalImage(ref) {
 
 ;// CONCATENATED MODULE: ./src/core/disk.ts
 const GiB = 1024 ** 3;
-/** A provider image takes 4-5 GB; the first also brings BuildKit's base layers and cache. */
-const IMAGE_SIZE_BYTES = 5 * GiB;
-const BASE_CACHE_BYTES = 3 * GiB;
+/**
+ * A provider image is 4-5 GB, but most of it is the base every Kubernetes version shares (OS,
+ * kernel, Kairos): BuildKit builds and stores those layers once per run, and Docker stores a layer
+ * once however many images hold it. So: the shared base once, plus each version's own layers, plus
+ * BuildKit's working cache. Estimates, rounded up.
+ */
+const BASE_LAYERS_BYTES = 4 * GiB;
+const K8S_LAYERS_BYTES = 1 * GiB;
+const BUILD_CACHE_BYTES = 3 * GiB;
 function bytesNeeded(imageCount) {
-    return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * IMAGE_SIZE_BYTES;
+    if (imageCount === 0)
+        return 0;
+    return BUILD_CACHE_BYTES + BASE_LAYERS_BYTES + imageCount * K8S_LAYERS_BYTES;
 }
 function formatGiB(bytes) {
     return `${(bytes / GiB).toFixed(1)} GiB`;
@@ -33903,7 +34004,7 @@ function diskAdvice(path, freeBytes, imageCount) {
 
 async function checkDisk(mode, imageCount) {
     if (mode === 'off' || imageCount === 0)
-        return;
+        return lib_core/* info */.pq('No disk check: disk-check is off, or the build runs on a remote buildkit-host');
     const root = (await dockerRootDir()) ?? '/var/lib/docker';
     const free = await freeBytes(root);
     if (free === undefined)
@@ -34885,13 +34986,13 @@ const SHA256_RECORD = '.sha256';
  * The cached directory when it holds a binary whose hash matches the record we wrote (and the
  * expected hash, when one was given); undefined otherwise, so the caller installs afresh.
  */
-async function findIntactCache(command, toolVersion, arch, expectedSha256) {
+async function findIntactCache(command, toolVersion, arch, expectedSha256, log = lib_core/* info */.pq) {
     const dir = find(command, toolVersion, arch);
     if (!dir)
         return undefined;
     const inspected = await inspectCachedDir(dir, command, expectedSha256);
     if ('problem' in inspected) {
-        lib_core/* info */.pq(`Ignoring the cached ${command} in ${dir}: ${inspected.problem}`);
+        log(`Ignoring the cached ${command} in ${dir}: ${inspected.problem}`);
         return undefined;
     }
     return { dir, sha256: inspected.sha256 };
@@ -34943,16 +35044,16 @@ async function stageBinary(downloaded, staging, command, sha256) {
  * caching the same version at once could pull the binary from under each other. A lock file
  * beside the folder serialises the write, and whoever comes second reuses the first one's copy.
  */
-async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
+async function cacheUnderLock(staging, command, toolVersion, arch, sha256, log = lib_core/* info */.pq) {
     const lockPath = external_node_path_namespaceObject.join(toolCacheRoot(), command, toolVersion, `${arch}.lock`);
     return withFileLock(lockPath, async () => {
-        const other = await findIntactCache(command, toolVersion, arch, sha256);
+        const other = await findIntactCache(command, toolVersion, arch, sha256, log);
         if (other) {
-            lib_core/* info */.pq(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
+            log(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
             return other.dir;
         }
         return cacheDir(staging, command, toolVersion, arch);
-    }, { log: (message) => lib_core/* info */.pq(message) });
+    }, { log });
 }
 
 ;// CONCATENATED MODULE: ./src/earthly/install.ts
@@ -34969,27 +35070,27 @@ async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
 
 
 
-async function installEarthly(req) {
+async function installEarthly(req, log = lib_core/* info */.pq) {
     const version = normalizeEarthlyVersion(req.version);
     const toolVersion = version.slice(1); // tool-cache folders are plain semver
     const command = commandName(req.distribution);
     const arch = toolCacheArch(req.arch);
     const expectedSha256 = req.sha256 ? normalizeSha256(req.sha256) : undefined;
-    let cached = await findIntactCache(command, toolVersion, arch, expectedSha256);
+    let cached = await findIntactCache(command, toolVersion, arch, expectedSha256, log);
     const cacheHit = cached !== undefined;
     if (cached) {
-        lib_core/* info */.pq(`Found ${command} ${version} in the tool cache: ${cached.dir}`);
+        log(`Found ${command} ${version} in the tool cache: ${cached.dir}`);
     }
     else {
-        cached = await downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256);
+        cached = await downloadVerifyAndCache(req, version, toolVersion, arch, log, expectedSha256);
     }
     const binary = external_node_path_namespaceObject.join(cached.dir, command);
-    await checkReportedVersion(binary, version);
+    log(await checkReportedVersion(binary, version));
     lib_core/* addPath */.fM(cached.dir);
-    lib_core/* info */.pq(`${command} ${version} is ready: ${binary}`);
+    log(`${command} ${version} is ready: ${binary}`);
     return { dir: cached.dir, binary, command, version, cacheHit, sha256: cached.sha256 };
 }
-async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256) {
+async function downloadVerifyAndCache(req, version, toolVersion, arch, log, expectedSha256) {
     const command = commandName(req.distribution);
     const asset = assetName(req.distribution, req.arch);
     const template = req.downloadUrlTemplate || DEFAULT_DOWNLOAD_URL_TEMPLATES[req.distribution];
@@ -35010,7 +35111,7 @@ async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedS
             }
             source = 'checksum.asc';
         }
-        lib_core/* info */.pq(`Downloading ${asset} ${version} from ${hostOf(binaryUrl)}`);
+        log(`Downloading ${asset} ${version} from ${hostOf(binaryUrl)}`);
         const downloaded = await download(binaryUrl, external_node_path_namespaceObject.join(work, 'download', asset), req.auth);
         const actual = await sha256File(downloaded);
         if (actual !== expected) {
@@ -35018,10 +35119,10 @@ async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedS
             throw new Error(`earthly-sha256 mismatch for ${asset} from ${redactUrl(binaryUrl)}: ` +
                 `expected ${expected} (${source}), got ${actual}. The download was deleted and nothing was cached.`);
         }
-        lib_core/* info */.pq(`Verified ${asset} sha256 ${actual.slice(0, 12)}… against the ${source}`);
+        log(`Verified ${asset} sha256 ${actual.slice(0, 12)}… against the ${source}`);
         const staging = external_node_path_namespaceObject.join(work, 'staging');
         await stageBinary(downloaded, staging, command, actual);
-        const dir = await cacheUnderLock(staging, command, toolVersion, arch, actual);
+        const dir = await cacheUnderLock(staging, command, toolVersion, arch, actual, log);
         return { dir, sha256: actual };
     }
     finally {
@@ -35039,6 +35140,7 @@ async function download(url, dest, auth) {
         throw new Error(describeDownloadFailure(error, url, auth));
     }
 }
+/** Runs `--version`; its first line, when it names `version`. */
 async function checkReportedVersion(binary, version) {
     let result;
     try {
@@ -35060,7 +35162,7 @@ async function checkReportedVersion(binary, version) {
     if (!reportsVersion(output, version)) {
         throw new Error(`Expected ${binary} to be ${version}, but --version printed: ${firstLine}`);
     }
-    lib_core/* info */.pq(firstLine);
+    return firstLine;
 }
 
 ;// CONCATENATED MODULE: ./src/earthly/download.ts
@@ -35075,6 +35177,16 @@ class EarthlyDownload {
     policy;
     // Keyed by version: a speculative start on the likely pin must not stand in for another version.
     pending = new Map();
+    // What the background download has to say waits here until "Install Earthly" shows it in its
+    // own log group, not inside whichever phase happens to be running.
+    held = [];
+    live = false;
+    log = (message) => {
+        if (this.live)
+            lib_core/* info */.pq(message);
+        else
+            this.held.push(message);
+    };
     constructor(policy) {
         this.policy = policy;
     }
@@ -35102,7 +35214,16 @@ class EarthlyDownload {
     }
     async installation(version) {
         this.start(version);
-        const installation = await this.pending.get(version);
+        this.live = true;
+        for (const message of this.held.splice(0))
+            lib_core/* info */.pq(message);
+        let installation;
+        try {
+            installation = await this.pending.get(version);
+        }
+        finally {
+            this.live = false;
+        }
         const cached = installation.cacheHit ? ' (cached)' : '';
         lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${cached}`);
         return installation;
@@ -35110,7 +35231,7 @@ class EarthlyDownload {
     start(version) {
         if (this.pending.has(version) || this.policy.never)
             return;
-        const install = installEarthly(this.policy.request(version));
+        const install = installEarthly(this.policy.request(version), this.log);
         install.catch(() => undefined); // awaited later; an early failure must not go unhandled
         this.pending.set(version, install);
     }
@@ -35200,17 +35321,79 @@ function runEarthly(binary, args, options) {
 
 ;// CONCATENATED MODULE: ./src/phases.ts
 
-/** Times each phase for the job summary, and shows each as a collapsible log group. */
+/**
+ * Times each phase for the job summary and remembers which one failed. A phase that logs shows as
+ * a collapsible log group; one that logs nothing of its own is only timed (no empty group).
+ */
 class Phases {
     timings = [];
+    failed;
     async run(phase, work) {
+        return this.time(phase, () => lib_core/* group */.Os(phase, async () => work()));
+    }
+    async quiet(phase, work) {
+        return this.time(phase, work);
+    }
+    async time(phase, work) {
         const start = Date.now();
         try {
-            return await lib_core/* group */.Os(phase, async () => work());
+            return await work();
+        }
+        catch (error) {
+            this.failed ??= phase;
+            throw error;
         }
         finally {
             this.timings.push({ phase, ms: Date.now() - start });
         }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+/**
+ * What the main step has learnt so far, and its report: the outputs and the job summary, written
+ * when the run succeeds and, with everything already known, when any phase fails.
+ */
+
+
+
+
+
+class Outcome {
+    phases = new Phases();
+    plan;
+    images;
+    /** The `summary` input; a run that fails before reading it still writes one. */
+    summary = true;
+    /** Values that must not reach the summary (the runner masks the log, not our Markdown). */
+    secrets = [];
+    async succeeded() {
+        if (!this.plan || !this.images)
+            throw new Error('The run ended without a plan');
+        setOutputs(outputs(this.plan, this.images));
+        if (this.summary)
+            await writeSummary(summaryMarkdown(this.plan, this.images, this.phases.timings));
+    }
+    /** Reports a failure as far as the run got; never throws, so the original error stays the one shown. */
+    async failed(error) {
+        try {
+            const images = this.images ?? (this.plan ? imageResults(this.plan, new Map()) : []);
+            if (this.plan)
+                setOutputs(outputs(this.plan, images));
+            if (!this.summary)
+                return;
+            const failure = {
+                phase: this.phases.failed ?? 'Setup',
+                message: this.redact((0,errors/* errorMessage */.gJ)(error)),
+            };
+            await writeSummary(failureMarkdown(failure, this.plan, images, this.phases.timings));
+        }
+        catch (reportError) {
+            lib_core/* warning */.$e(`Could not write the failure report: ${(0,errors/* errorMessage */.gJ)(reportError)}`);
+        }
+    }
+    redact(text) {
+        return this.secrets.reduce((shown, secret) => shown.replaceAll(secret, '***'), text);
     }
 }
 
@@ -35532,6 +35715,7 @@ class RegistryClient {
 
 
 
+
 /** The planned images already published (ref → digest): a re-run skips them. */
 async function existingImages(plan) {
     const present = new Map();
@@ -35546,6 +35730,7 @@ async function existingImages(plan) {
         present.set(image.ref, digest);
         lib_core/* info */.pq(`${image.ref} already exists (${digest}): skipping`);
     }
+    lib_core/* info */.pq(existingLine(plan.images.length, present.size));
     return present;
 }
 /**
@@ -35596,12 +35781,33 @@ async function verifyImages(plan, images) {
 
 
 
+
+
 async function run() {
     claimState();
-    const phases = new Phases();
-    const inputs = await phases.run('Inputs', () => parseInputs(readInput, runnerContext()));
-    for (const secret of secretValues(inputs))
+    const outcome = new Outcome();
+    try {
+        await runPhases(outcome);
+        await outcome.succeeded();
+    }
+    catch (error) {
+        await outcome.failed(error);
+        throw error;
+    }
+}
+async function runPhases(outcome) {
+    const { phases } = outcome;
+    const inputs = await phases.quiet('Inputs', () => parseInputs(readInput, runnerContext()));
+    outcome.secrets = secretValues(inputs);
+    for (const secret of outcome.secrets)
         lib_core/* setSecret */.Pq(secret);
+    outcome.summary = inputs.summary;
+    for (const notice of inputs.notices)
+        lib_core/* notice */.lm(notice);
+    if (inputs.push && !inputs.dryRun && !inputs.registryAuth) {
+        const host = registryHost(inputs.imageRegistry);
+        await phases.run('Registry credentials', () => requireStoredCredentials(host));
+    }
     const tempDir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(runnerTemp(), 'canvos-action-'));
     lib_core/* saveState */.LZ(State.tempDir, tempDir);
     const runnerArch = machineArch();
@@ -35623,6 +35829,7 @@ async function run() {
             lib_core/* info */.pq(line);
         return plan;
     });
+    outcome.plan = plan;
     earthly.startPlanned(plan.earthly.version);
     const { credentials, host } = plan.registry;
     if (!plan.dryRun && credentials) {
@@ -35632,13 +35839,10 @@ async function run() {
             lib_core/* info */.pq(`Logged in to ${host} as ${credentials.username}`);
         });
     }
-    else if (!plan.dryRun && plan.push) {
-        lib_core/* info */.pq('No registry-username given: relying on an earlier docker login (e.g. docker/login-action)');
-    }
     const present = !plan.dryRun && plan.skipExisting
         ? await phases.run('Existing images', () => existingImages(plan))
         : new Map();
-    const images = imageResults(plan, present);
+    const images = (outcome.images = imageResults(plan, present));
     const build = planBuild(plan, present);
     await phases.run('Build files', () => writeCheckoutFiles(plan, build.files, tempDir));
     if (plan.dryRun) {
@@ -35653,8 +35857,6 @@ async function run() {
         await phases.run('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
         await phases.run('Verify', () => verifyImages(plan, images));
     }
-    setOutputs(outputs(plan, images));
-    await writeSummary(summaryMarkdown(plan, images, phases.timings));
 }
 
 
@@ -35902,6 +36104,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
@@ -35910,7 +36113,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -35936,7 +36139,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -36825,7 +37028,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -36833,7 +37036,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -36841,7 +37044,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.

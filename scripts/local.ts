@@ -4,7 +4,17 @@
  * git server holding a CanvOS-shaped repository, an Earthly release server, a registry with
  * htpasswd auth and an isolated Docker engine. Any input can be overridden on the command line.
  */
-import { startHarness, runJob, type InputValue } from '../__tests__/harness/index.js';
+import {
+  type InputValue,
+  runJob,
+  runnerLog,
+  startHarness,
+  stepDebug,
+} from '../__tests__/harness/index.js';
+
+// As on a runner, `::debug::` lines show only with step debug logging (RUNNER_DEBUG=1 or
+// ACTIONS_STEP_DEBUG=true in the environment of `scripts/dev.sh local`).
+const debug = stepDebug(process.env);
 
 const harness = await startHarness();
 try {
@@ -24,9 +34,10 @@ try {
     inputs[arg.slice(0, eq)] = arg.slice(eq + 1);
   }
 
-  const job = await runJob({ inputs, workDir: harness.jobDir('local'), env: harness.env() });
+  const env = harness.env(debug ? { RUNNER_DEBUG: '1' } : {});
+  const job = await runJob({ inputs, workDir: harness.jobDir('local'), env });
   process.stdout.write(
-    `\n===== main step (exit ${job.main.code}) =====\n${job.main.stdout}${job.main.stderr}`,
+    `\n===== main step (exit ${job.main.code}) =====\n${runnerLog(job.main.stdout, debug)}${job.main.stderr}`,
   );
   process.stdout.write(`\n===== outputs =====\n`);
   for (const [name, value] of Object.entries(job.main.outputs)) {
@@ -36,7 +47,7 @@ try {
   }
   process.stdout.write(`\n===== job summary =====\n${job.main.summary}`);
   process.stdout.write(
-    `\n===== post step (exit ${job.post.code}) =====\n${job.post.stdout}${job.post.stderr}`,
+    `\n===== post step (exit ${job.post.code}) =====\n${runnerLog(job.post.stdout, debug)}${job.post.stderr}`,
   );
   process.exitCode = job.main.code === 0 && job.post.code === 0 ? 0 : 1;
 } finally {

@@ -6,23 +6,43 @@ import { cloneCanvos, useCheckout, writeCheckoutFiles } from './canvos/checkout.
 import { parseInputs, secretValues } from './core/inputs/index.js';
 import { DEFAULT_EARTHBUILD_VERSION, earthlyInstall } from './core/earthly-plan.js';
 import { makePlan, planBuild } from './core/plan.js';
-import { imageResults, outputs, planLines, summaryMarkdown } from './core/report.js';
+import { registryHost } from './core/image-ref.js';
+import { imageResults, planLines } from './core/report.js';
 import { dockerLogin } from './docker/cli.js';
+import { requireStoredCredentials } from './docker/config.js';
 import { checkDisk } from './docker/disk.js';
 import { EarthlyDownload } from './earthly/download.js';
 import { runBuild } from './earthly/run.js';
-import { Phases } from './phases.js';
+import { Outcome } from './outcome.js';
 import { existingImages, verifyImages } from './registry/check.js';
 import * as runner from './runner.js';
 import { State, claimState } from './state.js';
 
 export async function run(): Promise<void> {
   claimState();
-  const phases = new Phases();
-  const inputs = await phases.run('Inputs', () =>
+  const outcome = new Outcome();
+  try {
+    await runPhases(outcome);
+    await outcome.succeeded();
+  } catch (error) {
+    await outcome.failed(error);
+    throw error;
+  }
+}
+
+async function runPhases(outcome: Outcome): Promise<void> {
+  const { phases } = outcome;
+  const inputs = await phases.quiet('Inputs', () =>
     parseInputs(runner.readInput, runner.runnerContext()),
   );
-  for (const secret of secretValues(inputs)) core.setSecret(secret);
+  outcome.secrets = secretValues(inputs);
+  for (const secret of outcome.secrets) core.setSecret(secret);
+  outcome.summary = inputs.summary;
+  for (const notice of inputs.notices) core.notice(notice);
+  if (inputs.push && !inputs.dryRun && !inputs.registryAuth) {
+    const host = registryHost(inputs.imageRegistry);
+    await phases.run('Registry credentials', () => requireStoredCredentials(host));
+  }
   const tempDir = await mkdtemp(join(runner.runnerTemp(), 'canvos-action-'));
   core.saveState(State.tempDir, tempDir);
   const runnerArch = runner.machineArch();
@@ -46,6 +66,7 @@ export async function run(): Promise<void> {
     for (const line of planLines(plan)) core.info(line);
     return plan;
   });
+  outcome.plan = plan;
   earthly.startPlanned(plan.earthly.version);
 
   const { credentials, host } = plan.registry;
@@ -55,16 +76,12 @@ export async function run(): Promise<void> {
       await dockerLogin(host, credentials.username, credentials.password);
       core.info(`Logged in to ${host} as ${credentials.username}`);
     });
-  } else if (!plan.dryRun && plan.push) {
-    core.info(
-      'No registry-username given: relying on an earlier docker login (e.g. docker/login-action)',
-    );
   }
   const present =
     !plan.dryRun && plan.skipExisting
       ? await phases.run('Existing images', () => existingImages(plan))
       : new Map<string, string>();
-  const images = imageResults(plan, present);
+  const images = (outcome.images = imageResults(plan, present));
   const build = planBuild(plan, present);
   await phases.run('Build files', () => writeCheckoutFiles(plan, build.files, tempDir));
 
@@ -80,7 +97,4 @@ export async function run(): Promise<void> {
     await phases.run('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
     await phases.run('Verify', () => verifyImages(plan, images));
   }
-
-  runner.setOutputs(outputs(plan, images));
-  await runner.writeSummary(summaryMarkdown(plan, images, phases.timings));
 }

@@ -1,13 +1,29 @@
 import * as core from '@actions/core';
 import type { Timing } from './core/report.js';
 
-/** Times each phase for the job summary, and shows each as a collapsible log group. */
+/**
+ * Times each phase for the job summary and remembers which one failed. A phase that logs shows as
+ * a collapsible log group; one that logs nothing of its own is only timed (no empty group).
+ */
 export class Phases {
   readonly timings: Timing[] = [];
+  failed?: string;
+
   async run<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
+    return this.time(phase, () => core.group(phase, async () => work()));
+  }
+
+  async quiet<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
+    return this.time(phase, work);
+  }
+
+  private async time<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
     const start = Date.now();
     try {
-      return await core.group(phase, async () => work());
+      return await work();
+    } catch (error) {
+      this.failed ??= phase;
+      throw error;
     } finally {
       this.timings.push({ phase, ms: Date.now() - start });
     }

@@ -1,6 +1,6 @@
 // The README's dynamic-matrix example, run as GitHub would run it, against a local git server
 // holding a CanvOS-shaped repository:
-//   1. the `plan` job's steps run in order (its `run:` step with bash, the action from dist/);
+//   1. the `plan` job's steps run in order (`run:` steps with bash, the action from dist/);
 //   2. the job's `outputs:` are evaluated from the steps' outputs;
 //   3. the `build` job's `strategy.matrix` is evaluated with the same expression the README uses,
 //      `fromJSON(needs.plan.outputs.newest-k8s-patches)`, by @actions/expressions (GitHub's
@@ -159,7 +159,10 @@ describe('README dynamic-matrix example', () => {
     planOutputs = evaluateMap(workflow.jobs.plan.outputs, { ...context, steps });
 
     expect(planOutputs['canvos-version']).toBe(latest);
-    expect(planOutputs.registry).toBe(`ghcr.io/${OWNER.toLowerCase()}`);
+    // `ghcr.io/${{ github.repository_owner }}` is mixed-case; the action lowercases the path.
+    expect(steps.plan.outputs.image).toMatch(
+      new RegExp(`^ghcr\\.io/${OWNER.toLowerCase()}/ubuntu:`),
+    );
     expect(JSON.parse(planOutputs['available-k8s-versions'])).toEqual(listed);
     expect(JSON.parse(planOutputs['newest-k8s-patches'])).toEqual(newestPatches(listed));
   });
@@ -199,7 +202,7 @@ describe('README dynamic-matrix example', () => {
       expect(outputs['canvos-version']).toBe(planOutputs['canvos-version']);
       expect(JSON.parse(outputs['k8s-versions'])).toEqual([k8s]);
       expect(outputs.image).toBe(
-        `${planOutputs.registry}/ubuntu:k3s-${k8s}-${CANVOS_FIXTURE.tags[latest].peVersion}`,
+        `ghcr.io/${OWNER.toLowerCase()}/ubuntu:k3s-${k8s}-${CANVOS_FIXTURE.tags[latest].peVersion}`,
       );
     }
   });

@@ -109,7 +109,7 @@ describe('push mode', () => {
     expect(main.masks).toContain(harness.registry.password);
     expect(everythingShown(main, post)).not.toContain(harness.registry.password);
     expect(main.summary).toContain(
-      `| \`${refs[0]}\` | k3s 1.31.4 | \`${registryDigests[0]}\` | pushed |`,
+      `| \`${refs[0]}\` | k3s 1.31.4 | amd64 | \`${registryDigests[0]}\` | pushed |`,
     );
   });
 

@@ -16,7 +16,9 @@ import {
   readStandinLog,
   runAction,
   runJob,
+  runnerLog,
   startGitServer,
+  stepDebug,
   startHarness,
   startReleaseServer,
   withDefaults,
@@ -609,6 +611,17 @@ if (!post) {
       'github-token': HARNESS_GITHUB_TOKEN,
     });
     expect(readStandinLog(join(h.workDir, 'no-such-log'))).toEqual([]);
+  });
+
+  it('shows ::debug:: lines only with step debug logging, as the runner does', () => {
+    const stdout = '::group::Plan\n::debug::lookup ghcr.io\nPE_VERSION: v4.9.38\n::endgroup::';
+    expect(runnerLog(stdout, false)).toBe('::group::Plan\nPE_VERSION: v4.9.38\n::endgroup::');
+    expect(runnerLog(stdout, true)).toBe(stdout);
+    expect([{}, { RUNNER_DEBUG: '1' }, { ACTIONS_STEP_DEBUG: 'true' }].map(stepDebug)).toEqual([
+      false,
+      true,
+      true,
+    ]);
   });
 });
 

@@ -131,6 +131,25 @@ const unescapeData = (s: string): string =>
 const unescapeProperty = (s: string): string =>
   unescapeData(s).replace(/%3A/gi, ':').replace(/%2C/gi, ',');
 
+/**
+ * A step's stdout as the runner's log shows it: `::debug::` lines only with step debug logging on
+ * (ACTIONS_STEP_DEBUG, which the runner hands to steps as RUNNER_DEBUG=1); actions/runner
+ * src/Runner.Worker/ActionCommandManager.cs processes `debug` through context.Debug, which writes
+ * only when the execution context's WriteDebug is set.
+ */
+export function runnerLog(stdout: string, debug: boolean): string {
+  if (debug) return stdout;
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::debug::'))
+    .join('\n');
+}
+
+/** Step debug logging as a runner decides it: ACTIONS_STEP_DEBUG=true, or RUNNER_DEBUG=1. */
+export function stepDebug(env: Record<string, string | undefined>): boolean {
+  return env.ACTIONS_STEP_DEBUG === 'true' || env.RUNNER_DEBUG === '1';
+}
+
 /** Workflow commands (`::error file=x::msg`) in a step's stdout. */
 export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
   const commands: WorkflowCommand[] = [];

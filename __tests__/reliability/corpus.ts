@@ -188,7 +188,7 @@ function handWritten(): BadInputCase[] {
   const notImage = /is not an image reference such as ghcr\.io\/org\/name:tag$/;
   return [
     ...cases('image-registry', /^is required/, ['']),
-    ...cases('image-registry', /must not have a scheme: write host\[:port\]\[\/path\]$/, [
+    ...cases('image-registry', /must not have a scheme: write ghcr\.io\/acme$/, [
       'https://ghcr.io/acme',
       'oci://ghcr.io/acme',
       'docker://ghcr.io/acme',
@@ -209,8 +209,9 @@ function handWritten(): BadInputCase[] {
       'ghcr io/acme',
     ]),
     ...cases('image-registry', /does not start with a registry host/, ['acme', 'acme/edge']),
+    // An uppercase path is lowercased with a notice (a mixed-case owner), not refused.
     ...cases('image-registry', notRegistryPath, [
-      'ghcr.io/Acme',
+      'ghcr.io/Acme/-edge',
       'ghcr.io/acme//edge',
       'ghcr.io/acme:latest',
       'ghcr.io/ac me',
@@ -218,7 +219,7 @@ function handWritten(): BadInputCase[] {
     ]),
 
     ...cases('image-repo', notRegistryPath, [
-      'Ubuntu',
+      'Ubuntu/',
       'ubuntu/',
       'ub untu',
       'ubuntu:22.04',
@@ -232,7 +233,7 @@ function handWritten(): BadInputCase[] {
     ]),
     ...cases('custom-tag', /has a \/, which a Docker tag cannot hold/, ['feature/login']),
     ...cases('custom-tag', /has a \+ \(semver build metadata\)/, ['v1.0.0+build.5']),
-    ...cases('custom-tag', /may only hold letters, digits, _ \. -$/, [
+    ...cases('custom-tag', /may only hold letters, digits, _ \. - \(e\.g\. [A-Za-z0-9_.-]+\)$/, [
       'has space',
       'tag:1',
       'ümlaut',

@@ -95,6 +95,8 @@ export function inputs(
     skipExisting: false,
     diskCheck: 'warn',
     dryRun: false,
+    summary: true,
+    notices: [],
   };
   return { ...base, ...overrides, earthly: { ...base.earthly, ...earthly } };
 }

@@ -28520,6 +28520,10 @@ function isLoopbackHost(host) {
     const name = hostnameOf(host).toLowerCase();
     return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
+/** The registry host of an `image-registry` input (`host[:port][/path]`: the host is always there). */
+function registryHost(imageRegistry) {
+    return imageRegistry.split('/')[0];
+}
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
@@ -28612,6 +28616,7 @@ function childEnv() {
 
 
 
+
 /** The key `docker login` uses for Docker Hub in config.json and credential helpers. */
 const DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
 /** Which config.json keys may name `host`: `ghcr.io`, `https://ghcr.io`, `https://ghcr.io/v1/`, ... */
@@ -28664,6 +28669,14 @@ async function credentialsFromDockerConfig(host, configDir = defaultConfigDir())
 }
 /** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
 async function credentialsFromHelper(helper, host) {
+    const answer = await askHelper(helper, host);
+    // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
+    if (!answer || answer.username === '<token>')
+        return undefined;
+    return answer;
+}
+/** What `docker-credential-<helper> get` holds for `host`: a username (or `<token>`) and a secret. */
+async function askHelper(helper, host) {
     if (!/^[A-Za-z0-9._-]+$/.test(helper))
         return undefined; // a name, not a path or command line
     const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
@@ -28678,10 +28691,9 @@ async function credentialsFromHelper(helper, host) {
             return undefined;
         }
         const parsed = JSON.parse(result.stdout);
-        // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
         if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string')
             return undefined;
-        if (!parsed.Username || parsed.Username === '<token>' || !parsed.Secret)
+        if (!parsed.Username || !parsed.Secret)
             return undefined;
         return { username: parsed.Username, password: parsed.Secret };
     }
@@ -28689,6 +28701,37 @@ async function credentialsFromHelper(helper, host) {
         core.debug(`docker-credential-${helper} could not be run or answered something unexpected`);
         return undefined;
     }
+}
+/**
+ * Whether Docker (and so Earthly, which reads the same config) holds credentials for `host`, the
+ * way docker/cli decides (cli/config/configfile/file.go GetCredentialsStore): a helper named in
+ * `credHelpers` for the host, else `credsStore`, is the only store asked; without either, an
+ * `auths` entry with `auth`, `username` and `password`, or `identitytoken`.
+ */
+async function dockerHoldsCredentials(host, configDir = defaultConfigDir()) {
+    const config = await readDockerConfig(configDir);
+    if (!config)
+        return false;
+    const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => configKeyMatches(key, host));
+    const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
+    if (helper)
+        return (await askHelper(helper, host)) !== undefined;
+    return Object.entries(config.auths ?? {}).some(([key, entry]) => configKeyMatches(key, host) &&
+        Boolean(entry?.identitytoken ||
+            (entry?.auth ? decodeAuthField(entry.auth) : entry?.username && entry.password)));
+}
+/**
+ * The push preflight without `registry-username`: Earthly pushes with Docker's stored credentials,
+ * and without them fails only at the end of the build (`no basic auth credentials`).
+ */
+async function requireStoredCredentials(host, configDir = defaultConfigDir()) {
+    core.info(`No registry-username given: looking for Docker's stored credentials for ${host}`);
+    if (!(await dockerHoldsCredentials(host, configDir))) {
+        throw new ActionError(`push: Docker holds no credentials for ${host} (${dockerConfigFile(configDir)}), so the push ` +
+            'would fail after the whole build: set registry-username and registry-password, or log in ' +
+            'with docker/login-action in a step before this one');
+    }
+    core.info(`Found them: Earthly pushes with Docker's stored credentials for ${host}`);
 }
 /** config.json in `configDir`; undefined when it is missing or not a JSON object. */
 async function readDockerConfig(configDir = dockerConfigDir()) {

@@ -1,10 +1,17 @@
 const GiB = 1024 ** 3;
-/** A provider image takes 4-5 GB; the first also brings BuildKit's base layers and cache. */
-export const IMAGE_SIZE_BYTES = 5 * GiB;
-export const BASE_CACHE_BYTES = 3 * GiB;
+/**
+ * A provider image is 4-5 GB, but most of it is the base every Kubernetes version shares (OS,
+ * kernel, Kairos): BuildKit builds and stores those layers once per run, and Docker stores a layer
+ * once however many images hold it. So: the shared base once, plus each version's own layers, plus
+ * BuildKit's working cache. Estimates, rounded up.
+ */
+export const BASE_LAYERS_BYTES = 4 * GiB;
+export const K8S_LAYERS_BYTES = 1 * GiB;
+export const BUILD_CACHE_BYTES = 3 * GiB;
 
 export function bytesNeeded(imageCount: number): number {
-  return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * IMAGE_SIZE_BYTES;
+  if (imageCount === 0) return 0;
+  return BUILD_CACHE_BYTES + BASE_LAYERS_BYTES + imageCount * K8S_LAYERS_BYTES;
 }
 
 export function formatGiB(bytes: number): string {

@@ -86,3 +86,8 @@ export function isLoopbackHost(host: string): boolean {
   const name = hostnameOf(host).toLowerCase();
   return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
+
+/** The registry host of an `image-registry` input (`host[:port][/path]`: the host is always there). */
+export function registryHost(imageRegistry: string): string {
+  return imageRegistry.split('/')[0];
+}

@@ -27,6 +27,12 @@ export function imageResults(plan: Plan, present: ReadonlyMap<string, string>): 
   });
 }
 
+/** What a skip-existing lookup found, e.g. "0 of 2 already published; building 2". */
+export function existingLine(planned: number, present: number): string {
+  const building = planned - present;
+  return `${present} of ${planned} already published; ${building ? `building ${building}` : 'building none'}`;
+}
+
 /** The plan as the log shows it, one line a fact. */
 export function planLines(plan: Plan): string[] {
   return [
@@ -50,6 +56,7 @@ export function outputs(plan: Plan, images: ImageResult[]): Record<string, strin
     'earthly-version': plan.earthly.version,
     images: images.map((image) => image.ref).join('\n'),
     image: images[0]?.ref ?? '',
+    digest: images[0]?.digest ?? '',
     digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
     json: JSON.stringify(
       images.map(({ status: _status, imageId, ...image }) => ({
@@ -78,7 +85,7 @@ function formatSeconds(ms: number): string {
 }
 
 const STATUS_TEXT: Record<ImageStatus, string> = {
-  planned: 'planned (dry run)',
+  planned: 'not built', // in a dry run: "planned (dry run)"
   pushed: 'pushed',
   built: 'in local Docker',
   skipped: 'already in registry',
@@ -97,11 +104,11 @@ export function summaryMarkdown(plan: Plan, images: ImageResult[], timings: Timi
     `- Palette Edge version: \`${plan.peVersion}\``,
     `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
     '',
-    '| Image | Kubernetes | Digest | Status |',
-    '| --- | --- | --- | --- |',
+    '| Image | Kubernetes | Arch | Digest | Status |',
+    '| --- | --- | --- | --- | --- |',
     ...images.map(
       (image) =>
-        `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`,
+        `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.arch} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${plan.dryRun && image.status === 'planned' ? 'planned (dry run)' : STATUS_TEXT[image.status]} |`,
     ),
     '',
     '| Phase | Time |',
@@ -129,4 +136,34 @@ function packValuesSection(plan: Plan): string[] {
     '</details>',
     '',
   ];
+}
+
+export interface Failure {
+  phase: string; // the phase that failed, e.g. "Build"
+  message: string; // the error as the log shows it, its hint included
+}
+
+/**
+ * The job summary of a failed run: which phase failed and why, then everything already known —
+ * the plan and its images when the run got that far.
+ */
+export function failureMarkdown(
+  failure: Failure,
+  plan: Plan | undefined,
+  images: ImageResult[],
+  timings: Timing[],
+): string {
+  const head = [
+    '## CanvOS provider images: failed',
+    '',
+    `**${failure.phase}** failed:`,
+    '',
+    '```text',
+    failure.message.replaceAll('```', "'''"),
+    '```',
+    '',
+  ];
+  if (!plan)
+    return [...head, 'Nothing was built: the run stopped before its plan was made.', ''].join('\n');
+  return [...head, ...summaryMarkdown(plan, images, timings).split('\n').slice(2)].join('\n');
 }

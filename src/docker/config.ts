@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { DOCKER_HUB_ALIASES } from '../core/image-ref.js';
 import type { RegistryCredentials } from '../core/inputs/types.js';
+import { ActionError } from '../errors.js';
 import { dockerConfigDir as defaultConfigDir } from '../runner.js';
 
 /** The key `docker login` uses for Docker Hub in config.json and credential helpers. */
@@ -34,7 +35,10 @@ export function decodeAuthField(auth: string): RegistryCredentials | undefined {
 }
 
 export interface DockerConfig {
-  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+  auths?: Record<
+    string,
+    { auth?: string; username?: string; password?: string; identitytoken?: string }
+  >;
   credHelpers?: Record<string, string>;
   credsStore?: string;
 }
@@ -76,6 +80,14 @@ async function credentialsFromHelper(
   helper: string,
   host: string,
 ): Promise<RegistryCredentials | undefined> {
+  const answer = await askHelper(helper, host);
+  // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
+  if (!answer || answer.username === '<token>') return undefined;
+  return answer;
+}
+
+/** What `docker-credential-<helper> get` holds for `host`: a username (or `<token>`) and a secret. */
+async function askHelper(helper: string, host: string): Promise<RegistryCredentials | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) return undefined; // a name, not a path or command line
   const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
   try {
@@ -89,14 +101,59 @@ async function credentialsFromHelper(
       return undefined;
     }
     const parsed = JSON.parse(result.stdout) as { Username?: unknown; Secret?: unknown };
-    // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
     if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string') return undefined;
-    if (!parsed.Username || parsed.Username === '<token>' || !parsed.Secret) return undefined;
+    if (!parsed.Username || !parsed.Secret) return undefined;
     return { username: parsed.Username, password: parsed.Secret };
   } catch {
     core.debug(`docker-credential-${helper} could not be run or answered something unexpected`);
     return undefined;
   }
+}
+
+/**
+ * Whether Docker (and so Earthly, which reads the same config) holds credentials for `host`, the
+ * way docker/cli decides (cli/config/configfile/file.go GetCredentialsStore): a helper named in
+ * `credHelpers` for the host, else `credsStore`, is the only store asked; without either, an
+ * `auths` entry with `auth`, `username` and `password`, or `identitytoken`.
+ */
+export async function dockerHoldsCredentials(
+  host: string,
+  configDir = defaultConfigDir(),
+): Promise<boolean> {
+  const config = await readDockerConfig(configDir);
+  if (!config) return false;
+  const helperKey = Object.keys(config.credHelpers ?? {}).find((key) =>
+    configKeyMatches(key, host),
+  );
+  const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
+  if (helper) return (await askHelper(helper, host)) !== undefined;
+  return Object.entries(config.auths ?? {}).some(
+    ([key, entry]) =>
+      configKeyMatches(key, host) &&
+      Boolean(
+        entry?.identitytoken ||
+        (entry?.auth ? decodeAuthField(entry.auth) : entry?.username && entry.password),
+      ),
+  );
+}
+
+/**
+ * The push preflight without `registry-username`: Earthly pushes with Docker's stored credentials,
+ * and without them fails only at the end of the build (`no basic auth credentials`).
+ */
+export async function requireStoredCredentials(
+  host: string,
+  configDir = defaultConfigDir(),
+): Promise<void> {
+  core.info(`No registry-username given: looking for Docker's stored credentials for ${host}`);
+  if (!(await dockerHoldsCredentials(host, configDir))) {
+    throw new ActionError(
+      `push: Docker holds no credentials for ${host} (${dockerConfigFile(configDir)}), so the push ` +
+        'would fail after the whole build: set registry-username and registry-password, or log in ' +
+        'with docker/login-action in a step before this one',
+    );
+  }
+  core.info(`Found them: Earthly pushes with Docker's stored credentials for ${host}`);
 }
 
 /** config.json in `configDir`; undefined when it is missing or not a JSON object. */

@@ -23,6 +23,14 @@ export interface DownloadPolicy {
 export class EarthlyDownload {
   // Keyed by version: a speculative start on the likely pin must not stand in for another version.
   private readonly pending = new Map<string, Promise<EarthlyInstallation>>();
+  // What the background download has to say waits here until "Install Earthly" shows it in its
+  // own log group, not inside whichever phase happens to be running.
+  private readonly held: string[] = [];
+  private live = false;
+  private readonly log = (message: string): void => {
+    if (this.live) core.info(message);
+    else this.held.push(message);
+  };
   constructor(private readonly policy: DownloadPolicy) {}
 
   /** An exact version, or the fork's under `auto`, is known up front: download it during the clone. */
@@ -47,7 +55,14 @@ export class EarthlyDownload {
 
   async installation(version: string): Promise<EarthlyInstallation> {
     this.start(version);
-    const installation = await this.pending.get(version)!;
+    this.live = true;
+    for (const message of this.held.splice(0)) core.info(message);
+    let installation: EarthlyInstallation;
+    try {
+      installation = await this.pending.get(version)!;
+    } finally {
+      this.live = false;
+    }
     const cached = installation.cacheHit ? ' (cached)' : '';
     core.info(`Earthly ${installation.version} at ${installation.binary}${cached}`);
     return installation;
@@ -55,7 +70,7 @@ export class EarthlyDownload {
 
   private start(version: string): void {
     if (this.pending.has(version) || this.policy.never) return;
-    const install = installEarthly(this.policy.request(version));
+    const install = installEarthly(this.policy.request(version), this.log);
     install.catch(() => undefined); // awaited later; an early failure must not go unhandled
     this.pending.set(version, install);
   }

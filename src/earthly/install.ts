@@ -53,25 +53,31 @@ export interface EarthlyInstallation {
   sha256: string;
 }
 
-export async function installEarthly(req: EarthlyInstallRequest): Promise<EarthlyInstallation> {
+/** Where install messages go: the log, or a buffer while the install runs in the background. */
+export type Log = (message: string) => void;
+
+export async function installEarthly(
+  req: EarthlyInstallRequest,
+  log: Log = core.info,
+): Promise<EarthlyInstallation> {
   const version = normalizeEarthlyVersion(req.version);
   const toolVersion = version.slice(1); // tool-cache folders are plain semver
   const command = commandName(req.distribution);
   const arch = toolCacheArch(req.arch);
   const expectedSha256 = req.sha256 ? normalizeSha256(req.sha256) : undefined;
 
-  let cached = await findIntactCache(command, toolVersion, arch, expectedSha256);
+  let cached = await findIntactCache(command, toolVersion, arch, expectedSha256, log);
   const cacheHit = cached !== undefined;
   if (cached) {
-    core.info(`Found ${command} ${version} in the tool cache: ${cached.dir}`);
+    log(`Found ${command} ${version} in the tool cache: ${cached.dir}`);
   } else {
-    cached = await downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256);
+    cached = await downloadVerifyAndCache(req, version, toolVersion, arch, log, expectedSha256);
   }
 
   const binary = path.join(cached.dir, command);
-  await checkReportedVersion(binary, version);
+  log(await checkReportedVersion(binary, version));
   core.addPath(cached.dir);
-  core.info(`${command} ${version} is ready: ${binary}`);
+  log(`${command} ${version} is ready: ${binary}`);
   return { dir: cached.dir, binary, command, version, cacheHit, sha256: cached.sha256 };
 }
 
@@ -80,6 +86,7 @@ async function downloadVerifyAndCache(
   version: string,
   toolVersion: string,
   arch: string,
+  log: Log,
   expectedSha256?: string,
 ): Promise<CachedEarthly> {
   const command = commandName(req.distribution);
@@ -106,7 +113,7 @@ async function downloadVerifyAndCache(
       source = 'checksum.asc';
     }
 
-    core.info(`Downloading ${asset} ${version} from ${hostOf(binaryUrl)}`);
+    log(`Downloading ${asset} ${version} from ${hostOf(binaryUrl)}`);
     const downloaded = await download(binaryUrl, path.join(work, 'download', asset), req.auth);
     const actual = await sha256File(downloaded);
     if (actual !== expected) {
@@ -116,11 +123,11 @@ async function downloadVerifyAndCache(
           `expected ${expected} (${source}), got ${actual}. The download was deleted and nothing was cached.`,
       );
     }
-    core.info(`Verified ${asset} sha256 ${actual.slice(0, 12)}… against the ${source}`);
+    log(`Verified ${asset} sha256 ${actual.slice(0, 12)}… against the ${source}`);
 
     const staging = path.join(work, 'staging');
     await stageBinary(downloaded, staging, command, actual);
-    const dir = await cacheUnderLock(staging, command, toolVersion, arch, actual);
+    const dir = await cacheUnderLock(staging, command, toolVersion, arch, actual, log);
     return { dir, sha256: actual };
   } finally {
     await fs.rm(work, { recursive: true, force: true });
@@ -138,7 +145,8 @@ async function download(url: string, dest: string, auth?: string): Promise<strin
   }
 }
 
-async function checkReportedVersion(binary: string, version: string): Promise<void> {
+/** Runs `--version`; its first line, when it names `version`. */
+async function checkReportedVersion(binary: string, version: string): Promise<string> {
   let result: exec.ExecOutput;
   try {
     result = await exec.getExecOutput(binary, ['--version'], {
@@ -158,5 +166,5 @@ async function checkReportedVersion(binary: string, version: string): Promise<vo
   if (!reportsVersion(output, version)) {
     throw new Error(`Expected ${binary} to be ${version}, but --version printed: ${firstLine}`);
   }
-  core.info(firstLine);
+  return firstLine;
 }

@@ -30,12 +30,13 @@ export async function findIntactCache(
   toolVersion: string,
   arch: string,
   expectedSha256?: string,
+  log: (message: string) => void = core.info,
 ): Promise<CachedEarthly | undefined> {
   const dir = tc.find(command, toolVersion, arch);
   if (!dir) return undefined;
   const inspected = await inspectCachedDir(dir, command, expectedSha256);
   if ('problem' in inspected) {
-    core.info(`Ignoring the cached ${command} in ${dir}: ${inspected.problem}`);
+    log(`Ignoring the cached ${command} in ${dir}: ${inspected.problem}`);
     return undefined;
   }
   return { dir, sha256: inspected.sha256 };
@@ -103,18 +104,19 @@ export async function cacheUnderLock(
   toolVersion: string,
   arch: string,
   sha256: string,
+  log: (message: string) => void = core.info,
 ): Promise<string> {
   const lockPath = path.join(toolCacheRoot(), command, toolVersion, `${arch}.lock`);
   return withFileLock(
     lockPath,
     async () => {
-      const other = await findIntactCache(command, toolVersion, arch, sha256);
+      const other = await findIntactCache(command, toolVersion, arch, sha256, log);
       if (other) {
-        core.info(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
+        log(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
         return other.dir;
       }
       return tc.cacheDir(staging, command, toolVersion, arch);
     },
-    { log: (message) => core.info(message) },
+    { log },
   );
 }

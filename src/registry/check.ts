@@ -1,6 +1,6 @@
 /** What the registry (or the local Docker) says about the planned images, before and after the build. */
 import * as core from '@actions/core';
-import type { ImageResult } from '../core/report.js';
+import { type ImageResult, existingLine } from '../core/report.js';
 import type { Plan } from '../core/plan.js';
 import { lookupLocalImage } from '../docker/cli.js';
 import { ActionError, errorMessage } from '../errors.js';
@@ -23,6 +23,7 @@ export async function existingImages(plan: Plan): Promise<Map<string, string>> {
     present.set(image.ref, digest);
     core.info(`${image.ref} already exists (${digest}): skipping`);
   }
+  core.info(existingLine(plan.images.length, present.size));
   return present;
 }
 

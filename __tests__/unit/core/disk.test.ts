@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BASE_CACHE_BYTES,
-  IMAGE_SIZE_BYTES,
+  BASE_LAYERS_BYTES,
+  BUILD_CACHE_BYTES,
+  K8S_LAYERS_BYTES,
   bytesNeeded,
   diskAdvice,
   formatGiB,
@@ -10,13 +11,16 @@ import {
 const GiB = 1024 ** 3;
 
 describe('bytesNeeded', () => {
-  it('is nothing for no image, and 3 GiB of cache plus 5 GiB an image otherwise', () => {
-    expect(IMAGE_SIZE_BYTES).toBe(5 * GiB);
-    expect(BASE_CACHE_BYTES).toBe(3 * GiB);
+  it('is nothing for no image; the shared base layers and the cache once, plus each version', () => {
+    expect([BUILD_CACHE_BYTES, BASE_LAYERS_BYTES, K8S_LAYERS_BYTES]).toEqual([
+      3 * GiB,
+      4 * GiB,
+      GiB,
+    ]);
     expect(bytesNeeded(0)).toBe(0);
-    expect(bytesNeeded(1)).toBe(8 * GiB);
-    expect(bytesNeeded(3)).toBe(18 * GiB);
-    expect(bytesNeeded(57)).toBe(288 * GiB);
+    expect(bytesNeeded(1)).toBe(8 * GiB); // one 4-5 GB image and its build cache
+    expect(bytesNeeded(3)).toBe(10 * GiB); // not 3 × 5 GB: the base is counted once
+    expect(bytesNeeded(57)).toBe(64 * GiB);
   });
 });
 
@@ -30,13 +34,13 @@ describe('formatGiB', () => {
 describe('diskAdvice', () => {
   it('says nothing when there is enough, or exactly enough', () => {
     expect(diskAdvice('/var/lib/docker', 100 * GiB, 3)).toBeUndefined();
-    expect(diskAdvice('/var/lib/docker', 18 * GiB, 3)).toBeUndefined();
+    expect(diskAdvice('/var/lib/docker', 10 * GiB, 3)).toBeUndefined();
     expect(diskAdvice('/var/lib/docker', 0, 0)).toBeUndefined();
   });
 
   it('gives the numbers and what to do when short', () => {
-    expect(diskAdvice('/var/lib/docker', 18 * GiB - 1, 3)).toBe(
-      'Only 18.0 GiB free at /var/lib/docker; 3 provider image(s) need about 18.0 GiB. ' +
+    expect(diskAdvice('/var/lib/docker', 10 * GiB - 1, 3)).toBe(
+      'Only 10.0 GiB free at /var/lib/docker; 3 provider image(s) need about 10.0 GiB. ' +
         'Free space first (for example remove /usr/share/dotnet, /usr/local/lib/android and /opt/ghc on hosted runners), ' +
         'build fewer Kubernetes versions per job with a matrix, use a larger runner, or use a remote buildkit-host.',
     );

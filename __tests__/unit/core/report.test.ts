@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { packValuesYaml } from '../../../src/core/pack-values.js';
 import type { ImagePlan, Plan } from '../../../src/core/plan.js';
-import { type ImageResult, commitUrl, outputs, summaryMarkdown } from '../../../src/core/report.js';
+import {
+  type ImageResult,
+  commitUrl,
+  existingLine,
+  failureMarkdown,
+  outputs,
+  summaryMarkdown,
+} from '../../../src/core/report.js';
 import { checkoutV4_10, inputs, makePlan } from '../support.js';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
@@ -48,6 +55,7 @@ describe('outputs', () => {
       'canvos-commit',
       'canvos-path',
       'canvos-version',
+      'digest',
       'digests',
       'earthly-version',
       'image',
@@ -68,6 +76,7 @@ describe('outputs', () => {
       images:
         'ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo\nghcr.io/acme/ubuntu:k3s-1.33.10-v4.9.21-demo',
       image: 'ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo',
+      digest: DIGEST_1,
       digests: `ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo@${DIGEST_1}`,
       json: expect.any(String) as unknown,
       'k8s-versions': '["1.32.13","1.33.10"]',
@@ -111,13 +120,14 @@ describe('outputs', () => {
     expect([
       values.images,
       values.image,
+      values.digest,
       values.digests,
       values.json,
       values['k8s-versions'],
       values['attestation-subjects'],
       values['pushed-digests'],
-    ]).toEqual(['', '', '', '[]', '[]', '[]', '']);
-    expect(Object.keys(values).length).toBe(15);
+    ]).toEqual(['', '', '', '', '[]', '[]', '[]', '']);
+    expect(Object.keys(values).length).toBe(16);
   });
 });
 
@@ -168,10 +178,10 @@ describe('summaryMarkdown', () => {
         '- Palette Edge version: `v4.9.21`',
         '- Earthly: `v0.8.15` (earthly)',
         '',
-        '| Image | Kubernetes | Digest | Status |',
-        '| --- | --- | --- | --- |',
-        `| \`ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo\` | k3s 1.32.13 | \`${DIGEST_1}\` | pushed |`,
-        '| `ghcr.io/acme/ubuntu:k3s-1.33.10-v4.9.21-demo` | k3s 1.33.10 | - | planned (dry run) |',
+        '| Image | Kubernetes | Arch | Digest | Status |',
+        '| --- | --- | --- | --- | --- |',
+        `| \`ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo\` | k3s 1.32.13 | amd64 | \`${DIGEST_1}\` | pushed |`,
+        '| `ghcr.io/acme/ubuntu:k3s-1.33.10-v4.9.21-demo` | k3s 1.33.10 | amd64 | - | not built |',
         '',
         '| Phase | Time |',
         '| --- | --- |',
@@ -214,7 +224,67 @@ describe('summaryMarkdown', () => {
     ];
     const markdown = summaryMarkdown({ ...PLAN, canvosCommit: '' }, results, []);
     expect(markdown).toContain('- CanvOS: `v4.10.0` at `unknown`\n');
-    expect(markdown).toContain(`| k3s 1.32.13 | \`${DIGEST_1}\` | in local Docker |\n`);
-    expect(markdown).toContain(`| k3s 1.33.10 | \`${DIGEST_1}\` | already in registry |\n`);
+    expect(markdown).toContain(`| k3s 1.32.13 | amd64 | \`${DIGEST_1}\` | in local Docker |\n`);
+    expect(markdown).toContain(`| k3s 1.33.10 | amd64 | \`${DIGEST_1}\` | already in registry |\n`);
+  });
+
+  it('a dry run calls the unbuilt images planned', () => {
+    const markdown = summaryMarkdown({ ...PLAN, dryRun: true }, RESULTS, []);
+    expect(markdown).toContain('| k3s 1.33.10 | amd64 | - | planned (dry run) |\n');
+  });
+});
+
+describe('failureMarkdown', () => {
+  const failure = { phase: 'Build', message: 'Earthly failed with exit code 7: BuildKit crashed' };
+
+  it('names the failed phase and the error, then the plan, its images and the phases so far', () => {
+    const markdown = failureMarkdown(failure, PLAN, RESULTS, [{ phase: 'Build', ms: 2000 }]);
+    expect(markdown.split('\n').slice(0, 12)).toEqual([
+      '## CanvOS provider images: failed',
+      '',
+      '**Build** failed:',
+      '',
+      '```text',
+      'Earthly failed with exit code 7: BuildKit crashed',
+      '```',
+      '',
+      `- CanvOS: \`v4.10.0\` at [\`0123456789ab\`](https://github.com/spectrocloud/CanvOS/tree/${COMMIT})`,
+      '- Palette Edge version: `v4.9.21`',
+      '- Earthly: `v0.8.15` (earthly)',
+      '',
+    ]);
+    expect(markdown).toContain('| k3s 1.33.10 | amd64 | - | not built |');
+    expect(markdown).toContain('| Build | 2.0 s |');
+  });
+
+  it('before the plan: the phase and the error only; a fence in the message cannot close the block', () => {
+    const markdown = failureMarkdown(
+      { phase: 'Inputs', message: 'image-registry: is required ```' },
+      undefined,
+      [],
+      [],
+    );
+    expect(markdown).toBe(
+      [
+        '## CanvOS provider images: failed',
+        '',
+        '**Inputs** failed:',
+        '',
+        '```text',
+        "image-registry: is required '''",
+        '```',
+        '',
+        'Nothing was built: the run stopped before its plan was made.',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('existingLine', () => {
+  it('says how many images already exist and how many get built', () => {
+    expect(existingLine(2, 0)).toBe('0 of 2 already published; building 2');
+    expect(existingLine(3, 1)).toBe('1 of 3 already published; building 2');
+    expect(existingLine(2, 2)).toBe('2 of 2 already published; building none');
   });
 });

@@ -5,13 +5,17 @@ import { quote, singleLine } from './values.js';
 
 const TAG_CHARS = /^[A-Za-z0-9_.-]*$/;
 
-/** `host[:port][/path]`: the host part follows DNS rules; the path follows Docker's repository rules. */
-export function parseRegistry(value: string): string {
+/**
+ * `host[:port][/path]`: the host part follows DNS rules; the path follows Docker's repository rules,
+ * lowercased first (with a notice) since GitHub owners are often mixed-case. The host is kept.
+ */
+export function parseRegistry(value: string, notices: string[] = []): string {
   const input = 'image-registry';
   if (value === '') throw new InputError(input, 'is required (e.g. ghcr.io/my-org)');
   singleLine(input, value);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new InputError(input, `${quote(value)} must not have a scheme: write host[:port][/path]`);
+    const bare = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+    throw new InputError(input, `${quote(value)} must not have a scheme: write ${bare}`);
   }
   if (value.endsWith('/')) throw new InputError(input, `${quote(value)} must not end with /`);
   const [hostPort, ...path] = value.split('/');
@@ -32,21 +36,30 @@ export function parseRegistry(value: string): string {
       `${quote(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`,
     );
   }
-  if (path.length) parseRepoPath(input, path.join('/'));
-  return value;
+  if (!path.length) return value;
+  const lowered = `${hostPort}/${path.join('/').toLowerCase()}`;
+  parseRepoPath(input, path.join('/').toLowerCase());
+  if (lowered !== value) notices.push(lowercaseNotice(input, value, lowered));
+  return lowered;
 }
 
-export function parseRepoPath(input: string, value: string): string {
-  if (value === '') return value;
-  singleLine(input, value);
+/**
+ * A repository path. Docker's are lowercase, GitHub owners often are not: an uppercase path is
+ * lowercased with a notice (docker/metadata-action lowercases image names too, src/image.ts).
+ */
+export function parseRepoPath(input: string, given: string, notices: string[] = []): string {
+  if (given === '') return given;
+  singleLine(input, given);
+  const value = given.toLowerCase();
   for (const component of value.split('/')) {
     if (!PATH_COMPONENT.test(component)) {
       throw new InputError(
         input,
-        `${quote(value)} is not a valid repository path: lowercase letters, digits and . _ - between them`,
+        `${quote(given)} is not a valid repository path: lowercase letters, digits and . _ - between them`,
       );
     }
   }
+  if (value !== given) notices.push(lowercaseNotice(input, given, value));
   return value;
 }
 
@@ -62,21 +75,33 @@ export function parseCustomTag(value: string): string {
   if (value.includes('/')) {
     throw new InputError(
       input,
-      `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . -`,
+      `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . - (e.g. ${tagLike(value)})`,
     );
   }
   if (value.includes('+')) {
     throw new InputError(
       input,
-      `${quote(value)} has a + (semver build metadata), which a Docker tag cannot hold: use letters, digits, _ . -`,
+      `${quote(value)} has a + (semver build metadata), which a Docker tag cannot hold: use letters, digits, _ . - (e.g. ${tagLike(value)})`,
     );
   }
   if (!TAG_CHARS.test(value)) {
-    throw new InputError(input, `${quote(value)} may only hold letters, digits, _ . -`);
+    throw new InputError(
+      input,
+      `${quote(value)} may only hold letters, digits, _ . - (e.g. ${tagLike(value)})`,
+    );
   }
   if (value.length > 100)
     throw new InputError(input, 'is longer than 100 characters (a Docker tag holds 128)');
   return value;
+}
+
+function lowercaseNotice(input: string, given: string, used: string): string {
+  return `${input}: ${quote(given)} has uppercase letters, which a Docker repository path cannot hold: using ${quote(used)}`;
+}
+
+/** The value with each run of characters a tag cannot hold turned into `-`: a suggestion. */
+function tagLike(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'my-tag';
 }
 
 export function parseImageName(input: string, value: string): string {

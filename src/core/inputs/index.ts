@@ -40,6 +40,7 @@ export function parseInputs(read: Read, ctx: RunnerContext): Inputs {
     read('registry-password'),
   );
   const canvosPath = optional(get('canvos-path'));
+  const notices: string[] = [];
   return {
     canvos: {
       version: parseCanvosVersion(get('canvos-version') || 'latest'),
@@ -48,8 +49,8 @@ export function parseInputs(read: Read, ctx: RunnerContext): Inputs {
       path: canvosPath && parseCanvosPath(canvosPath, ctx),
       token: optional(get('github-token')),
     },
-    imageRegistry: parseRegistry(get('image-registry')),
-    imageRepo: optional(parseRepoPath('image-repo', get('image-repo'))),
+    imageRegistry: parseRegistry(get('image-registry'), notices),
+    imageRepo: optional(parseRepoPath('image-repo', get('image-repo'), notices)),
     customTag: parseCustomTag(get('custom-tag')),
     osDistribution: parseOsDistribution(get('os-distribution') || 'ubuntu', read('build-args')),
     osVersion: parseOsVersion(get('os-version') || '22.04', get('os-distribution') || 'ubuntu'),
@@ -84,6 +85,8 @@ export function parseInputs(read: Read, ctx: RunnerContext): Inputs {
     registryAuth,
     diskCheck: oneOf('disk-check', get('disk-check') || 'warn', ['warn', 'error', 'off'] as const),
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
+    summary: parseBoolean('summary', get('summary'), true),
+    notices,
   };
 }
 

@@ -64,6 +64,8 @@ export interface Inputs {
   registryAuth?: RegistryCredentials;
   diskCheck: DiskCheck;
   dryRun: boolean;
+  summary: boolean; // write the job summary
+  notices: string[]; // what the action changed in the inputs, e.g. a lowercased owner
 }
 
 /** What the runner tells us besides the inputs. */

@@ -111,6 +111,8 @@ describe('parseInputs: valid inputs', () => {
       registryAuth: undefined,
       diskCheck: 'warn',
       dryRun: false,
+      summary: true,
+      notices: [],
     } satisfies Inputs);
     expect(DEFAULT_CANVOS_REPOSITORY).toBe('https://github.com/spectrocloud/CanvOS.git');
   });
@@ -212,6 +214,8 @@ describe('parseInputs: valid inputs', () => {
       registryAuth: { username: 'bot', password: 'hunter2' },
       diskCheck: 'error',
       dryRun: true,
+      summary: true,
+      notices: [],
     } satisfies Inputs);
     // Files went through the seam, with relative paths resolved against the workspace.
     expect(ctx.reads).toEqual([
@@ -396,6 +400,25 @@ describe('parseInputs: valid inputs', () => {
   });
 });
 
+describe('parseInputs: mixed-case owners', () => {
+  it('lowercases the path of image-registry and image-repo with a notice, never the host', () => {
+    const parsed = parse({
+      'image-registry': 'Registry.Example.com:5000/Acme/Edge',
+      'image-repo': 'Ubuntu',
+    });
+    expect(parsed.imageRegistry).toBe('Registry.Example.com:5000/acme/edge');
+    expect(parsed.imageRepo).toBe('ubuntu');
+    expect(parsed.notices).toEqual([
+      'image-registry: "Registry.Example.com:5000/Acme/Edge" has uppercase letters, which a Docker repository path cannot hold: using "Registry.Example.com:5000/acme/edge"',
+      'image-repo: "Ubuntu" has uppercase letters, which a Docker repository path cannot hold: using "ubuntu"',
+    ]);
+  });
+
+  it('says nothing when the path is already lowercase', () => {
+    expect(parse({ 'image-registry': 'ghcr.io/acme' }).notices).toEqual([]);
+  });
+});
+
 describe('parseInputs: invalid inputs', () => {
   const longTag = 'a'.repeat(101);
   const cases: [label: string, values: Record<string, string>, input: string, rule: string][] = [
@@ -413,8 +436,8 @@ describe('parseInputs: invalid inputs', () => {
       'must not contain an underscore',
     ],
     [
-      'upper-case path',
-      { 'image-registry': 'ghcr.io/Acme' },
+      'a path component starting with -',
+      { 'image-registry': 'ghcr.io/-acme' },
       'image-registry',
       'is not a valid repository path',
     ],
@@ -468,8 +491,8 @@ describe('parseInputs: invalid inputs', () => {
       'must be a single line',
     ],
     [
-      'upper-case image-repo',
-      { 'image-repo': 'Ubuntu' },
+      'image-repo with a space',
+      { 'image-repo': 'my ubuntu' },
       'image-repo',
       'is not a valid repository path',
     ],
@@ -838,6 +861,21 @@ describe('parseInputs: invalid inputs', () => {
     expect(error.rule).toContain(rule);
     expect(error.message).toBe(`${input}: ${error.rule}`);
     expect(error.message).not.toMatch(/[\r\n]/);
+  });
+
+  it('suggests the exact fix: the registry without its scheme, a tag with - for what a tag cannot hold', () => {
+    const message = (values: Record<string, string>) => inputError(() => parse(values)).message;
+    expect(message({ 'image-registry': 'https://ghcr.io/acme' })).toBe(
+      'image-registry: "https://ghcr.io/acme" must not have a scheme: write ghcr.io/acme',
+    );
+    expect(message({ 'image-registry': 'http://localhost:5000/' })).toMatch(
+      /must not have a scheme: write localhost:5000$/,
+    );
+    expect(message({ 'custom-tag': 'my tag' })).toBe(
+      'custom-tag: "my tag" may only hold letters, digits, _ . - (e.g. my-tag)',
+    );
+    expect(message({ 'custom-tag': 'release/1.2' })).toMatch(/\(e\.g\. release-1\.2\)$/);
+    expect(message({ 'custom-tag': 'v1.2.0+build.5' })).toMatch(/\(e\.g\. v1\.2\.0-build\.5\)$/);
   });
 
   it('a runner of another architecture needs an explicit arch', () => {
