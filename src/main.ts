@@ -7,12 +7,7 @@ import { parseInputs, secretValues } from './core/inputs/index.js';
 import { DEFAULT_EARTHBUILD_VERSION, earthlyInstall } from './core/earthly-plan.js';
 import { makePlan, planBuild } from './core/plan.js';
 import { imageResults, outputs, planLines, summaryMarkdown } from './core/report.js';
-import { dockerLogin } from './docker/cli.js';
-import { checkDisk } from './docker/disk.js';
-import { EarthlyDownload } from './earthly/download.js';
-import { runBuild } from './earthly/run.js';
 import { Phases } from './phases.js';
-import { existingImages, verifyImages } from './registry/check.js';
 import * as runner from './runner.js';
 import { State } from './state.js';
 
@@ -27,58 +22,62 @@ export async function run(): Promise<void> {
   core.saveState(State.tempDir, tempDir);
   const runnerArch = runner.machineArch();
 
-  const earthly = new EarthlyDownload({
+  // A dry run installs, logs in and builds nothing: it does not even load that code.
+  const execution = inputs.dryRun ? undefined : await import('./execution.js');
+  const earthly = execution?.startEarthlyDownload({
     requested: inputs.earthly.version,
     distribution: inputs.earthly.distribution,
     forkDefault: DEFAULT_EARTHBUILD_VERSION,
     waitForRegistry: inputs.skipExisting && inputs.push,
-    never: inputs.dryRun,
     request: (version) => earthlyInstall(inputs, version, runnerArch),
   });
-  earthly.startKnownVersion();
   const checkout = await phases.run('CanvOS checkout', () =>
     inputs.canvos.path
       ? useCheckout(inputs.canvos.path)
-      : cloneCanvos(inputs.canvos, tempDir, (tag) => earthly.startLikelyPin(tag)),
+      : cloneCanvos(inputs.canvos, tempDir, (tag) => earthly?.startLikelyPin(tag), {
+          planFilesOnly: inputs.dryRun,
+        }),
   );
   const plan = await phases.run('Plan', () => {
     const plan = makePlan(inputs, checkout, { runnerArch, tempDir });
     for (const line of planLines(plan)) core.info(line);
     return plan;
   });
-  earthly.startPlanned(plan.earthly.version);
+  earthly?.startPlanned(plan.earthly.version);
 
   const { credentials, host } = plan.registry;
-  if (!plan.dryRun && credentials) {
+  if (execution && credentials) {
     await phases.run('Registry login', async () => {
-      await dockerLogin(host, credentials.username, credentials.password);
+      await execution.dockerLogin(host, credentials.username, credentials.password);
       core.saveState(State.registryHost, host);
       core.info(`Logged in to ${host} as ${credentials.username}`);
     });
-  } else if (!plan.dryRun && plan.push) {
+  } else if (execution && plan.push) {
     core.info(
       'No registry-username given: relying on an earlier docker login (e.g. docker/login-action)',
     );
   }
   const present =
-    !plan.dryRun && plan.skipExisting
-      ? await phases.run('Existing images', () => existingImages(plan))
+    execution && plan.skipExisting
+      ? await phases.run('Existing images', () => execution.existingImages(plan))
       : new Map<string, string>();
   const images = imageResults(plan, present);
   const build = planBuild(plan, present);
   await phases.run('Build files', () => writeCheckoutFiles(plan, build.files, tempDir));
 
-  if (plan.dryRun) {
+  if (!execution || !earthly) {
     core.info('Dry run: nothing installed, built or pushed');
   } else if (build.images.length === 0) {
     core.info('Every image already exists: nothing to build');
   } else {
-    await phases.run('Disk check', () => checkDisk(plan.diskCheck, build.images.length));
+    await phases.run('Disk check', () => execution.checkDisk(plan.diskCheck, build.images.length));
     const installation = await phases.run('Install Earthly', () =>
       earthly.installation(plan.earthly.version),
     );
-    await phases.run('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
-    await phases.run('Verify', () => verifyImages(plan, images));
+    await phases.run('Build', () =>
+      execution.runBuild(plan.earthly, installation, plan.canvosPath),
+    );
+    await phases.run('Verify', () => execution.verifyImages(plan, images));
   }
 
   runner.setOutputs(outputs(plan, images));
