@@ -95,16 +95,23 @@ export async function clonePaths(
   auth?: GitAuth,
 ): Promise<PartialClone> {
   const env = gitEnv(repository, auth);
-  const stderr = await clone(repository, tag, dest, env, ['--filter=blob:none', '--no-checkout']);
-  // The sparse-checkout file and core.sparseCheckout, as git-read-tree(1) "SPARSE CHECKOUT" reads
+  // core.sparseCheckout and the sparse-checkout file, as git-read-tree(1) "SPARSE CHECKOUT" reads
   // them (git 1.7 on): `git status` in the checkout stays clean and the rest of the tree absent.
+  const stderr = await clone(repository, tag, dest, env, [
+    '--filter=blob:none',
+    '--no-checkout',
+    '--config',
+    'core.sparseCheckout=true',
+  ]);
   await mkdir(join(dest, '.git', 'info'), { recursive: true });
   await writeFile(
     join(dest, '.git', 'info', 'sparse-checkout'),
     paths.map((path) => `/${path}\n`).join(''),
   );
-  await checked(git(['config', 'core.sparseCheckout', 'true'], env, dest), 'configure', dest);
-  await checked(git(['read-tree', '-mu', 'HEAD'], env, dest), `check out ${tag} in`, dest);
+  const checkout = await git(['read-tree', '-mu', 'HEAD'], env, dest);
+  if (checkout.exitCode !== 0) {
+    throw new ActionError(`Could not check out ${tag} in ${dest}: ${lastLines(checkout.stderr)}`);
+  }
   return {
     commit: await headCommit(dest),
     filtered: !/filtering not recognized by server/.test(stderr),
@@ -145,12 +152,6 @@ async function clone(
     throw new ActionError(`Could not clone CanvOS ${tag} from ${repository}: ${reason}`);
   }
   return result.stderr;
-}
-
-async function checked(run: Promise<exec.ExecOutput>, what: string, dir: string): Promise<void> {
-  const result = await run;
-  if (result.exitCode !== 0)
-    throw new ActionError(`Could not ${what} ${dir}: ${lastLines(result.stderr)}`);
 }
 
 export async function headCommit(dir: string): Promise<string> {
