@@ -306,31 +306,20 @@ async function plainScript(ctx: Context): Promise<PlainRun> {
   return { wallMs, buildMs, overheadMs: wallMs - buildMs };
 }
 
-/** ls-remote + the same shallow clone the action does, by the git CLI alone. */
+/** `git clone --depth 1 --branch <tag>` of the bench repository into `dest`, plus `extra`. */
+function shallowClone(ctx: Context, dest: string, extra: string[] = []): string[] {
+  const options = ['-q', '--depth', '1', '--branch', ctx.tag, ...extra];
+  return ['-c', 'advice.detachedHead=false', 'clone', ...options, '--', ctx.url, dest];
+}
+
+/** ls-remote + the same shallow clone the action does for a build, by the git CLI alone. */
 async function cloneAlone(ctx: Context): Promise<number> {
   const dir = ctx.h.jobDir('clone-alone');
   const env = gitEnv(dir);
   const started = performance.now();
   await exec('git', ['ls-remote', '--tags', ctx.url], { env });
-  await exec(
-    'git',
-    [
-      '-c',
-      'advice.detachedHead=false',
-      'clone',
-      '-q',
-      '--depth',
-      '1',
-      '--branch',
-      ctx.tag,
-      '--single-branch',
-      '--no-tags',
-      '--',
-      ctx.url,
-      join(dir, 'CanvOS'),
-    ],
-    { env },
-  );
+  const dest = join(dir, 'CanvOS');
+  await exec('git', shallowClone(ctx, dest, ['--single-branch', '--no-tags']), { env });
   return performance.now() - started;
 }
 
@@ -339,22 +328,7 @@ async function bareClone(ctx: Context): Promise<Manual> {
   const dir = ctx.h.jobDir('bare-clone');
   const checkout = join(dir, 'CanvOS');
   const started = performance.now();
-  await exec(
-    'git',
-    [
-      '-c',
-      'advice.detachedHead=false',
-      'clone',
-      '-q',
-      '--depth',
-      '1',
-      '--branch',
-      ctx.tag,
-      ctx.url,
-      checkout,
-    ],
-    { env: gitEnv(dir) },
-  );
+  await exec('git', shallowClone(ctx, checkout), { env: gitEnv(dir) });
   return { ms: performance.now() - started, gitBytes: dirBytes(join(checkout, '.git', 'objects')) };
 }
 
