@@ -5,12 +5,13 @@
 import * as core from '@actions/core';
 import { ActionError, InputError, errorMessage } from './errors.js';
 import { run } from './main.js';
-import { post } from './post.js';
 import { State } from './state.js';
 
 async function entry(): Promise<void> {
   if (core.getState(State.isPost) === 'true') {
     try {
+      // Only the post step loads its code (docker logout among it): the main step never needs it.
+      const { post } = await import('./post.js');
       await post();
     } catch (error) {
       core.warning(`Cleanup: ${errorMessage(error)}`); // cleanup never fails the job
