@@ -756,8 +756,9 @@ function staleDist(): string[] {
   if (ACTION !== DEFAULT_ENTRY) return [];
   const built = statSync(DEFAULT_ENTRY).mtimeMs;
   const src = join(REPO_ROOT, 'src');
-  return readdirSync(src)
-    .filter((f) => statSync(join(src, f)).mtimeMs > built)
+  // src/ has a folder per outside system: look at every file, not only the top level.
+  return readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && statSync(join(src, f)).mtimeMs > built)
     .map((f) => `src/${f}`);
 }
 
