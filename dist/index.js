@@ -31609,6 +31609,677 @@ module.exports = {
 
 /***/ }),
 
+/***/ 5347:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jd: () => (/* binding */ likelyEarthlyPin),
+/* harmony export */   Mi: () => (/* binding */ readPeVersion),
+/* harmony export */   Y3: () => (/* binding */ readEarthlyVersion),
+/* harmony export */   mh: () => (/* binding */ readBuildkitMirror),
+/* harmony export */   sG: () => (/* binding */ certsLayout),
+/* harmony export */   yD: () => (/* binding */ parseK8sVersionJson),
+/* harmony export */   zP: () => (/* binding */ readEdgeCustomConfig)
+/* harmony export */ });
+/* unused harmony export earthfileArgDefault */
+/** What the action reads from a CanvOS checkout: pure parsers over the files' text. */
+/** The Earthfile's global section: everything before the first target (`name:` at column 0). */
+function globalSection(earthfile) {
+    const lines = earthfile.split('\n');
+    const firstTarget = lines.findIndex((line) => /^[a-zA-Z][a-zA-Z0-9._-]*:\s*$/.test(line));
+    return firstTarget < 0 ? lines : lines.slice(0, firstTarget);
+}
+function unquote(value) {
+    return value.replace(/^(['"])(.*)\1$/, '$2');
+}
+/** The default of a global `ARG NAME=value` in the Earthfile. */
+function earthfileArgDefault(earthfile, name) {
+    const pattern = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}=(\\S+)\\s*$`);
+    for (const line of globalSection(earthfile)) {
+        const match = pattern.exec(line);
+        if (match)
+            return unquote(match[1]);
+    }
+    return undefined;
+}
+/** PE_VERSION is the Earthfile's default, not the tag name (at v4.10.0 it says v4.9.21). */
+function readPeVersion(earthfile) {
+    return earthfileArgDefault(earthfile, 'PE_VERSION');
+}
+function readEdgeCustomConfig(earthfile) {
+    return earthfileArgDefault(earthfile, 'EDGE_CUSTOM_CONFIG') ?? '.edge-custom-config.yaml';
+}
+/** The Earthly version CanvOS's wrapper pins (`EARTHLY_VERSION=v0.8.15`). */
+function readEarthlyVersion(earthlySh) {
+    const match = /^\s*(?:export\s+)?EARTHLY_VERSION=(\S+)\s*$/m.exec(earthlySh);
+    if (!match)
+        return undefined;
+    const version = unquote(match[1]);
+    return version.startsWith('v') ? version : `v${version}`;
+}
+/**
+ * The BuildKit image CanvOS's wrapper starts, with its variables filled in: a mirror of
+ * earthly/buildkitd that spares runners Docker Hub's rate limits.
+ */
+function readBuildkitMirror(earthlySh, earthlyVersion) {
+    const vars = { EARTHLY_VERSION: earthlyVersion };
+    for (const match of earthlySh.matchAll(/^\s*([A-Z_][A-Z0-9_]*)=([^\s$]+)\s*$/gm)) {
+        if (match[1] !== 'EARTHLY_VERSION')
+            vars[match[1]] = unquote(match[2]);
+    }
+    const image = /(\S*\/buildkitd:\S+)/.exec(earthlySh)?.[1];
+    if (!image)
+        return undefined;
+    const expanded = image
+        .replace(/"/g, '')
+        .replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, name) => vars[name] ?? `\0`);
+    return expanded.includes('\0') ? undefined : expanded;
+}
+function certsLayout(earthfile) {
+    if (/\bcerts\//.test(earthfile))
+        return 'certs-dir';
+    return /\bPROXY_CERT_PATH\b/.test(earthfile) ? 'sc-crt' : 'certs-dir';
+}
+/** `k8s_version.json`: distribution -> ascending list of `x.y.z`. */
+function parseK8sVersionJson(text) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        // JSON.parse quotes the text it choked on: never echo a file's content into the log.
+        throw new Error('it is not JSON');
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        throw new Error('k8s_version.json is not an object');
+    }
+    const result = {};
+    for (const [key, value] of Object.entries(data)) {
+        if (Array.isArray(value))
+            result[key] = value.filter((v) => typeof v === 'string');
+    }
+    return result;
+}
+/**
+ * The Earthly that CanvOS's earthly.sh most likely pins at `tag` (v0.8.15 from v4.5 on, v0.8.5 on
+ * v4.3-v4.4, v0.7.4 before), so a download can start while the clone runs. The real pin is read
+ * after the clone; a wrong guess costs one extra download, never a wrong binary.
+ */
+function likelyEarthlyPin(tag) {
+    const match = /^v?(\d+)\.(\d+)\.\d+/.exec(tag);
+    if (!match)
+        return undefined;
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    if (major > 4 || (major === 4 && minor >= 5))
+        return 'v0.8.15';
+    if (major === 4 && minor >= 3)
+        return 'v0.8.5';
+    return 'v0.7.4';
+}
+
+
+/***/ }),
+
+/***/ 3386:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dk: () => (/* binding */ TAG),
+/* harmony export */   HR: () => (/* binding */ DNS_LABEL),
+/* harmony export */   Kd: () => (/* binding */ DOCKER_HUB_ALIASES),
+/* harmony export */   Q: () => (/* binding */ parseImageRef),
+/* harmony export */   SH: () => (/* binding */ PATH_COMPONENT),
+/* harmony export */   Ti: () => (/* binding */ MAX_TAG_LENGTH),
+/* harmony export */   U$: () => (/* binding */ registryHost),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   yc: () => (/* binding */ IMAGE_NAME)
+/* harmony export */ });
+/* unused harmony exports DOCKER_HUB, isRepositoryPath, hostnameOf */
+/**
+ * Docker's image reference grammar (distribution/reference), in one place: the inputs, the plan
+ * and the registry client all check names against these rules.
+ */
+/** A path component of a repository: lowercase letters and digits, `.` `_` `__` `-` between them. */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A whole tag. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const MAX_TAG_LENGTH = 128;
+/** One label of a registry host name (DNS rules, so no underscore). */
+const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/;
+/** A full reference as the inputs take it: host[:port]/path[:tag][@sha256:…]. */
+const IMAGE_NAME = /^[A-Za-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+/** True when every `/`-separated component of `path` is a valid repository path component. */
+function isRepositoryPath(path) {
+    return path !== '' && path.split('/').every((component) => PATH_COMPONENT.test(component));
+}
+/**
+ * `ghcr.io/acme/ubuntu:k3s-1.32.3-v4.9.38` → { registry, repository, tag }. As in Docker, a first
+ * component without `.` or `:` (and not `localhost`) is not a host: the image is on Docker Hub.
+ */
+function parseImageRef(ref) {
+    const text = ref.trim();
+    if (!text)
+        throw new Error('Image reference is empty');
+    if (/\s/.test(text) || text.includes('://')) {
+        throw new Error(`Image reference "${ref}" must look like host[:port]/path:tag`);
+    }
+    if (text.includes('@'))
+        throw new Error(`Image reference "${ref}" must name a tag, not a digest`);
+    const slash = text.indexOf('/');
+    const first = slash < 0 ? '' : text.slice(0, slash);
+    const hasHost = slash >= 0 &&
+        (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
+    let registry = hasHost ? first.toLowerCase() : DOCKER_HUB;
+    if (DOCKER_HUB_ALIASES.includes(registry))
+        registry = DOCKER_HUB;
+    const remainder = hasHost ? text.slice(slash + 1) : text;
+    const colon = remainder.lastIndexOf(':');
+    if (colon < 0 || remainder.indexOf('/', colon) >= 0) {
+        throw new Error(`Image reference "${ref}" has no tag (expected host[:port]/path:tag)`);
+    }
+    let repository = remainder.slice(0, colon);
+    const tag = remainder.slice(colon + 1);
+    if (!HOST.test(registry))
+        throw new Error(`Image reference "${ref}" has an invalid registry host "${registry}"`);
+    if (!isRepositoryPath(repository)) {
+        throw new Error(`Image reference "${ref}" has an invalid repository "${repository}" (lowercase letters, digits, and . _ - between them)`);
+    }
+    if (!TAG.test(tag)) {
+        throw new Error(`Image reference "${ref}" has an invalid tag "${tag}" (letters, digits, _ . -; at most 128)`);
+    }
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    return { registry, repository, tag };
+}
+/** `localhost:5000` → `localhost`, `[::1]:5000` → `::1`. */
+function hostnameOf(host) {
+    if (host.startsWith('['))
+        return host.slice(1, host.indexOf(']'));
+    const parts = host.split(':');
+    return parts.length === 2 ? parts[0] : host; // more than one ':' is a bare IPv6 address
+}
+function isLoopbackHost(host) {
+    const name = hostnameOf(host).toLowerCase();
+    return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+/** The registry host of an `image-registry` input (`host[:port][/path]`: the host is always there). */
+function registryHost(imageRegistry) {
+    return imageRegistry.split('/')[0];
+}
+
+
+/***/ }),
+
+/***/ 8732:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _r: () => (/* binding */ existingLine),
+  A5: () => (/* binding */ failureMarkdown),
+  I9: () => (/* binding */ imageResults),
+  V4: () => (/* binding */ outputs),
+  HN: () => (/* binding */ planLines),
+  eH: () => (/* binding */ summaryMarkdown)
+});
+
+// UNUSED EXPORTS: commitUrl
+
+// EXTERNAL MODULE: ./src/core/image-ref.ts
+var image_ref = __nccwpck_require__(3386);
+;// CONCATENATED MODULE: ./src/core/attestation.ts
+/**
+ * What supply-chain steps after this one need: the images this run pushed, as subjects for
+ * actions/attest-build-provenance and as `ref@digest` for `cosign sign`. Images that were already
+ * in the registry (skip-existing) are left out, so a re-run attests and signs nothing twice.
+ */
+
+function pushedNow(images) {
+    return images.filter((image) => image.pushed && !!image.digest);
+}
+/**
+ * attest-build-provenance pushes the attestation to `subject-name`'s registry, and asks for
+ * Docker Hub to be named `index.docker.io` (its README, "Container Image").
+ */
+function subjectName(image) {
+    const host = image_ref/* DOCKER_HUB_ALIASES */.Kd.includes(image.registry) ? 'index.docker.io' : image.registry;
+    return `${host}/${image.repository}`;
+}
+function attestationSubjects(images) {
+    return pushedNow(images).map((image) => ({ name: subjectName(image), digest: image.digest }));
+}
+/** `ref@digest`: cosign signs the digest (go-containerregistry drops the tag of `name:tag@digest`). */
+function pushedDigests(images) {
+    return pushedNow(images).map((image) => `${image.ref}@${image.digest}`);
+}
+
+;// CONCATENATED MODULE: ./src/core/pack-values.ts
+const PACK_NAME = 'edge-native-byoi';
+const pack_values_option = (name) => `{{ .spectro.pack.${PACK_NAME}.options.system.${name} }}`;
+/** Palette fills this with the version of the profile's Kubernetes layer. */
+const K8S_VERSION_VARIABLE = '{{ .spectro.system.kubernetes.version }}';
+/** The image ref Palette builds from the options, as a Go template over the pack's values. */
+function systemUriTemplate(naming) {
+    const tag = [pack_values_option('k8sDistribution'), K8S_VERSION_VARIABLE, pack_values_option('peVersion')];
+    if (naming.customTag)
+        tag.push(pack_values_option('customTag'));
+    return `${pack_values_option('registry')}/${pack_values_option('repo')}:${tag.join('-')}`;
+}
+/** The `system.*` options, in print_os_pack's order. */
+function systemOptions(naming) {
+    return [
+        ['system.uri', systemUriTemplate(naming)],
+        ['system.registry', naming.registry],
+        ['system.repo', naming.repo],
+        ['system.k8sDistribution', naming.k8sDistribution],
+        ['system.osName', naming.os],
+        ['system.peVersion', naming.peVersion],
+        ['system.customTag', naming.customTag],
+        ['system.osVersion', naming.osVersion],
+    ];
+}
+/**
+ * The pack values as YAML. Every value is double-quoted (a JSON string is a valid YAML
+ * double-quoted scalar), so `22.04` stays a string and an empty custom tag stays `""`.
+ */
+function packValuesYaml(naming) {
+    return [
+        `# Palette cluster profile, OS layer: the ${PACK_NAME} pack's values`,
+        'pack:',
+        '  content:',
+        '    images:',
+        `      - image: ${JSON.stringify(`{{.spectro.pack.${PACK_NAME}.options.system.uri}}`)}`,
+        'options:',
+        ...systemOptions(naming).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+        '',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/report.ts
+
+
+/** The planned images with what the registry said before the build: present ones are skipped. */
+function imageResults(plan, present) {
+    return plan.images.map((image) => {
+        const digest = present.get(image.ref);
+        return digest
+            ? { ...image, digest, pushed: false, skipped: true, status: 'skipped' }
+            : { ...image, pushed: false, skipped: false, status: 'planned' };
+    });
+}
+/** What a skip-existing lookup found, e.g. "0 of 2 already published; building 2". */
+function existingLine(planned, present) {
+    const building = planned - present;
+    return `${present} of ${planned} already published; ${building ? `building ${building}` : 'building none'}`;
+}
+/** The plan as the log shows it, one line a fact. */
+function planLines(plan) {
+    return [
+        `CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`,
+        `PE_VERSION:       ${plan.peVersion}`,
+        `Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`,
+        ...(plan.earthly.buildkitImage ? [`BuildKit image:   ${plan.earthly.buildkitImage}`] : []),
+        `Kubernetes:       ${plan.k8sVersions.join(', ')}`,
+        ...plan.images.map((image) => `Image:            ${image.ref}`),
+    ];
+}
+/** Every output; the same names and shapes in dry-run, a build, and a skipped re-run. */
+function outputs(plan, images) {
+    const withDigest = images.filter((image) => image.digest);
+    return {
+        'canvos-version': plan.canvosVersion,
+        'canvos-commit': plan.canvosCommit,
+        'canvos-path': plan.canvosPath,
+        'pe-version': plan.peVersion,
+        'earthly-version': plan.earthly.version,
+        images: images.map((image) => image.ref).join('\n'),
+        image: images[0]?.ref ?? '',
+        digest: images[0]?.digest ?? '',
+        digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
+        json: JSON.stringify(images.map(({ status: _status, imageId, ...image }) => ({
+            ...image,
+            digest: image.digest ?? null,
+            ...(imageId ? { imageId } : {}),
+        }))),
+        'k8s-versions': JSON.stringify(plan.k8sVersions),
+        'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
+        'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
+        'pack-values': packValuesYaml(plan.naming),
+        'attestation-subjects': JSON.stringify(attestationSubjects(images)),
+        'pushed-digests': pushedDigests(images).join('\n'),
+    };
+}
+/** A browsable link to the commit when the repository is on a GitHub-like web host. */
+function commitUrl(repository, commit) {
+    const match = /^(https:\/\/[^/]+\/[^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(repository);
+    return match && commit ? `${match[1]}/tree/${commit}` : undefined;
+}
+function formatSeconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+const STATUS_TEXT = {
+    planned: 'not built', // in a dry run: "planned (dry run)"
+    pushed: 'pushed',
+    built: 'in local Docker',
+    skipped: 'already in registry',
+};
+/** The job summary as Markdown. */
+function summaryMarkdown(plan, images, timings) {
+    const link = plan.canvosRepository
+        ? commitUrl(plan.canvosRepository, plan.canvosCommit)
+        : undefined;
+    const commit = plan.canvosCommit ? plan.canvosCommit.slice(0, 12) : 'unknown';
+    const lines = [
+        `## CanvOS provider images${plan.dryRun ? ' (dry run)' : ''}`,
+        '',
+        `- CanvOS: \`${plan.canvosVersion}\` at ${link ? `[\`${commit}\`](${link})` : `\`${commit}\``}`,
+        `- Palette Edge version: \`${plan.peVersion}\``,
+        `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
+        '',
+        '| Image | Kubernetes | Arch | Digest | Status |',
+        '| --- | --- | --- | --- | --- |',
+        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.arch} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${plan.dryRun && image.status === 'planned' ? 'planned (dry run)' : STATUS_TEXT[image.status]} |`),
+        '',
+        '| Phase | Time |',
+        '| --- | --- |',
+        ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
+        '',
+        ...packValuesSection(plan),
+    ];
+    return lines.join('\n');
+}
+/** The pack values, folded away; and the Kubernetes versions the profile can pick. */
+function packValuesSection(plan) {
+    return [
+        '<details>',
+        `<summary>Palette pack values (${PACK_NAME})</summary>`,
+        '',
+        'Paste them into the OS layer of the cluster profile. Its Kubernetes layer can pick',
+        `${plan.k8sVersions.map((v) => `\`${v}\``).join(', ')}: \`system.uri\` names an image for these versions only.`,
+        '',
+        '```yaml',
+        packValuesYaml(plan.naming).trimEnd(),
+        '```',
+        '',
+        '</details>',
+        '',
+    ];
+}
+/**
+ * The job summary of a failed run: which phase failed and why, then everything already known —
+ * the plan and its images when the run got that far.
+ */
+function failureMarkdown(failure, plan, images, timings) {
+    const head = [
+        '## CanvOS provider images: failed',
+        '',
+        `**${failure.phase}** failed:`,
+        '',
+        '```text',
+        failure.message.replaceAll('```', "'''"),
+        '```',
+        '',
+    ];
+    if (!plan)
+        return [...head, 'Nothing was built: the run stopped before its plan was made.', ''].join('\n');
+    return [...head, ...summaryMarkdown(plan, images, timings).split('\n').slice(2)].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 7334:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _h: () => (/* binding */ earthlyFailure),
+/* harmony export */   ix: () => (/* binding */ earthlyConfig),
+/* harmony export */   kV: () => (/* binding */ earthlyArguments)
+/* harmony export */ });
+/* unused harmony exports BUILD_TARGET, failureHint */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/**
+ * Earthly's command line and config, and what its exit codes mean: pure rules the plan uses, so
+ * the whole command is known before anything runs.
+ */
+
+const BUILD_TARGET = '+build-provider-images';
+/**
+ * The Earthly argument list. Every option goes before the target: Earthly reads everything after
+ * it as a build arg. Push mode sends images straight from BuildKit (`--ci --push`): no multi-GB
+ * export into the local Docker and no second `docker push`.
+ */
+function earthlyArguments(o) {
+    const args = [
+        '--config',
+        o.configPath,
+        '--ci',
+        o.push ? '--push' : '--output',
+        '--allow-privileged',
+    ];
+    if (o.buildkitImage)
+        args.push('--buildkit-image', o.buildkitImage);
+    if (o.buildkitHost)
+        args.push('--buildkit-host', o.buildkitHost);
+    if (o.remoteCache)
+        args.push('--remote-cache', o.remoteCache);
+    for (const name of o.secretNames)
+        args.push('--secret', name); // the value comes from the environment
+    args.push(...o.extraArgs, BUILD_TARGET);
+    for (const [key, value] of o.buildArgs)
+        args.push(`--${key}=${value}`);
+    return args;
+}
+/**
+ * Earthly's config: analytics off, and BuildKit started with a high open-file limit, the known
+ * workaround for Docker 29's lower default that breaks BuildKit start-up in Earthly up to v0.8.16.
+ * The workflow's own `global:` settings come last; its buildkit_additional_args replace ours.
+ */
+function earthlyConfig(extra = []) {
+    const settings = new Map([
+        ['disable_analytics', 'true'],
+        ['buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]'],
+    ]);
+    for (const [key, value] of extra)
+        settings.set(key, value);
+    return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
+}
+const EXIT_HINTS = {
+    2: 'the build was cancelled',
+    6: 'Earthly could not reach BuildKit: check that Docker runs and can start privileged containers, or that buildkit-host answers',
+    7: 'BuildKit crashed: often out of memory or disk; free space or use a larger runner',
+    9: 'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not)',
+};
+/** A hint for an Earthly failure, from its exit code and the last lines it printed. */
+function failureHint(exitCode, tail) {
+    if (/no space left on device/i.test(tail)) {
+        return 'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner';
+    }
+    if (/toomanyrequests|rate limit/i.test(tail)) {
+        return 'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror';
+    }
+    return EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
+}
+function earthlyFailure(result) {
+    const tail = result.tail.slice(-8).join('\n');
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`Earthly failed with exit code ${result.exitCode}: ${failureHint(result.exitCode, tail)}.\nLast lines of its output:\n${tail}`);
+}
+
+
+/***/ }),
+
+/***/ 3422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BO: () => (/* binding */ redactUrl),
+/* harmony export */   Dr: () => (/* binding */ normalizeEarthlyVersion),
+/* harmony export */   Is: () => (/* binding */ downloadUrl),
+/* harmony export */   SM: () => (/* binding */ assetName),
+/* harmony export */   Tm: () => (/* binding */ toolCacheArch),
+/* harmony export */   W6: () => (/* binding */ reportsVersion),
+/* harmony export */   be: () => (/* binding */ normalizeSha256),
+/* harmony export */   dI: () => (/* binding */ DEFAULT_DOWNLOAD_URL_TEMPLATES),
+/* harmony export */   kE: () => (/* binding */ describeDownloadFailure),
+/* harmony export */   p6: () => (/* binding */ commandName),
+/* harmony export */   sT: () => (/* binding */ parseChecksumAsc),
+/* harmony export */   w4: () => (/* binding */ hostOf),
+/* harmony export */   xh: () => (/* binding */ checksumUrl)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * What an Earthly release is, as pure rules: the binary's name, where its assets live, how its
+ * checksum.asc lists them, and how it reports its version.
+ */
+
+const DEFAULT_DOWNLOAD_URL_TEMPLATES = {
+    earthly: 'https://github.com/earthly/earthly/releases/download/{version}/{asset}',
+    earthbuild: 'https://github.com/EarthBuild/earthbuild/releases/download/{version}/{asset}',
+};
+const EARTHLY_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+/** The CLI name: the fork renamed the binary to `earth`. Also used as the tool cache name. */
+function commandName(distribution) {
+    return distribution === 'earthbuild' ? 'earth' : 'earthly';
+}
+function assetName(distribution, arch) {
+    return `${commandName(distribution)}-linux-${arch}`;
+}
+function downloadUrl(template, version, asset) {
+    // Without {asset} the binary and checksum.asc would share one URL.
+    if (!template.includes('{asset}')) {
+        throw new Error(`Earthly download URL template must contain {asset}: ${redactUrl(template)}`);
+    }
+    return template.replaceAll('{version}', version).replaceAll('{asset}', asset);
+}
+function checksumUrl(template, version) {
+    return downloadUrl(template, version, 'checksum.asc');
+}
+/** Tool cache arch folder: runners name them like Node's os.arch() (`x64`, `arm64`). */
+function toolCacheArch(arch) {
+    return arch === 'amd64' ? 'x64' : 'arm64';
+}
+/** `v0.8.15` from `v0.8.15` or `0.8.15`; throws on anything that is not a release version. */
+function normalizeEarthlyVersion(version) {
+    const trimmed = version.trim();
+    if (!EARTHLY_VERSION.test(trimmed)) {
+        throw new Error(`Earthly version must look like v0.8.15, got "${version}"`);
+    }
+    return trimmed.startsWith('v') ? trimmed : `v${trimmed}`;
+}
+/** Lower-case 64-hex sha256, the form sha256sum prints; throws otherwise. */
+function normalizeSha256(value) {
+    const hex = value.trim().toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hex)) {
+        throw new Error(`earthly-sha256 must be 64 hexadecimal characters, got "${value.trim()}"`);
+    }
+    return hex;
+}
+/**
+ * Finds the sha256 of `asset` in a checksum.asc: a PGP clear-signed `sha256sum` listing.
+ * Only the signed body is read (RFC 4880 §7: armor headers end at the first blank line, body
+ * lines starting with '-' are dash-escaped as '- '); the signature block is ignored. Plain,
+ * unsigned sha256sum output is accepted too. The signature itself is not verified.
+ */
+function parseChecksumAsc(text, asset) {
+    const lines = text.split(/\r?\n/);
+    let body = lines;
+    const begin = lines.findIndex((l) => l.trim() === '-----BEGIN PGP SIGNED MESSAGE-----');
+    if (begin >= 0) {
+        let start = begin + 1;
+        while (start < lines.length && lines[start].trim() !== '')
+            start++; // skip "Hash: ..." headers
+        const end = lines.findIndex((l, i) => i > start && l.trim() === '-----BEGIN PGP SIGNATURE-----');
+        body = lines.slice(start + 1, end < 0 ? lines.length : end);
+    }
+    let found;
+    for (const raw of body) {
+        const line = raw.startsWith('- ') ? raw.slice(2) : raw;
+        const match = /^([0-9a-fA-F]{64})\s+\*?(.+?)\s*$/.exec(line.trim());
+        if (!match)
+            continue;
+        const name = match[2];
+        // sha256sum run from another directory prints "dist/earthly-linux-amd64".
+        if (name !== asset && node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(name) !== asset)
+            continue;
+        const hash = match[1].toLowerCase();
+        if (found && found !== hash) {
+            throw new Error(`checksum.asc lists ${asset} twice with different hashes`);
+        }
+        found = hash;
+    }
+    return found;
+}
+/** True when `--version` output names `version` (with or without its `v`) as a whole word. */
+function reportsVersion(output, version) {
+    const bare = version.replace(/^v/, '').replace(/[.+]/g, '\\$&');
+    return new RegExp(`(^|[^\\w.-])v?${bare}(?![\\w.+-])`).test(output);
+}
+/** URL safe to print: no user-info, no query string (mirrors may carry tokens there). */
+function redactUrl(url) {
+    try {
+        const u = new URL(url);
+        if (u.username || u.password) {
+            u.username = '***';
+            u.password = '';
+        }
+        if (u.search)
+            u.search = '?***';
+        u.hash = '';
+        return u.toString();
+    }
+    catch {
+        return url.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '?***');
+    }
+}
+/** The host a URL points at, for the log; a redacted URL when it does not parse. */
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return redactUrl(url);
+    }
+}
+const NETWORK_FAILURES = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'the connection broke off before the download finished',
+    ETIMEDOUT: 'the connection timed out',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name lookup failed',
+    CERT_HAS_EXPIRED: 'the TLS certificate has expired',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the TLS certificate is not trusted',
+    SELF_SIGNED_CERT_IN_CHAIN: 'the TLS certificate is not trusted',
+};
+/** The message for a failed tool-cache download (its HTTPError carries httpStatusCode), never including the auth value. */
+function describeDownloadFailure(error, url, auth) {
+    const shown = redactUrl(url);
+    const status = error?.httpStatusCode;
+    let message;
+    if (typeof status === 'number') {
+        const hint = status === 404
+            ? ' (no such release asset: check the Earthly version and the download URL template)'
+            : status === 401 || status === 403
+                ? ' (the host refused access: check the credentials for this mirror)'
+                : '';
+        message = `Earthly download failed: HTTP ${status} for ${shown}${hint}`;
+    }
+    else {
+        const err = error;
+        const detail = err?.message || String(error);
+        const reason = (err?.code && NETWORK_FAILURES[err.code]) || '';
+        message = `Earthly download failed: ${reason ? `${reason} (${detail})` : detail} for ${shown}`;
+    }
+    return auth ? message.split(auth).join('***') : message;
+}
+
+
+/***/ }),
+
 /***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31648,7 +32319,7 @@ function errorMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9382);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9870);
 /** The main step's entry point (`main: dist/index.js`); the post step has its own (post-entry.ts). */
 
 
@@ -31674,7 +32345,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9382:
+/***/ 9870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31683,17 +32354,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/core/canvos-tags.ts
@@ -31765,8 +32436,8 @@ class LinkError extends Error {
 }
 /** Whether `path` is `root` itself or lies below it (both absolute, without `..`). */
 function isInside(root, path) {
-    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
-    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
 }
 /**
  * Throws a LinkError when `path` (below `root`) or any folder between them is a symbolic link,
@@ -31777,124 +32448,46 @@ async function assertNoLinks(root, path) {
         throw new LinkError(`${path} is not inside ${root}`);
     }
     let current = root;
-    for (const part of (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep)) {
-        current = (0,external_node_path_namespaceObject.join)(current, part);
-        const stat = await (0,promises_namespaceObject.lstat)(current).catch(() => undefined);
+    for (const part of (0,external_node_path_.relative)(root, path).split(external_node_path_.sep)) {
+        current = (0,external_node_path_.join)(current, part);
+        const stat = await (0,promises_.lstat)(current).catch(() => undefined);
         if (!stat)
             return;
         if (stat.isSymbolicLink()) {
-            throw new LinkError(`${(0,external_node_path_namespaceObject.relative)(root, current)} is a symbolic link`);
+            throw new LinkError(`${(0,external_node_path_.relative)(root, current)} is a symbolic link`);
         }
     }
 }
 /** Reads `root/name`, refusing a link; undefined when there is no such file. */
 async function readInside(root, name) {
-    const path = (0,external_node_path_namespaceObject.join)(root, name);
-    const stat = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+    const path = (0,external_node_path_.join)(root, name);
+    const stat = await (0,promises_.lstat)(path).catch(() => undefined);
     if (!stat)
         return undefined;
     await assertNoLinks(root, path);
-    return (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => undefined);
+    return (0,promises_.readFile)(path, 'utf8').catch(() => undefined);
 }
 /** Writes `path` through a temporary file beside it and a rename, which never follows a link. */
 async function replaceFile(path, content) {
-    await throughTemp(path, (temp) => (0,promises_namespaceObject.writeFile)(temp, content, { flag: 'wx' }));
+    await throughTemp(path, (temp) => (0,promises_.writeFile)(temp, content, { flag: 'wx' }));
 }
 /** Puts a copy of `source` (with its mode) at `path`, the same way as replaceFile. */
 async function replaceWithCopy(source, path) {
     await throughTemp(path, (temp) => copyFile(source, temp, constants.COPYFILE_EXCL));
 }
 async function throughTemp(path, make) {
-    const temp = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.canvos-action-${(0,external_node_crypto_.randomUUID)()}.tmp`);
+    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.canvos-action-${(0,external_node_crypto_.randomUUID)()}.tmp`);
     try {
         await make(temp);
-        await (0,promises_namespaceObject.rename)(temp, path);
+        await (0,promises_.rename)(temp, path);
     }
     finally {
-        await (0,promises_namespaceObject.rm)(temp, { force: true });
+        await (0,promises_.rm)(temp, { force: true });
     }
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/runner.ts
-/**
- * The runner's environment, in one place: the only module that reads `process.env` or the step's
- * inputs. Everything else is handed the values it needs.
- */
-
-
-
-
-const DEFAULT_SERVER_URL = 'https://github.com';
-/** One input, as the runner passed it (`INPUT_<NAME>`); empty when not set. */
-function readInput(name) {
-    return lib_core/* getInput */.V4(name);
-}
-/**
- * The runner's architecture in the runner's own words (`X64`, `ARM64`, ...): RUNNER_ARCH, or the
- * machine's when it runs outside Actions. It decides the default image arch and the Earthly binary.
- */
-function runnerArch() {
-    return process.env.RUNNER_ARCH || (process.arch === 'arm64' ? 'ARM64' : 'X64');
-}
-/** The runner's arch as Docker and Earthly name it: what the Earthly binary must be built for. */
-function machineArch() {
-    return runnerArch() === 'ARM64' ? 'arm64' : 'amd64';
-}
-/** The GitHub server of the workflow: the only host a github-token may be sent to. */
-function serverUrl() {
-    return process.env.GITHUB_SERVER_URL || DEFAULT_SERVER_URL;
-}
-/** What input parsing needs to know about the runner. */
-function runnerContext() {
-    return {
-        runnerArch: runnerArch(),
-        serverUrl: serverUrl(),
-        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        runnerTemp: runnerTemp(),
-        realPath: (path) => (0,external_node_fs_namespaceObject.realpathSync)(path),
-        readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'),
-        isDirectory: (path) => (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isDirectory(),
-    };
-}
-/** Where the action may keep temporary files for this job. */
-function runnerTemp() {
-    return process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-}
-/** The runner's tool cache root (set on every runner; tool-cache reads it too). */
-function toolCacheRoot() {
-    const root = process.env.RUNNER_TOOL_CACHE;
-    if (!root)
-        throw new Error('RUNNER_TOOL_CACHE is not set: is this running in GitHub Actions?');
-    return root;
-}
-/** The Docker CLI's config directory, as `docker login` and credential helpers use it. */
-function dockerConfigDir() {
-    return process.env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
-}
-function setOutputs(values) {
-    for (const [name, value] of Object.entries(values))
-        lib_core/* setOutput */.uH(name, value);
-}
-/** Adds to the job summary, when the runner collects one for this step. */
-async function writeSummary(markdown) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await lib_core/* summary */.z.addRaw(markdown).write();
-}
-/**
- * The environment child processes start from: the runner's, without the step's inputs and saved
- * state (INPUT_*, STATE_*), which are the action's own business and may hold secrets.
- */
-function childEnv() {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env)) {
-        if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_'))
-            env[key] = value;
-    }
-    return env;
-}
-
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __nccwpck_require__(4813);
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
@@ -31926,7 +32519,7 @@ function restoreEntries() {
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+var exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./src/canvos/token.ts
 /**
  * How a github-token travels to git: HTTP basic auth as `x-access-token:<token>`, the form
@@ -31938,6 +32531,8 @@ function gitTokenCredentials(token) {
 
 ;// CONCATENATED MODULE: ./src/canvos/git.ts
 /** git, as the action uses it: list tags, clone one tag, describe a workflow's own checkout. */
+
+
 
 
 
@@ -31973,9 +32568,9 @@ function sameOrigin(a, b) {
     }
 }
 async function git(args, env, cwd) {
-    return lib_exec/* getExecOutput */.H('git', args, {
+    return exec/* getExecOutput */.H('git', args, {
         cwd,
-        env: { ...childEnv(), ...env },
+        env: { ...(0,runner/* childEnv */.gf)(), ...env },
         silent: true,
         ignoreReturnCode: true,
     });
@@ -31993,7 +32588,37 @@ async function listRemoteTags(repository, auth) {
 }
 /** A shallow clone of one tag: all a CanvOS build needs (its Earthfile uses no git metadata). */
 async function cloneTag(repository, tag, dest, auth) {
+    await clone(repository, tag, dest, gitEnv(repository, auth), []);
+    return headCommit(dest);
+}
+/**
+ * One tag's commit and trees without their file contents (`--filter=blob:none`), then a sparse
+ * checkout of `paths` alone, whose contents git fetches in one batch. A server that does not allow
+ * filters (uploadpack.allowFilter off) sends every blob instead, and git only warns (fetch-pack.c).
+ */
+async function clonePaths(repository, tag, dest, paths, auth) {
     const env = gitEnv(repository, auth);
+    // core.sparseCheckout and the sparse-checkout file, as git-read-tree(1) "SPARSE CHECKOUT" reads
+    // them (git 1.7 on): `git status` in the checkout stays clean and the rest of the tree absent.
+    const stderr = await clone(repository, tag, dest, env, [
+        '--filter=blob:none',
+        '--no-checkout',
+        '--config',
+        'core.sparseCheckout=true',
+    ]);
+    await (0,promises_.mkdir)((0,external_node_path_.join)(dest, '.git', 'info'), { recursive: true });
+    await (0,promises_.writeFile)((0,external_node_path_.join)(dest, '.git', 'info', 'sparse-checkout'), paths.map((path) => `/${path}\n`).join(''));
+    const checkout = await git(['read-tree', '-mu', 'HEAD'], env, dest);
+    if (checkout.exitCode !== 0) {
+        throw new errors/* ActionError */.lZ(`Could not check out ${tag} in ${dest}: ${lastLines(checkout.stderr)}`);
+    }
+    return {
+        commit: await headCommit(dest),
+        filtered: !/filtering not recognized by server/.test(stderr),
+    };
+}
+/** `git clone --depth 1 --branch <tag>` with `extra` options; returns git's stderr. */
+async function clone(repository, tag, dest, env, extra) {
     const result = await git([
         '-c',
         'advice.detachedHead=false',
@@ -32005,6 +32630,7 @@ async function cloneTag(repository, tag, dest, auth) {
         tag,
         '--single-branch',
         '--no-tags',
+        ...extra,
         '--',
         repository,
         dest,
@@ -32015,7 +32641,7 @@ async function cloneTag(repository, tag, dest, auth) {
             : lastLines(result.stderr);
         throw new errors/* ActionError */.lZ(`Could not clone CanvOS ${tag} from ${repository}: ${reason}`);
     }
-    return headCommit(dest);
+    return result.stderr;
 }
 async function headCommit(dir) {
     const result = await git(['rev-parse', 'HEAD'], {}, dir);
@@ -32028,11 +32654,17 @@ async function describeTag(dir) {
     const result = await git(['describe', '--tags', '--exact-match', 'HEAD'], {}, dir);
     return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
+/** Whether HEAD's tree has `path`: read from the trees alone, which a partial clone holds. */
+async function treeHas(dir, path) {
+    const result = await git(['ls-tree', '--name-only', 'HEAD', '--', path], {}, dir);
+    return result.exitCode === 0 && result.stdout.trim() !== '';
+}
 
 ;// CONCATENATED MODULE: ./src/canvos/checkout.ts
 /**
- * Gets CanvOS: a shallow clone of the resolved tag, or a checkout the workflow already has. Writes
- * the build files into it and, in a workflow's own checkout, remembers what to put back.
+ * Gets CanvOS: a shallow clone of the resolved tag (for a dry run, only the files the plan reads),
+ * or a checkout the workflow already has. Writes the build files into it and, in a workflow's own
+ * checkout, remembers what to put back.
  */
 
 
@@ -32044,14 +32676,17 @@ async function describeTag(dir) {
 
 
 
+/** The files the plan reads: all a dry run needs of CanvOS. */
+const PLAN_FILES = ['Earthfile', 'earthly.sh', 'k8s_version.json'];
 /**
  * Resolves the tag and clones it into `tempDir`. `onTag` hears the tag before the clone starts,
- * so work that only needs the tag (the Earthly download) can overlap the clone.
+ * so work that only needs the tag (the Earthly download) can overlap the clone. With `planFilesOnly`
+ * (a dry run) the checkout holds only PLAN_FILES, fetched by a partial clone.
  */
-async function cloneCanvos(source, tempDir, onTag = () => undefined) {
+async function cloneCanvos(source, tempDir, onTag = () => undefined, { planFilesOnly = false } = {}) {
     const { repository, version, prerelease } = source;
     const auth = source.token
-        ? { token: source.token, serverUrl: serverUrl() }
+        ? { token: source.token, serverUrl: (0,runner/* serverUrl */.Vd)() }
         : undefined;
     let tag = exactTag(version);
     if (tag) {
@@ -32063,9 +32698,19 @@ async function cloneCanvos(source, tempDir, onTag = () => undefined) {
         lib_core/* info */.pq(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
     }
     onTag(tag);
-    const path = (0,external_node_path_namespaceObject.join)(tempDir, 'canvos');
-    const commit = await cloneTag(repository, tag, path, auth);
-    lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+    const path = (0,external_node_path_.join)(tempDir, 'canvos');
+    let commit;
+    if (planFilesOnly) {
+        const partial = await clonePaths(repository, tag, path, PLAN_FILES, auth);
+        commit = partial.commit;
+        lib_core/* info */.pq(partial.filtered
+            ? `Fetched ${PLAN_FILES.join(', ')} of ${repository} at ${tag} (${commit}) into ${path}: a dry run reads nothing else`
+            : `${repository} does not allow partial clones: fetched the whole tree at ${tag} (${commit}), checked out ${PLAN_FILES.join(', ')} into ${path}`);
+    }
+    else {
+        commit = await cloneTag(repository, tag, path, auth);
+        lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+    }
     return { tag, commit, path, repository, files: await readCanvosFiles(path) };
 }
 /** A checkout the workflow made itself (canvos-path): described by its tag, else its commit. */
@@ -32078,11 +32723,7 @@ async function useCheckout(path) {
 /** The three files the plan reads; a symbolic link among them could lead anywhere: refused. */
 async function readCanvosFiles(dir) {
     const read = (name) => readInside(dir, name).catch(refuseLink(dir));
-    const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
-        read('Earthfile'),
-        read('earthly.sh'),
-        read('k8s_version.json'),
-    ]);
+    const [earthfile, earthlySh, k8sVersionJson] = await Promise.all(PLAN_FILES.map(read));
     if (earthfile === undefined)
         throw new errors/* ActionError */.lZ(`${dir} has no Earthfile: is it a CanvOS checkout?`);
     return { earthfile, earthlySh, k8sVersionJson };
@@ -32096,21 +32737,21 @@ async function writeCheckoutFiles(plan, files, tempDir) {
     const ownCheckout = plan.canvosRepository === undefined;
     const restore = [];
     for (const [index, file] of files.entries()) {
-        const path = (0,external_node_path_namespaceObject.join)(plan.canvosPath, file.path);
+        const path = (0,external_node_path_.join)(plan.canvosPath, file.path);
         // A link (.arg -> ~/.bashrc, certs -> /etc) would make this write, and the post step's
         // restore, land outside the checkout.
         await assertNoLinks(plan.canvosPath, path).catch(refuseLink(plan.canvosPath));
         if (ownCheckout) {
-            const backup = (0,external_node_fs_namespaceObject.existsSync)(path) ? (0,external_node_path_namespaceObject.join)(tempDir, `backup-${index}`) : undefined;
+            const backup = (0,external_node_fs_.existsSync)(path) ? (0,external_node_path_.join)(tempDir, `backup-${index}`) : undefined;
             if (backup)
-                await (0,promises_namespaceObject.copyFile)(path, backup);
+                await (0,promises_.copyFile)(path, backup);
             restore.push({ path, backup });
             saveRestoreEntries(plan.canvosPath, restore);
         }
-        const created = await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        const created = await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
         if (ownCheckout && created) {
             // The folders made for it (certs/) go too: the post step removes them once empty.
-            for (let dir = (0,external_node_path_namespaceObject.dirname)(path); dir.startsWith(created); dir = (0,external_node_path_namespaceObject.dirname)(dir)) {
+            for (let dir = (0,external_node_path_.dirname)(path); dir.startsWith(created); dir = (0,external_node_path_.dirname)(dir)) {
                 restore.push({ path: dir, directory: true });
             }
             saveRestoreEntries(plan.canvosPath, restore);
@@ -32121,9 +32762,12 @@ async function writeCheckoutFiles(plan, files, tempDir) {
     const argFile = files.find((file) => file.path === '.arg');
     if (argFile)
         lib_core/* info */.pq(`.arg:\n${argFile.content.trimEnd()}`);
-    // CanvOS copies this file only if it exists: a wrong name would be skipped without a word.
+    // CanvOS copies this file only if it exists: a wrong name would be skipped without a word. A dry
+    // run's clone has the tag's whole tree, but only PLAN_FILES checked out.
     const customConfig = plan.files.namedCustomConfig;
-    if (customConfig && !(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(plan.canvosPath, customConfig))) {
+    const present = async (name) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(plan.canvosPath, name)) ||
+        (plan.canvosRepository !== undefined && (await treeHas(plan.canvosPath, name)));
+    if (customConfig && !(await present(customConfig))) {
         lib_core/* warning */.$e(`EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`);
     }
 }
@@ -32427,152 +33071,8 @@ function parseSecrets(value) {
     return pairs;
 }
 
-;// CONCATENATED MODULE: ./src/earthly/release.ts
-/**
- * What an Earthly release is, as pure rules: the binary's name, where its assets live, how its
- * checksum.asc lists them, and how it reports its version.
- */
-
-const DEFAULT_DOWNLOAD_URL_TEMPLATES = {
-    earthly: 'https://github.com/earthly/earthly/releases/download/{version}/{asset}',
-    earthbuild: 'https://github.com/EarthBuild/earthbuild/releases/download/{version}/{asset}',
-};
-const EARTHLY_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
-/** The CLI name: the fork renamed the binary to `earth`. Also used as the tool cache name. */
-function commandName(distribution) {
-    return distribution === 'earthbuild' ? 'earth' : 'earthly';
-}
-function assetName(distribution, arch) {
-    return `${commandName(distribution)}-linux-${arch}`;
-}
-function downloadUrl(template, version, asset) {
-    // Without {asset} the binary and checksum.asc would share one URL.
-    if (!template.includes('{asset}')) {
-        throw new Error(`Earthly download URL template must contain {asset}: ${redactUrl(template)}`);
-    }
-    return template.replaceAll('{version}', version).replaceAll('{asset}', asset);
-}
-function checksumUrl(template, version) {
-    return downloadUrl(template, version, 'checksum.asc');
-}
-/** Tool cache arch folder: runners name them like Node's os.arch() (`x64`, `arm64`). */
-function toolCacheArch(arch) {
-    return arch === 'amd64' ? 'x64' : 'arm64';
-}
-/** `v0.8.15` from `v0.8.15` or `0.8.15`; throws on anything that is not a release version. */
-function normalizeEarthlyVersion(version) {
-    const trimmed = version.trim();
-    if (!EARTHLY_VERSION.test(trimmed)) {
-        throw new Error(`Earthly version must look like v0.8.15, got "${version}"`);
-    }
-    return trimmed.startsWith('v') ? trimmed : `v${trimmed}`;
-}
-/** Lower-case 64-hex sha256, the form sha256sum prints; throws otherwise. */
-function normalizeSha256(value) {
-    const hex = value.trim().toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(hex)) {
-        throw new Error(`earthly-sha256 must be 64 hexadecimal characters, got "${value.trim()}"`);
-    }
-    return hex;
-}
-/**
- * Finds the sha256 of `asset` in a checksum.asc: a PGP clear-signed `sha256sum` listing.
- * Only the signed body is read (RFC 4880 §7: armor headers end at the first blank line, body
- * lines starting with '-' are dash-escaped as '- '); the signature block is ignored. Plain,
- * unsigned sha256sum output is accepted too. The signature itself is not verified.
- */
-function parseChecksumAsc(text, asset) {
-    const lines = text.split(/\r?\n/);
-    let body = lines;
-    const begin = lines.findIndex((l) => l.trim() === '-----BEGIN PGP SIGNED MESSAGE-----');
-    if (begin >= 0) {
-        let start = begin + 1;
-        while (start < lines.length && lines[start].trim() !== '')
-            start++; // skip "Hash: ..." headers
-        const end = lines.findIndex((l, i) => i > start && l.trim() === '-----BEGIN PGP SIGNATURE-----');
-        body = lines.slice(start + 1, end < 0 ? lines.length : end);
-    }
-    let found;
-    for (const raw of body) {
-        const line = raw.startsWith('- ') ? raw.slice(2) : raw;
-        const match = /^([0-9a-fA-F]{64})\s+\*?(.+?)\s*$/.exec(line.trim());
-        if (!match)
-            continue;
-        const name = match[2];
-        // sha256sum run from another directory prints "dist/earthly-linux-amd64".
-        if (name !== asset && external_node_path_namespaceObject.posix.basename(name) !== asset)
-            continue;
-        const hash = match[1].toLowerCase();
-        if (found && found !== hash) {
-            throw new Error(`checksum.asc lists ${asset} twice with different hashes`);
-        }
-        found = hash;
-    }
-    return found;
-}
-/** True when `--version` output names `version` (with or without its `v`) as a whole word. */
-function reportsVersion(output, version) {
-    const bare = version.replace(/^v/, '').replace(/[.+]/g, '\\$&');
-    return new RegExp(`(^|[^\\w.-])v?${bare}(?![\\w.+-])`).test(output);
-}
-/** URL safe to print: no user-info, no query string (mirrors may carry tokens there). */
-function redactUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.username || u.password) {
-            u.username = '***';
-            u.password = '';
-        }
-        if (u.search)
-            u.search = '?***';
-        u.hash = '';
-        return u.toString();
-    }
-    catch {
-        return url.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '?***');
-    }
-}
-/** The host a URL points at, for the log; a redacted URL when it does not parse. */
-function hostOf(url) {
-    try {
-        return new URL(url).host;
-    }
-    catch {
-        return redactUrl(url);
-    }
-}
-const NETWORK_FAILURES = {
-    ECONNREFUSED: 'connection refused',
-    ECONNRESET: 'the connection broke off before the download finished',
-    ETIMEDOUT: 'the connection timed out',
-    ENOTFOUND: 'host not found',
-    EAI_AGAIN: 'host name lookup failed',
-    CERT_HAS_EXPIRED: 'the TLS certificate has expired',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the TLS certificate is not trusted',
-    SELF_SIGNED_CERT_IN_CHAIN: 'the TLS certificate is not trusted',
-};
-/** The message for a failed tool-cache download (its HTTPError carries httpStatusCode), never including the auth value. */
-function describeDownloadFailure(error, url, auth) {
-    const shown = redactUrl(url);
-    const status = error?.httpStatusCode;
-    let message;
-    if (typeof status === 'number') {
-        const hint = status === 404
-            ? ' (no such release asset: check the Earthly version and the download URL template)'
-            : status === 401 || status === 403
-                ? ' (the host refused access: check the credentials for this mirror)'
-                : '';
-        message = `Earthly download failed: HTTP ${status} for ${shown}${hint}`;
-    }
-    else {
-        const err = error;
-        const detail = err?.message || String(error);
-        const reason = (err?.code && NETWORK_FAILURES[err.code]) || '';
-        message = `Earthly download failed: ${reason ? `${reason} (${detail})` : detail} for ${shown}`;
-    }
-    return auth ? message.split(auth).join('***') : message;
-}
-
+// EXTERNAL MODULE: ./src/earthly/release.ts
+var release = __nccwpck_require__(3422);
 ;// CONCATENATED MODULE: ./src/core/inputs/earthly.ts
 /** Inputs that choose and steer Earthly: version, download, checksum, flags, config, BuildKit. */
 
@@ -32606,7 +33106,7 @@ function parseEarthlyVersion(value) {
     if (value === 'auto')
         return value;
     try {
-        return normalizeEarthlyVersion(value);
+        return (0,release/* normalizeEarthlyVersion */.Dr)(value);
     }
     catch {
         throw new errors/* InputError */.dz('earthly-version', `${quote(value)} is not auto or a version such as v0.8.15`);
@@ -32623,7 +33123,7 @@ function parseDownloadUrl(value) {
         throw new errors/* InputError */.dz(input, 'must contain {asset} (and usually {version})');
     let url;
     try {
-        url = new URL(downloadUrl(value, 'v0', 'a'));
+        url = new URL((0,release/* downloadUrl */.Is)(value, 'v0', 'a'));
     }
     catch {
         throw new errors/* InputError */.dz(input, 'is not a valid URL');
@@ -32638,7 +33138,7 @@ function parseSha256(value) {
     if (value === '')
         return value;
     try {
-        return normalizeSha256(value);
+        return (0,release/* normalizeSha256 */.be)(value);
     }
     catch {
         throw new errors/* InputError */.dz('earthly-sha256', 'must be 64 hexadecimal characters');
@@ -32723,82 +33223,8 @@ function parseBuildkitHost(value) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/core/image-ref.ts
-/**
- * Docker's image reference grammar (distribution/reference), in one place: the inputs, the plan
- * and the registry client all check names against these rules.
- */
-/** A path component of a repository: lowercase letters and digits, `.` `_` `__` `-` between them. */
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-/** A whole tag. */
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const MAX_TAG_LENGTH = 128;
-/** One label of a registry host name (DNS rules, so no underscore). */
-const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/;
-/** A full reference as the inputs take it: host[:port]/path[:tag][@sha256:…]. */
-const IMAGE_NAME = /^[A-Za-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
-/** True when every `/`-separated component of `path` is a valid repository path component. */
-function isRepositoryPath(path) {
-    return path !== '' && path.split('/').every((component) => PATH_COMPONENT.test(component));
-}
-/**
- * `ghcr.io/acme/ubuntu:k3s-1.32.3-v4.9.38` → { registry, repository, tag }. As in Docker, a first
- * component without `.` or `:` (and not `localhost`) is not a host: the image is on Docker Hub.
- */
-function parseImageRef(ref) {
-    const text = ref.trim();
-    if (!text)
-        throw new Error('Image reference is empty');
-    if (/\s/.test(text) || text.includes('://')) {
-        throw new Error(`Image reference "${ref}" must look like host[:port]/path:tag`);
-    }
-    if (text.includes('@'))
-        throw new Error(`Image reference "${ref}" must name a tag, not a digest`);
-    const slash = text.indexOf('/');
-    const first = slash < 0 ? '' : text.slice(0, slash);
-    const hasHost = slash >= 0 &&
-        (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
-    let registry = hasHost ? first.toLowerCase() : DOCKER_HUB;
-    if (DOCKER_HUB_ALIASES.includes(registry))
-        registry = DOCKER_HUB;
-    const remainder = hasHost ? text.slice(slash + 1) : text;
-    const colon = remainder.lastIndexOf(':');
-    if (colon < 0 || remainder.indexOf('/', colon) >= 0) {
-        throw new Error(`Image reference "${ref}" has no tag (expected host[:port]/path:tag)`);
-    }
-    let repository = remainder.slice(0, colon);
-    const tag = remainder.slice(colon + 1);
-    if (!HOST.test(registry))
-        throw new Error(`Image reference "${ref}" has an invalid registry host "${registry}"`);
-    if (!isRepositoryPath(repository)) {
-        throw new Error(`Image reference "${ref}" has an invalid repository "${repository}" (lowercase letters, digits, and . _ - between them)`);
-    }
-    if (!TAG.test(tag)) {
-        throw new Error(`Image reference "${ref}" has an invalid tag "${tag}" (letters, digits, _ . -; at most 128)`);
-    }
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    return { registry, repository, tag };
-}
-/** `localhost:5000` → `localhost`, `[::1]:5000` → `::1`. */
-function hostnameOf(host) {
-    if (host.startsWith('['))
-        return host.slice(1, host.indexOf(']'));
-    const parts = host.split(':');
-    return parts.length === 2 ? parts[0] : host; // more than one ':' is a bare IPv6 address
-}
-function isLoopbackHost(host) {
-    const name = hostnameOf(host).toLowerCase();
-    return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
-}
-/** The registry host of an `image-registry` input (`host[:port][/path]`: the host is always there). */
-function registryHost(imageRegistry) {
-    return imageRegistry.split('/')[0];
-}
-
+// EXTERNAL MODULE: ./src/core/image-ref.ts
+var image_ref = __nccwpck_require__(3386);
 ;// CONCATENATED MODULE: ./src/core/inputs/image.ts
 /** Inputs that name images: the registry, the repository path, the custom tag, other image refs. */
 
@@ -32829,7 +33255,7 @@ function parseRegistry(value, notices = []) {
         throw new errors/* InputError */.dz(input, `host ${quote(host)} must not contain an underscore (DNS rules)`);
     }
     const labels = host.split('.');
-    if (!labels.every((label) => DNS_LABEL.test(label))) {
+    if (!labels.every((label) => image_ref/* DNS_LABEL */.HR.test(label))) {
         throw new errors/* InputError */.dz(input, `host ${quote(host)} is not a valid hostname`);
     }
     if (!host.includes('.') && port === undefined && host !== 'localhost') {
@@ -32853,7 +33279,7 @@ function parseRepoPath(input, given, notices = []) {
     singleLine(input, given);
     const value = given.toLowerCase();
     for (const component of value.split('/')) {
-        if (!PATH_COMPONENT.test(component)) {
+        if (!image_ref/* PATH_COMPONENT */.SH.test(component)) {
             throw new errors/* InputError */.dz(input, `${quote(given)} is not a valid repository path: lowercase letters, digits and . _ - between them`);
         }
     }
@@ -32891,7 +33317,7 @@ function parseImageName(input, value) {
     if (value === '')
         return value;
     singleLine(input, value);
-    if (!IMAGE_NAME.test(value)) {
+    if (!image_ref/* IMAGE_NAME */.yc.test(value)) {
         throw new errors/* InputError */.dz(input, `${quote(value)} is not an image reference such as ghcr.io/org/name:tag`);
     }
     return value;
@@ -33065,170 +33491,10 @@ function parseRegistryAuth(username, password) {
     return { username, password };
 }
 
-;// CONCATENATED MODULE: ./src/earthly/command.ts
-/**
- * Earthly's command line and config, and what its exit codes mean: pure rules the plan uses, so
- * the whole command is known before anything runs.
- */
-
-const BUILD_TARGET = '+build-provider-images';
-/**
- * The Earthly argument list. Every option goes before the target: Earthly reads everything after
- * it as a build arg. Push mode sends images straight from BuildKit (`--ci --push`): no multi-GB
- * export into the local Docker and no second `docker push`.
- */
-function earthlyArguments(o) {
-    const args = [
-        '--config',
-        o.configPath,
-        '--ci',
-        o.push ? '--push' : '--output',
-        '--allow-privileged',
-    ];
-    if (o.buildkitImage)
-        args.push('--buildkit-image', o.buildkitImage);
-    if (o.buildkitHost)
-        args.push('--buildkit-host', o.buildkitHost);
-    if (o.remoteCache)
-        args.push('--remote-cache', o.remoteCache);
-    for (const name of o.secretNames)
-        args.push('--secret', name); // the value comes from the environment
-    args.push(...o.extraArgs, BUILD_TARGET);
-    for (const [key, value] of o.buildArgs)
-        args.push(`--${key}=${value}`);
-    return args;
-}
-/**
- * Earthly's config: analytics off, and BuildKit started with a high open-file limit, the known
- * workaround for Docker 29's lower default that breaks BuildKit start-up in Earthly up to v0.8.16.
- * The workflow's own `global:` settings come last; its buildkit_additional_args replace ours.
- */
-function earthlyConfig(extra = []) {
-    const settings = new Map([
-        ['disable_analytics', 'true'],
-        ['buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]'],
-    ]);
-    for (const [key, value] of extra)
-        settings.set(key, value);
-    return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
-}
-const EXIT_HINTS = {
-    2: 'the build was cancelled',
-    6: 'Earthly could not reach BuildKit: check that Docker runs and can start privileged containers, or that buildkit-host answers',
-    7: 'BuildKit crashed: often out of memory or disk; free space or use a larger runner',
-    9: 'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not)',
-};
-/** A hint for an Earthly failure, from its exit code and the last lines it printed. */
-function failureHint(exitCode, tail) {
-    if (/no space left on device/i.test(tail)) {
-        return 'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner';
-    }
-    if (/toomanyrequests|rate limit/i.test(tail)) {
-        return 'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror';
-    }
-    return EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
-}
-function earthlyFailure(result) {
-    const tail = result.tail.slice(-8).join('\n');
-    return new errors/* ActionError */.lZ(`Earthly failed with exit code ${result.exitCode}: ${failureHint(result.exitCode, tail)}.\nLast lines of its output:\n${tail}`);
-}
-
-;// CONCATENATED MODULE: ./src/core/canvos-source.ts
-/** What the action reads from a CanvOS checkout: pure parsers over the files' text. */
-/** The Earthfile's global section: everything before the first target (`name:` at column 0). */
-function globalSection(earthfile) {
-    const lines = earthfile.split('\n');
-    const firstTarget = lines.findIndex((line) => /^[a-zA-Z][a-zA-Z0-9._-]*:\s*$/.test(line));
-    return firstTarget < 0 ? lines : lines.slice(0, firstTarget);
-}
-function unquote(value) {
-    return value.replace(/^(['"])(.*)\1$/, '$2');
-}
-/** The default of a global `ARG NAME=value` in the Earthfile. */
-function earthfileArgDefault(earthfile, name) {
-    const pattern = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}=(\\S+)\\s*$`);
-    for (const line of globalSection(earthfile)) {
-        const match = pattern.exec(line);
-        if (match)
-            return unquote(match[1]);
-    }
-    return undefined;
-}
-/** PE_VERSION is the Earthfile's default, not the tag name (at v4.10.0 it says v4.9.21). */
-function readPeVersion(earthfile) {
-    return earthfileArgDefault(earthfile, 'PE_VERSION');
-}
-function readEdgeCustomConfig(earthfile) {
-    return earthfileArgDefault(earthfile, 'EDGE_CUSTOM_CONFIG') ?? '.edge-custom-config.yaml';
-}
-/** The Earthly version CanvOS's wrapper pins (`EARTHLY_VERSION=v0.8.15`). */
-function readEarthlyVersion(earthlySh) {
-    const match = /^\s*(?:export\s+)?EARTHLY_VERSION=(\S+)\s*$/m.exec(earthlySh);
-    if (!match)
-        return undefined;
-    const version = unquote(match[1]);
-    return version.startsWith('v') ? version : `v${version}`;
-}
-/**
- * The BuildKit image CanvOS's wrapper starts, with its variables filled in: a mirror of
- * earthly/buildkitd that spares runners Docker Hub's rate limits.
- */
-function readBuildkitMirror(earthlySh, earthlyVersion) {
-    const vars = { EARTHLY_VERSION: earthlyVersion };
-    for (const match of earthlySh.matchAll(/^\s*([A-Z_][A-Z0-9_]*)=([^\s$]+)\s*$/gm)) {
-        if (match[1] !== 'EARTHLY_VERSION')
-            vars[match[1]] = unquote(match[2]);
-    }
-    const image = /(\S*\/buildkitd:\S+)/.exec(earthlySh)?.[1];
-    if (!image)
-        return undefined;
-    const expanded = image
-        .replace(/"/g, '')
-        .replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, name) => vars[name] ?? `\0`);
-    return expanded.includes('\0') ? undefined : expanded;
-}
-function certsLayout(earthfile) {
-    if (/\bcerts\//.test(earthfile))
-        return 'certs-dir';
-    return /\bPROXY_CERT_PATH\b/.test(earthfile) ? 'sc-crt' : 'certs-dir';
-}
-/** `k8s_version.json`: distribution -> ascending list of `x.y.z`. */
-function parseK8sVersionJson(text) {
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch {
-        // JSON.parse quotes the text it choked on: never echo a file's content into the log.
-        throw new Error('it is not JSON');
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw new Error('k8s_version.json is not an object');
-    }
-    const result = {};
-    for (const [key, value] of Object.entries(data)) {
-        if (Array.isArray(value))
-            result[key] = value.filter((v) => typeof v === 'string');
-    }
-    return result;
-}
-/**
- * The Earthly that CanvOS's earthly.sh most likely pins at `tag` (v0.8.15 from v4.5 on, v0.8.5 on
- * v4.3-v4.4, v0.7.4 before), so a download can start while the clone runs. The real pin is read
- * after the clone; a wrong guess costs one extra download, never a wrong binary.
- */
-function likelyEarthlyPin(tag) {
-    const match = /^v?(\d+)\.(\d+)\.\d+/.exec(tag);
-    if (!match)
-        return undefined;
-    const [major, minor] = [Number(match[1]), Number(match[2])];
-    if (major > 4 || (major === 4 && minor >= 5))
-        return 'v0.8.15';
-    if (major === 4 && minor >= 3)
-        return 'v0.8.5';
-    return 'v0.7.4';
-}
-
+// EXTERNAL MODULE: ./src/earthly/command.ts
+var command = __nccwpck_require__(7334);
+// EXTERNAL MODULE: ./src/core/canvos-source.ts
+var canvos_source = __nccwpck_require__(5347);
 ;// CONCATENATED MODULE: ./src/core/build-files.ts
 /**
  * The files that make CanvOS build exactly the planned images: `.arg` (inputs first, then
@@ -33258,7 +33524,7 @@ function buildFilesPlan(inputs, files) {
         argsAfter.push(['NO_PROXY', inputs.noProxy]);
     const otherFiles = [];
     if (inputs.proxyCaCerts.length) {
-        if (certsLayout(files.earthfile) === 'sc-crt') {
+        if ((0,canvos_source/* certsLayout */.sG)(files.earthfile) === 'sc-crt') {
             otherFiles.push({ path: 'sc.crt', content: `${inputs.proxyCaCerts.join('\n')}\n` });
             argsAfter.push(['PROXY_CERT_PATH', 'sc.crt']);
         }
@@ -33268,7 +33534,7 @@ function buildFilesPlan(inputs, files) {
     }
     const namedCustomConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];
     if (inputs.signingPublicKey) {
-        const name = namedCustomConfig ?? readEdgeCustomConfig(files.earthfile);
+        const name = namedCustomConfig ?? (0,canvos_source/* readEdgeCustomConfig */.zP)(files.earthfile);
         if (name.startsWith('/') || name.split('/').includes('..')) {
             throw new errors/* InputError */.dz('build-args', 'EDGE_CUSTOM_CONFIG must be a relative path inside the CanvOS checkout');
         }
@@ -33282,7 +33548,7 @@ function buildFilesPlan(inputs, files) {
         argsBefore,
         argsAfter,
         otherFiles,
-        k8sVersionLists: parseK8sVersionJson(files.k8sVersionJson ?? '{}'),
+        k8sVersionLists: (0,canvos_source/* parseK8sVersionJson */.yD)(files.k8sVersionJson ?? '{}'),
         namedCustomConfig,
     };
 }
@@ -33362,7 +33628,7 @@ function earthlyInstall(inputs, version, runnerArch) {
  */
 function earthlyPlan(inputs, earthlySh, tag, context) {
     const { distribution, buildkitHost } = inputs.earthly;
-    const pinned = earthlySh ? readEarthlyVersion(earthlySh) : undefined;
+    const pinned = earthlySh ? (0,canvos_source/* readEarthlyVersion */.Y3)(earthlySh) : undefined;
     let version = inputs.earthly.version;
     if (version === 'auto') {
         if (distribution === 'earthbuild')
@@ -33375,10 +33641,10 @@ function earthlyPlan(inputs, earthlySh, tag, context) {
     }
     // CanvOS mirrors only the upstream BuildKit of the version it pins; anything else uses Earthly's default.
     const mirror = distribution === 'earthly' && version === pinned && earthlySh
-        ? readBuildkitMirror(earthlySh, version)
+        ? (0,canvos_source/* readBuildkitMirror */.mh)(earthlySh, version)
         : undefined;
     const buildkitImage = buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
-    const configPath = (0,external_node_path_namespaceObject.join)(context.tempDir, 'earthly-config.yml');
+    const configPath = (0,external_node_path_.join)(context.tempDir, 'earthly-config.yml');
     const options = {
         push: inputs.push,
         configPath,
@@ -33390,7 +33656,7 @@ function earthlyPlan(inputs, earthlySh, tag, context) {
         buildArgs: commandLineArgs(inputs),
     };
     // The command-line build args are proxy URLs with credentials: masked, but not left to masking.
-    const shown = options.buildArgs.map(([key, url]) => [key, redactUrl(url)]);
+    const shown = options.buildArgs.map(([key, url]) => [key, (0,release/* redactUrl */.BO)(url)]);
     return {
         version,
         distribution,
@@ -33398,9 +33664,9 @@ function earthlyPlan(inputs, earthlySh, tag, context) {
         buildkitHost,
         install: earthlyInstall(inputs, version, context.runnerArch),
         configPath,
-        config: earthlyConfig(inputs.earthly.config),
-        args: earthlyArguments(options),
-        shownArgs: earthlyArguments({ ...options, buildArgs: shown }),
+        config: (0,command/* earthlyConfig */.ix)(inputs.earthly.config),
+        args: (0,command/* earthlyArguments */.kV)(options),
+        shownArgs: (0,command/* earthlyArguments */.kV)({ ...options, buildArgs: shown }),
         secretEnv: inputs.secrets,
     };
 }
@@ -33463,7 +33729,7 @@ function selectK8sVersions(request, available, where) {
 
 function makePlan(inputs, checkout, context) {
     const { files, tag } = checkout;
-    const peVersion = buildArg(inputs, 'PE_VERSION') ?? readPeVersion(files.earthfile);
+    const peVersion = buildArg(inputs, 'PE_VERSION') ?? (0,canvos_source/* readPeVersion */.Mi)(files.earthfile);
     if (!peVersion) {
         throw new errors/* ActionError */.lZ(`The Earthfile at CanvOS ${tag} has no ARG PE_VERSION default; set PE_VERSION in build-args`);
     }
@@ -33471,7 +33737,7 @@ function makePlan(inputs, checkout, context) {
         throw new errors/* ActionError */.lZ(`CanvOS ${tag} has no k8s_version.json`);
     let versionLists;
     try {
-        versionLists = parseK8sVersionJson(files.k8sVersionJson);
+        versionLists = (0,canvos_source/* parseK8sVersionJson */.yD)(files.k8sVersionJson);
     }
     catch (error) {
         throw new errors/* ActionError */.lZ(`k8s_version.json at CanvOS ${tag} is not valid: ${error.message}`);
@@ -33529,10 +33795,10 @@ function imagePlan(naming, arch, canvosVersion, k8sVersion) {
     const [host, ...path] = naming.registry.split('/');
     const imageTag = customTag ? `${peVersion}-${customTag}` : peVersion;
     const tag = `${naming.k8sDistribution}-${k8sVersion}-${imageTag}`;
-    if (tag.length > MAX_TAG_LENGTH) {
-        throw new errors/* InputError */.dz('custom-tag', `makes the image tag ${tag.length} characters long; Docker allows ${MAX_TAG_LENGTH}`);
+    if (tag.length > image_ref/* MAX_TAG_LENGTH */.Ti) {
+        throw new errors/* InputError */.dz('custom-tag', `makes the image tag ${tag.length} characters long; Docker allows ${image_ref/* MAX_TAG_LENGTH */.Ti}`);
     }
-    if (!TAG.test(tag)) {
+    if (!image_ref/* TAG */.Dk.test(tag)) {
         throw new errors/* InputError */.dz('build-args', `PE_VERSION ${JSON.stringify(peVersion)} makes an invalid Docker tag ${JSON.stringify(tag)}`);
     }
     const repository = [...path, naming.repo].join('/');
@@ -33551,1774 +33817,8 @@ function imagePlan(naming, arch, canvosVersion, k8sVersion) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/attestation.ts
-/**
- * What supply-chain steps after this one need: the images this run pushed, as subjects for
- * actions/attest-build-provenance and as `ref@digest` for `cosign sign`. Images that were already
- * in the registry (skip-existing) are left out, so a re-run attests and signs nothing twice.
- */
-
-function pushedNow(images) {
-    return images.filter((image) => image.pushed && !!image.digest);
-}
-/**
- * attest-build-provenance pushes the attestation to `subject-name`'s registry, and asks for
- * Docker Hub to be named `index.docker.io` (its README, "Container Image").
- */
-function subjectName(image) {
-    const host = DOCKER_HUB_ALIASES.includes(image.registry) ? 'index.docker.io' : image.registry;
-    return `${host}/${image.repository}`;
-}
-function attestationSubjects(images) {
-    return pushedNow(images).map((image) => ({ name: subjectName(image), digest: image.digest }));
-}
-/** `ref@digest`: cosign signs the digest (go-containerregistry drops the tag of `name:tag@digest`). */
-function pushedDigests(images) {
-    return pushedNow(images).map((image) => `${image.ref}@${image.digest}`);
-}
-
-;// CONCATENATED MODULE: ./src/core/pack-values.ts
-const PACK_NAME = 'edge-native-byoi';
-const pack_values_option = (name) => `{{ .spectro.pack.${PACK_NAME}.options.system.${name} }}`;
-/** Palette fills this with the version of the profile's Kubernetes layer. */
-const K8S_VERSION_VARIABLE = '{{ .spectro.system.kubernetes.version }}';
-/** The image ref Palette builds from the options, as a Go template over the pack's values. */
-function systemUriTemplate(naming) {
-    const tag = [pack_values_option('k8sDistribution'), K8S_VERSION_VARIABLE, pack_values_option('peVersion')];
-    if (naming.customTag)
-        tag.push(pack_values_option('customTag'));
-    return `${pack_values_option('registry')}/${pack_values_option('repo')}:${tag.join('-')}`;
-}
-/** The `system.*` options, in print_os_pack's order. */
-function systemOptions(naming) {
-    return [
-        ['system.uri', systemUriTemplate(naming)],
-        ['system.registry', naming.registry],
-        ['system.repo', naming.repo],
-        ['system.k8sDistribution', naming.k8sDistribution],
-        ['system.osName', naming.os],
-        ['system.peVersion', naming.peVersion],
-        ['system.customTag', naming.customTag],
-        ['system.osVersion', naming.osVersion],
-    ];
-}
-/**
- * The pack values as YAML. Every value is double-quoted (a JSON string is a valid YAML
- * double-quoted scalar), so `22.04` stays a string and an empty custom tag stays `""`.
- */
-function packValuesYaml(naming) {
-    return [
-        `# Palette cluster profile, OS layer: the ${PACK_NAME} pack's values`,
-        'pack:',
-        '  content:',
-        '    images:',
-        `      - image: ${JSON.stringify(`{{.spectro.pack.${PACK_NAME}.options.system.uri}}`)}`,
-        'options:',
-        ...systemOptions(naming).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
-        '',
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/report.ts
-
-
-/** The planned images with what the registry said before the build: present ones are skipped. */
-function imageResults(plan, present) {
-    return plan.images.map((image) => {
-        const digest = present.get(image.ref);
-        return digest
-            ? { ...image, digest, pushed: false, skipped: true, status: 'skipped' }
-            : { ...image, pushed: false, skipped: false, status: 'planned' };
-    });
-}
-/** What a skip-existing lookup found, e.g. "0 of 2 already published; building 2". */
-function existingLine(planned, present) {
-    const building = planned - present;
-    return `${present} of ${planned} already published; ${building ? `building ${building}` : 'building none'}`;
-}
-/** The plan as the log shows it, one line a fact. */
-function planLines(plan) {
-    return [
-        `CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`,
-        `PE_VERSION:       ${plan.peVersion}`,
-        `Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`,
-        ...(plan.earthly.buildkitImage ? [`BuildKit image:   ${plan.earthly.buildkitImage}`] : []),
-        `Kubernetes:       ${plan.k8sVersions.join(', ')}`,
-        ...plan.images.map((image) => `Image:            ${image.ref}`),
-    ];
-}
-/** Every output; the same names and shapes in dry-run, a build, and a skipped re-run. */
-function outputs(plan, images) {
-    const withDigest = images.filter((image) => image.digest);
-    return {
-        'canvos-version': plan.canvosVersion,
-        'canvos-commit': plan.canvosCommit,
-        'canvos-path': plan.canvosPath,
-        'pe-version': plan.peVersion,
-        'earthly-version': plan.earthly.version,
-        images: images.map((image) => image.ref).join('\n'),
-        image: images[0]?.ref ?? '',
-        digest: images[0]?.digest ?? '',
-        digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
-        json: JSON.stringify(images.map(({ status: _status, imageId, ...image }) => ({
-            ...image,
-            digest: image.digest ?? null,
-            ...(imageId ? { imageId } : {}),
-        }))),
-        'k8s-versions': JSON.stringify(plan.k8sVersions),
-        'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
-        'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
-        'pack-values': packValuesYaml(plan.naming),
-        'attestation-subjects': JSON.stringify(attestationSubjects(images)),
-        'pushed-digests': pushedDigests(images).join('\n'),
-    };
-}
-/** A browsable link to the commit when the repository is on a GitHub-like web host. */
-function commitUrl(repository, commit) {
-    const match = /^(https:\/\/[^/]+\/[^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(repository);
-    return match && commit ? `${match[1]}/tree/${commit}` : undefined;
-}
-function formatSeconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-const STATUS_TEXT = {
-    planned: 'not built', // in a dry run: "planned (dry run)"
-    pushed: 'pushed',
-    built: 'in local Docker',
-    skipped: 'already in registry',
-};
-/** The job summary as Markdown. */
-function summaryMarkdown(plan, images, timings) {
-    const link = plan.canvosRepository
-        ? commitUrl(plan.canvosRepository, plan.canvosCommit)
-        : undefined;
-    const commit = plan.canvosCommit ? plan.canvosCommit.slice(0, 12) : 'unknown';
-    const lines = [
-        `## CanvOS provider images${plan.dryRun ? ' (dry run)' : ''}`,
-        '',
-        `- CanvOS: \`${plan.canvosVersion}\` at ${link ? `[\`${commit}\`](${link})` : `\`${commit}\``}`,
-        `- Palette Edge version: \`${plan.peVersion}\``,
-        `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
-        '',
-        '| Image | Kubernetes | Arch | Digest | Status |',
-        '| --- | --- | --- | --- | --- |',
-        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.arch} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${plan.dryRun && image.status === 'planned' ? 'planned (dry run)' : STATUS_TEXT[image.status]} |`),
-        '',
-        '| Phase | Time |',
-        '| --- | --- |',
-        ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
-        '',
-        ...packValuesSection(plan),
-    ];
-    return lines.join('\n');
-}
-/** The pack values, folded away; and the Kubernetes versions the profile can pick. */
-function packValuesSection(plan) {
-    return [
-        '<details>',
-        `<summary>Palette pack values (${PACK_NAME})</summary>`,
-        '',
-        'Paste them into the OS layer of the cluster profile. Its Kubernetes layer can pick',
-        `${plan.k8sVersions.map((v) => `\`${v}\``).join(', ')}: \`system.uri\` names an image for these versions only.`,
-        '',
-        '```yaml',
-        packValuesYaml(plan.naming).trimEnd(),
-        '```',
-        '',
-        '</details>',
-        '',
-    ];
-}
-/**
- * The job summary of a failed run: which phase failed and why, then everything already known —
- * the plan and its images when the run got that far.
- */
-function failureMarkdown(failure, plan, images, timings) {
-    const head = [
-        '## CanvOS provider images: failed',
-        '',
-        `**${failure.phase}** failed:`,
-        '',
-        '```text',
-        failure.message.replaceAll('```', "'''"),
-        '```',
-        '',
-    ];
-    if (!plan)
-        return [...head, 'Nothing was built: the run stopped before its plan was made.', ''].join('\n');
-    return [...head, ...summaryMarkdown(plan, images, timings).split('\n').slice(2)].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/docker/config.ts
-/**
- * The Docker CLI's config (`config.json` in DOCKER_CONFIG or ~/.docker): which credentials
- * `docker login` and credential helpers hold for a registry.
- */
-
-
-
-
-
-
-
-/** The key `docker login` uses for Docker Hub in config.json and credential helpers. */
-const DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
-/** Which config.json keys may name `host`: `ghcr.io`, `https://ghcr.io`, `https://ghcr.io/v1/`, ... */
-function config_configKeyMatches(key, host) {
-    const normalized = key
-        .trim()
-        .replace(/^[a-z]+:\/\//i, '')
-        .replace(/\/.*$/, '')
-        .toLowerCase();
-    const wanted = host.toLowerCase();
-    if (DOCKER_HUB_ALIASES.includes(wanted))
-        return DOCKER_HUB_ALIASES.includes(normalized);
-    return normalized === wanted;
-}
-/** `user:pass` from a base64 `auth` field; undefined when it is not that. */
-function decodeAuthField(auth) {
-    const decoded = Buffer.from(auth, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0)
-        return undefined;
-    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-/**
- * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
- * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
- */
-async function credentialsFromDockerConfig(host, configDir = dockerConfigDir()) {
-    const config = await config_readDockerConfig(configDir);
-    if (!config)
-        return undefined;
-    const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => config_configKeyMatches(key, host));
-    const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
-    if (helper) {
-        const fromHelper = await credentialsFromHelper(helper, host);
-        if (fromHelper)
-            return fromHelper;
-    }
-    for (const [key, entry] of Object.entries(config.auths ?? {})) {
-        if (!config_configKeyMatches(key, host) || !entry)
-            continue;
-        const credentials = entry.auth
-            ? decodeAuthField(entry.auth)
-            : entry.username && entry.password
-                ? { username: entry.username, password: entry.password }
-                : undefined;
-        if (credentials)
-            return credentials;
-    }
-    return undefined;
-}
-/** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
-async function credentialsFromHelper(helper, host) {
-    const answer = await askHelper(helper, host);
-    // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
-    if (!answer || answer.username === '<token>')
-        return undefined;
-    return answer;
-}
-/** What `docker-credential-<helper> get` holds for `host`: a username (or `<token>`) and a secret. */
-async function askHelper(helper, host) {
-    if (!/^[A-Za-z0-9._-]+$/.test(helper))
-        return undefined; // a name, not a path or command line
-    const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
-    try {
-        const result = await lib_exec/* getExecOutput */.H(`docker-credential-${helper}`, ['get'], {
-            input: Buffer.from(serverUrl),
-            silent: true,
-            ignoreReturnCode: true,
-        });
-        if (result.exitCode !== 0) {
-            lib_core/* debug */.Yz(`docker-credential-${helper} has no credentials for ${host}`);
-            return undefined;
-        }
-        const parsed = JSON.parse(result.stdout);
-        if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string')
-            return undefined;
-        if (!parsed.Username || !parsed.Secret)
-            return undefined;
-        return { username: parsed.Username, password: parsed.Secret };
-    }
-    catch {
-        lib_core/* debug */.Yz(`docker-credential-${helper} could not be run or answered something unexpected`);
-        return undefined;
-    }
-}
-/**
- * Whether Docker (and so Earthly, which reads the same config) holds credentials for `host`, the
- * way docker/cli decides (cli/config/configfile/file.go GetCredentialsStore): a helper named in
- * `credHelpers` for the host, else `credsStore`, is the only store asked; without either, an
- * `auths` entry with `auth`, `username` and `password`, or `identitytoken`.
- */
-async function dockerHoldsCredentials(host, configDir = dockerConfigDir()) {
-    const config = await config_readDockerConfig(configDir);
-    if (!config)
-        return false;
-    const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => config_configKeyMatches(key, host));
-    const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
-    if (helper)
-        return (await askHelper(helper, host)) !== undefined;
-    return Object.entries(config.auths ?? {}).some(([key, entry]) => config_configKeyMatches(key, host) &&
-        Boolean(entry?.identitytoken ||
-            (entry?.auth ? decodeAuthField(entry.auth) : entry?.username && entry.password)));
-}
-/**
- * The push preflight without `registry-username`: Earthly pushes with Docker's stored credentials,
- * and without them fails only at the end of the build (`no basic auth credentials`).
- */
-async function requireStoredCredentials(host, configDir = dockerConfigDir()) {
-    lib_core/* info */.pq(`No registry-username given: looking for Docker's stored credentials for ${host}`);
-    if (!(await dockerHoldsCredentials(host, configDir))) {
-        throw new errors/* ActionError */.lZ(`push: Docker holds no credentials for ${host} (${config_dockerConfigFile(configDir)}), so the push ` +
-            'would fail after the whole build: set registry-username and registry-password, or log in ' +
-            'with docker/login-action in a step before this one');
-    }
-    lib_core/* info */.pq(`Found them: Earthly pushes with Docker's stored credentials for ${host}`);
-}
-/** config.json in `configDir`; undefined when it is missing or not a JSON object. */
-async function config_readDockerConfig(configDir = dockerConfigDir()) {
-    try {
-        const config = JSON.parse(await promises_namespaceObject.readFile(config_dockerConfigFile(configDir), 'utf8'));
-        return config !== null && typeof config === 'object' ? config : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function config_dockerConfigFile(configDir = dockerConfigDir()) {
-    return external_node_path_namespaceObject.join(configDir, 'config.json');
-}
-
-;// CONCATENATED MODULE: ./src/docker/cli.ts
-/** The docker CLI: log in and out, Docker's data root, images in the local engine. */
-
-
-
-
-
-async function docker(args, input) {
-    return lib_exec/* getExecOutput */.H('docker', args, { input, silent: true, ignoreReturnCode: true });
-}
-/** `docker login` with the password on stdin, never on the command line. */
-async function dockerLogin(host, username, password) {
-    const result = await docker(['login', `--username=${username}`, '--password-stdin', '--', host], Buffer.from(password));
-    if (result.exitCode !== 0) {
-        const reason = result.stderr.trim().split('\n').pop() ?? '';
-        const hint = /401|unauthorized|denied|incorrect/i.test(reason)
-            ? 'check registry-username and registry-password (for GHCR: a token with write:packages)'
-            : 'check that Docker runs and the registry answers';
-        throw new errors/* ActionError */.lZ(`docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`);
-    }
-}
-async function dockerLogout(host) {
-    const result = await docker(['logout', host]);
-    if (result.exitCode !== 0)
-        return result.stderr.trim() || `exit code ${result.exitCode}`;
-    // docker logout exits 0 even when it cannot rewrite its config (a full disk, a read-only file):
-    // make sure the password is really gone.
-    const config = await readDockerConfig();
-    const left = Object.entries(config?.auths ?? {}).some(([key, entry]) => entry?.auth && configKeyMatches(key, host));
-    return left ? `its credentials are still in ${dockerConfigFile()}` : undefined;
-}
-/** Docker's data directory, where a local BuildKit keeps its cache. */
-async function dockerRootDir() {
-    const result = await docker(['info', '--format', '{{.DockerRootDir}}']);
-    const dir = result.stdout.trim();
-    return result.exitCode === 0 && dir.startsWith('/') ? dir : undefined;
-}
-/** Free bytes on the filesystem holding `path` (or its nearest readable parent). */
-async function freeBytes(path) {
-    for (let dir = path;; dir = (0,external_node_path_namespaceObject.dirname)(dir)) {
-        try {
-            const stats = await (0,promises_namespaceObject.statfs)(dir);
-            return stats.bavail * stats.bsize;
-        }
-        catch {
-            if (dir === (0,external_node_path_namespaceObject.dirname)(dir))
-                return undefined;
-        }
-    }
-}
-/**
- * The image id (`sha256:…`) of `ref` in the local Docker, or undefined when Docker has no such
- * image. Other failures (no daemon, no docker CLI) throw: "absent" must not hide "unknown".
- */
-async function lookupLocalImage(ref) {
-    if (!ref.trim() || ref.startsWith('-'))
-        throw new Error(`Invalid image reference "${ref}"`);
-    let result;
-    try {
-        result = await docker(['image', 'inspect', '--format', '{{.Id}}', ref]);
-    }
-    catch (error) {
-        throw new Error(`Could not run docker image inspect: ${error.message}`, {
-            cause: error,
-        });
-    }
-    if (result.exitCode === 0) {
-        const id = result.stdout.trim().split('\n')[0]?.trim();
-        return id || undefined;
-    }
-    if (/no such (image|object)/i.test(result.stderr))
-        return undefined;
-    const reason = result.stderr.trim().split('\n')[0] || `exit code ${result.exitCode}`;
-    throw new Error(`docker image inspect ${ref} failed: ${reason}`);
-}
-
-;// CONCATENATED MODULE: ./src/core/disk.ts
-const GiB = 1024 ** 3;
-/**
- * A provider image is 4-5 GB, but most of it is the base every Kubernetes version shares (OS,
- * kernel, Kairos): BuildKit builds and stores those layers once per run, and Docker stores a layer
- * once however many images hold it. So: the shared base once, plus each version's own layers, plus
- * BuildKit's working cache. Estimates, rounded up.
- */
-const BASE_LAYERS_BYTES = 4 * GiB;
-const K8S_LAYERS_BYTES = 1 * GiB;
-const BUILD_CACHE_BYTES = 3 * GiB;
-function bytesNeeded(imageCount) {
-    if (imageCount === 0)
-        return 0;
-    return BUILD_CACHE_BYTES + BASE_LAYERS_BYTES + imageCount * K8S_LAYERS_BYTES;
-}
-function formatGiB(bytes) {
-    return `${(bytes / GiB).toFixed(1)} GiB`;
-}
-/** A sentence for the log when space is short, or undefined when there is enough. */
-function diskAdvice(path, freeBytes, imageCount) {
-    const needed = bytesNeeded(imageCount);
-    if (freeBytes >= needed)
-        return undefined;
-    return (`Only ${formatGiB(freeBytes)} free at ${path}; ${imageCount} provider image(s) need about ${formatGiB(needed)}. ` +
-        'Free space first (for example remove /usr/share/dotnet, /usr/local/lib/android and /opt/ghc on hosted runners), ' +
-        'build fewer Kubernetes versions per job with a matrix, use a larger runner, or use a remote buildkit-host.');
-}
-
-;// CONCATENATED MODULE: ./src/docker/disk.ts
-/** The free-disk preflight: a local BuildKit keeps its cache and the images in Docker's data root. */
-
-
-
-
-async function checkDisk(mode, imageCount) {
-    if (mode === 'off' || imageCount === 0)
-        return lib_core/* info */.pq('No disk check: disk-check is off, or the build runs on a remote buildkit-host');
-    const root = (await dockerRootDir()) ?? '/var/lib/docker';
-    const free = await freeBytes(root);
-    if (free === undefined)
-        return lib_core/* info */.pq(`Could not measure free disk at ${root}; skipping the disk check`);
-    const advice = diskAdvice(root, free, imageCount);
-    if (!advice)
-        return lib_core/* info */.pq(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
-    if (mode === 'error')
-        throw new errors/* ActionError */.lZ(`Not enough disk: ${advice}`);
-    lib_core/* warning */.$e(advice);
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var lib_io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_.existsSync(lsbReleaseFile)) {
-            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_.existsSync(osReleaseFile)) {
-            contents = external_fs_.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
-}
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
-}
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: external "stream"
-const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    lib_core/* info */.pq(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                lib_core/* info */.pq(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
-        });
-    }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
-    }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
-        });
-    }
-}
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
-        yield lib_io/* mkdirP */.U$(external_path_.dirname(dest));
-        lib_core/* debug */.Yz(`Downloading ${url}`);
-        lib_core/* debug */.Yz(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new lib/* HttpClient */.Qq(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            lib_core/* debug */.Yz('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            lib_core/* debug */.Yz(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, external_fs_.createWriteStream(dest));
-            lib_core/* debug */.Yz('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                lib_core/* debug */.Yz('download failed');
-                try {
-                    yield lib_io/* rmRF */.Yz(dest);
-                }
-                catch (err) {
-                    lib_core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
-}
-/**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
- */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
-}
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        core.debug('Checking tar --version');
-        let versionOutput = '';
-        yield exec('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        core.debug(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (core.isDebug() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield exec(`tar`, args);
-        return dest;
-    });
-}
-/**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
- */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
-/**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
- */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
-}
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
-}
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
-}
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_.arch();
-        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
-        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
-        if (!external_fs_.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of external_fs_.readdirSync(sourceDir)) {
-            const s = external_path_.join(sourceDir, itemName);
-            yield lib_io.cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
-}
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source file: ${sourceFile}`);
-        if (!fs.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = path.join(destFolder, targetFile);
-        core.debug(`destination file ${destPath}`);
-        yield io.cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
-        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
-            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            lib_core/* debug */.Yz('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_.arch();
-    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
-    if (external_fs_.existsSync(toolPath)) {
-        const children = external_fs_.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_.join(toolPath, child, arch || '');
-                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = path.join(_getTempDirectory(), crypto.randomUUID());
-        }
-        yield io.mkdirP(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        lib_core/* debug */.Yz(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield lib_io/* rmRF */.Yz(folderPath);
-        yield lib_io/* rmRF */.Yz(markerPath);
-        yield lib_io/* mkdirP */.U$(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_.writeFileSync(markerPath, '');
-    lib_core/* debug */.Yz('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    lib_core/* debug */.Yz(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    lib_core/* debug */.Yz(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        lib_core/* debug */.Yz(`matched: ${version}`);
-    }
-    else {
-        lib_core/* debug */.Yz('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./src/lib/sha256.ts
-
-
-/** The sha256 of a file, streamed (Earthly binaries are ~100 MB). */
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/lib/retry.ts
-/**
- * A small retry loop shared by the modules that talk to the network themselves (the registry
- * client). Downloads through @actions/tool-cache already retry on their own.
- */
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-/** `base`, `2*base`, `4*base`, ... capped at `max`. */
-function exponentialBackoff(baseMs, maxMs = 30_000) {
-    return (attempt) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}
-async function withRetry(action, options) {
-    const attempts = Math.max(1, Math.floor(options.attempts));
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await action(attempt);
-        }
-        catch (error) {
-            if (attempt >= attempts || !options.shouldRetry(error))
-                throw error;
-            const delay = options.delayMs(attempt);
-            options.onRetry?.(error, attempt, delay);
-            await sleep(delay);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/lib/file-lock.ts
-/**
- * A lock file shared by processes on one machine (jobs on one self-hosted runner), created with
- * O_EXCL so only one holder at a time.
- */
-
-
-
-
-
-/** How long a lock file may sit untouched before we assume its job died. */
-const LOCK_STALE_MS = 5 * 60_000;
-const LOCK_POLL_MS = 250;
-/**
- * Runs `action` while holding `lockPath`, created with O_EXCL ('wx'). A lock untouched for
- * `staleMs` is taken to belong to a dead job and removed. The lock is released in `finally`,
- * and only if it is still ours (a waiter may have judged it stale and replaced it).
- */
-async function withFileLock(lockPath, action, options = {}) {
-    const staleMs = options.staleMs ?? LOCK_STALE_MS;
-    const pollMs = options.pollMs ?? LOCK_POLL_MS;
-    const token = `${external_node_os_namespaceObject.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
-    await promises_namespaceObject.mkdir(external_node_path_namespaceObject.dirname(lockPath), { recursive: true });
-    let announced = false;
-    for (;;) {
-        try {
-            const handle = await promises_namespaceObject.open(lockPath, 'wx');
-            try {
-                await handle.writeFile(token);
-            }
-            finally {
-                await handle.close();
-            }
-            break;
-        }
-        catch (error) {
-            if (error.code !== 'EEXIST')
-                throw error;
-        }
-        const stat = await promises_namespaceObject.stat(lockPath).catch(() => undefined);
-        if (!stat)
-            continue; // released between our open and stat: try again at once
-        if (Date.now() - stat.mtimeMs > staleMs) {
-            options.log?.(`Taking over stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`);
-            if (await removeIfStillStale(lockPath, staleMs))
-                continue;
-        }
-        if (!announced) {
-            options.log?.(`Waiting for another job to release ${lockPath}`);
-            announced = true;
-        }
-        await sleep(pollMs + Math.random() * pollMs);
-    }
-    try {
-        return await action();
-    }
-    finally {
-        const holder = await promises_namespaceObject.readFile(lockPath, 'utf8').catch(() => undefined);
-        if (holder === token)
-            await promises_namespaceObject.rm(lockPath, { force: true });
-    }
-}
-/**
- * Removes a stale lock, but only while holding `<lock>.takeover` and only if the lock there is
- * still stale: between our stat and our remove another waiter may have taken the stale lock over
- * and now hold a fresh one, which a plain stat-then-remove would delete from under it. False when
- * someone else is taking it over, or it is no longer stale.
- */
-async function removeIfStillStale(lockPath, staleMs) {
-    const guard = `${lockPath}.takeover`;
-    let handle;
-    try {
-        handle = await promises_namespaceObject.open(guard, 'wx');
-    }
-    catch (error) {
-        if (error.code !== 'EEXIST')
-            throw error;
-        // A taker that died holding the guard must not block everyone for good.
-        const held = await promises_namespaceObject.stat(guard).catch(() => undefined);
-        if (held && Date.now() - held.mtimeMs > staleMs)
-            await promises_namespaceObject.rm(guard, { force: true });
-        return false;
-    }
-    try {
-        const now = await promises_namespaceObject.stat(lockPath).catch(() => undefined);
-        if (!now || Date.now() - now.mtimeMs <= staleMs)
-            return false;
-        await promises_namespaceObject.rm(lockPath, { force: true });
-        return true;
-    }
-    finally {
-        await handle.close();
-        await promises_namespaceObject.rm(guard, { force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/earthly/tool-cache.ts
-/**
- * Earthly's folder in the runner's tool cache: a verified binary plus the record of its hash,
- * written under a lock and trusted only while it still matches that record. The binary is hashed
- * on every use: on a shared (self-hosted) tool cache anyone who can write it could swap the binary
- * and keep its size and mtime, so nothing short of the hash vouches for it (~0.3 s per 100 MB).
- */
-
-
-
-
-
-
-
-/** Name of the file, in the cached directory, recording the verified hash (sha256sum format). */
-const SHA256_RECORD = '.sha256';
-/**
- * The cached directory when it holds a binary whose hash matches the record we wrote (and the
- * expected hash, when one was given); undefined otherwise, so the caller installs afresh.
- */
-async function findIntactCache(command, toolVersion, arch, expectedSha256, log = lib_core/* info */.pq) {
-    const dir = find(command, toolVersion, arch);
-    if (!dir)
-        return undefined;
-    const inspected = await inspectCachedDir(dir, command, expectedSha256);
-    if ('problem' in inspected) {
-        log(`Ignoring the cached ${command} in ${dir}: ${inspected.problem}`);
-        return undefined;
-    }
-    return { dir, sha256: inspected.sha256 };
-}
-async function inspectCachedDir(dir, command, expectedSha256) {
-    const binary = external_node_path_namespaceObject.join(dir, command);
-    const stat = await promises_namespaceObject.stat(binary).catch(() => undefined);
-    if (!stat?.isFile())
-        return { problem: `${command} is missing` };
-    if (command === 'earth') {
-        const alias = await promises_namespaceObject.stat(external_node_path_namespaceObject.join(dir, 'earthly')).catch(() => undefined);
-        if (!alias?.isFile())
-            return { problem: 'the earthly alias is missing' };
-    }
-    const recorded = await readSha256Record(dir, command);
-    if (!recorded)
-        return { problem: `no ${SHA256_RECORD} record` };
-    if (expectedSha256 && recorded !== expectedSha256) {
-        return {
-            problem: `it was verified as sha256 ${recorded.slice(0, 12)}…, not the expected ${expectedSha256.slice(0, 12)}…`,
-        };
-    }
-    // Re-hash on every use: a replaced binary (or one truncated by a killed job) must not run.
-    if ((await sha256File(binary)) !== recorded) {
-        return { problem: 'the binary no longer matches its recorded sha256' };
-    }
-    return { sha256: recorded };
-}
-async function readSha256Record(dir, command) {
-    const text = await promises_namespaceObject.readFile(external_node_path_namespaceObject.join(dir, SHA256_RECORD), 'utf8').catch(() => '');
-    const match = /^([0-9a-f]{64})\s+\*?(\S+)/m.exec(text);
-    return match && match[2] === command ? match[1] : undefined;
-}
-/** Lays out the directory to cache: the binary, the `earthly` alias for the fork, the record. */
-async function stageBinary(downloaded, staging, command, sha256) {
-    await promises_namespaceObject.mkdir(staging, { recursive: true });
-    const binary = external_node_path_namespaceObject.join(staging, command);
-    await promises_namespaceObject.rename(downloaded, binary);
-    await promises_namespaceObject.chmod(binary, 0o755);
-    if (command === 'earth') {
-        // Later steps (and CanvOS's own scripts) call `earthly`; a relative link survives the copy
-        // into the tool cache (io.cp re-creates links with the same target).
-        await promises_namespaceObject.symlink('earth', external_node_path_namespaceObject.join(staging, 'earthly'));
-    }
-    await promises_namespaceObject.writeFile(external_node_path_namespaceObject.join(staging, SHA256_RECORD), `${sha256}  ${command}\n`);
-}
-/**
- * tc.cacheDir deletes and re-copies the version folder, so two jobs on one self-hosted runner
- * caching the same version at once could pull the binary from under each other. A lock file
- * beside the folder serialises the write, and whoever comes second reuses the first one's copy.
- */
-async function cacheUnderLock(staging, command, toolVersion, arch, sha256, log = lib_core/* info */.pq) {
-    const lockPath = external_node_path_namespaceObject.join(toolCacheRoot(), command, toolVersion, `${arch}.lock`);
-    return withFileLock(lockPath, async () => {
-        const other = await findIntactCache(command, toolVersion, arch, sha256, log);
-        if (other) {
-            log(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
-            return other.dir;
-        }
-        return cacheDir(staging, command, toolVersion, arch);
-    }, { log });
-}
-
-;// CONCATENATED MODULE: ./src/earthly/install.ts
-/**
- * Installs a verified Earthly (or EarthBuild `earth`) binary into the runner's tool cache, in the
- * manner of actions/setup-go: look in the cache, else download, verify, cache, add to PATH.
- */
-
-
-
-
-
-
-
-
-
-async function installEarthly(req, log = lib_core/* info */.pq) {
-    const version = normalizeEarthlyVersion(req.version);
-    const toolVersion = version.slice(1); // tool-cache folders are plain semver
-    const command = commandName(req.distribution);
-    const arch = toolCacheArch(req.arch);
-    const expectedSha256 = req.sha256 ? normalizeSha256(req.sha256) : undefined;
-    let cached = await findIntactCache(command, toolVersion, arch, expectedSha256, log);
-    const cacheHit = cached !== undefined;
-    if (cached) {
-        log(`Found ${command} ${version} in the tool cache: ${cached.dir}`);
-    }
-    else {
-        cached = await downloadVerifyAndCache(req, version, toolVersion, arch, log, expectedSha256);
-    }
-    const binary = external_node_path_namespaceObject.join(cached.dir, command);
-    log(await checkReportedVersion(binary, version));
-    lib_core/* addPath */.fM(cached.dir);
-    log(`${command} ${version} is ready: ${binary}`);
-    return { dir: cached.dir, binary, command, version, cacheHit, sha256: cached.sha256 };
-}
-async function downloadVerifyAndCache(req, version, toolVersion, arch, log, expectedSha256) {
-    const command = commandName(req.distribution);
-    const asset = assetName(req.distribution, req.arch);
-    const template = req.downloadUrlTemplate || DEFAULT_DOWNLOAD_URL_TEMPLATES[req.distribution];
-    const binaryUrl = downloadUrl(template, version, asset);
-    await promises_namespaceObject.mkdir(runnerTemp(), { recursive: true });
-    const work = await promises_namespaceObject.mkdtemp(external_node_path_namespaceObject.join(runnerTemp(), 'earthly-install-'));
-    try {
-        // Checksum first: a missing checksum.asc fails before a ~100 MB download.
-        let expected = expectedSha256;
-        let source = 'earthly-sha256 input';
-        if (!expected) {
-            const ascUrl = checksumUrl(template, version);
-            const ascFile = await download(ascUrl, external_node_path_namespaceObject.join(work, 'checksum.asc'), req.auth);
-            expected = parseChecksumAsc(await promises_namespaceObject.readFile(ascFile, 'utf8'), asset);
-            if (!expected) {
-                throw new Error(`checksum.asc at ${redactUrl(ascUrl)} has no sha256 line for ${asset}; ` +
-                    'set earthly-sha256 to verify the binary another way');
-            }
-            source = 'checksum.asc';
-        }
-        log(`Downloading ${asset} ${version} from ${hostOf(binaryUrl)}`);
-        const downloaded = await download(binaryUrl, external_node_path_namespaceObject.join(work, 'download', asset), req.auth);
-        const actual = await sha256File(downloaded);
-        if (actual !== expected) {
-            await promises_namespaceObject.rm(downloaded, { force: true });
-            throw new Error(`earthly-sha256 mismatch for ${asset} from ${redactUrl(binaryUrl)}: ` +
-                `expected ${expected} (${source}), got ${actual}. The download was deleted and nothing was cached.`);
-        }
-        log(`Verified ${asset} sha256 ${actual.slice(0, 12)}… against the ${source}`);
-        const staging = external_node_path_namespaceObject.join(work, 'staging');
-        await stageBinary(downloaded, staging, command, actual);
-        const dir = await cacheUnderLock(staging, command, toolVersion, arch, actual, log);
-        return { dir, sha256: actual };
-    }
-    finally {
-        await promises_namespaceObject.rm(work, { recursive: true, force: true });
-    }
-}
-async function download(url, dest, auth) {
-    try {
-        // tool-cache retries 5xx/408/429 itself and drops the Authorization header when a redirect
-        // leaves the host (GitHub sends release assets to objects.githubusercontent.com).
-        return await downloadTool(url, dest, auth);
-    }
-    catch (error) {
-        // eslint-disable-next-line preserve-caught-error -- the cause could carry the credentials this message redacts
-        throw new Error(describeDownloadFailure(error, url, auth));
-    }
-}
-/** Runs `--version`; its first line, when it names `version`. */
-async function checkReportedVersion(binary, version) {
-    let result;
-    try {
-        result = await lib_exec/* getExecOutput */.H(binary, ['--version'], {
-            silent: true,
-            ignoreReturnCode: true,
-        });
-    }
-    catch (error) {
-        throw new Error(`Could not run ${binary} --version: ${error.message}`, {
-            cause: error,
-        });
-    }
-    const output = `${result.stdout}\n${result.stderr}`.trim();
-    const firstLine = output.split('\n')[0] ?? '';
-    if (result.exitCode !== 0) {
-        throw new Error(`${binary} --version exited with ${result.exitCode}: ${firstLine}`);
-    }
-    if (!reportsVersion(output, version)) {
-        throw new Error(`Expected ${binary} to be ${version}, but --version printed: ${firstLine}`);
-    }
-    return firstLine;
-}
-
-;// CONCATENATED MODULE: ./src/earthly/download.ts
-/**
- * Downloads Earthly in the background from the moment its version is known, so the download
- * overlaps the clone and the other preparations; the build awaits it.
- */
-
-
-
-class EarthlyDownload {
-    policy;
-    // Keyed by version: a speculative start on the likely pin must not stand in for another version.
-    pending = new Map();
-    // What the background download has to say waits here until "Install Earthly" shows it in its
-    // own log group, not inside whichever phase happens to be running.
-    held = [];
-    live = false;
-    log = (message) => {
-        if (this.live)
-            lib_core/* info */.pq(message);
-        else
-            this.held.push(message);
-    };
-    constructor(policy) {
-        this.policy = policy;
-    }
-    /** An exact version, or the fork's under `auto`, is known up front: download it during the clone. */
-    startKnownVersion() {
-        const { requested, distribution, waitForRegistry } = this.policy;
-        if (requested !== 'auto')
-            this.start(requested);
-        else if (distribution === 'earthbuild' && !waitForRegistry)
-            this.start(this.policy.forkDefault);
-    }
-    /** `auto` upstream: once the tag is known, start on the pin it most likely has, during the clone. */
-    startLikelyPin(tag) {
-        const { requested, distribution, waitForRegistry } = this.policy;
-        if (requested !== 'auto' || distribution !== 'earthly' || waitForRegistry)
-            return;
-        const likely = likelyEarthlyPin(tag);
-        if (likely)
-            this.start(likely);
-    }
-    /** Once the plan knows the version: start now unless the registry may make it unneeded. */
-    startPlanned(version) {
-        if (!this.policy.waitForRegistry)
-            this.start(version);
-    }
-    async installation(version) {
-        this.start(version);
-        this.live = true;
-        for (const message of this.held.splice(0))
-            lib_core/* info */.pq(message);
-        let installation;
-        try {
-            installation = await this.pending.get(version);
-        }
-        finally {
-            this.live = false;
-        }
-        const cached = installation.cacheHit ? ' (cached)' : '';
-        lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${cached}`);
-        return installation;
-    }
-    start(version) {
-        if (this.pending.has(version) || this.policy.never)
-            return;
-        const install = installEarthly(this.policy.request(version), this.log);
-        install.catch(() => undefined); // awaited later; an early failure must not go unhandled
-        this.pending.set(version, install);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/earthly/run.ts
-/** Runs Earthly as a child process, streaming its output to the log. */
-
-
-
-
-
-
-/**
- * Runs the planned Earthly command in the checkout: its config written first, the secrets in its
- * environment (never on the command line), the command shown with credentials redacted.
- */
-async function runBuild(earthly, installation, checkoutPath) {
-    await (0,promises_namespaceObject.writeFile)(earthly.configPath, earthly.config);
-    lib_core/* info */.pq(`[command] ${installation.command} ${earthly.shownArgs.join(' ')}`);
-    const env = { ...childEnv(), ...Object.fromEntries(earthly.secretEnv) };
-    const result = await runEarthly(installation.binary, earthly.args, { cwd: checkoutPath, env });
-    if (result.exitCode !== 0)
-        throw earthlyFailure(result);
-}
-/** Keeps the last lines of a stream, for the error message. */
-class Tail {
-    size;
-    lines = [];
-    partial = '';
-    constructor(size) {
-        this.size = size;
-    }
-    push(chunk) {
-        const parts = (this.partial + chunk).split('\n');
-        this.partial = parts.pop() ?? '';
-        this.lines.push(...parts.filter((line) => line.trim() !== ''));
-        if (this.lines.length > this.size)
-            this.lines.splice(0, this.lines.length - this.size);
-    }
-    get() {
-        return this.partial.trim() ? [...this.lines, this.partial].slice(-this.size) : [...this.lines];
-    }
-}
-/**
- * Runs Earthly with an argument array (no shell), streaming its output to the log. A SIGINT or
- * SIGTERM to the action (a cancelled job) is passed on, so BuildKit stops and the post step can clean up.
- */
-function runEarthly(binary, args, options) {
-    return new Promise((resolve, reject) => {
-        const tail = new Tail(20);
-        const child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
-            cwd: options.cwd,
-            env: options.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const forward = (signal) => () => {
-            lib_core/* warning */.$e(`Received ${signal}: stopping Earthly`);
-            child.kill(signal);
-        };
-        const handlers = { SIGINT: forward('SIGINT'), SIGTERM: forward('SIGTERM') };
-        process.on('SIGINT', handlers.SIGINT);
-        process.on('SIGTERM', handlers.SIGTERM);
-        const relay = (target) => (data) => {
-            const text = data.toString();
-            tail.push(text);
-            target.write(text);
-        };
-        child.stdout.on('data', relay(process.stdout));
-        child.stderr.on('data', relay(process.stdout)); // Earthly logs to stderr; the runner shows stdout in order
-        child.on('error', (error) => {
-            cleanup();
-            reject(new errors/* ActionError */.lZ(`Could not start Earthly (${binary}): ${error.message}`));
-        });
-        child.on('close', (code, signal) => {
-            cleanup();
-            resolve({ exitCode: code ?? (signal ? 2 : 1), tail: tail.get() });
-        });
-        function cleanup() {
-            process.off('SIGINT', handlers.SIGINT);
-            process.off('SIGTERM', handlers.SIGTERM);
-        }
-    });
-}
-
+// EXTERNAL MODULE: ./src/core/report.ts + 2 modules
+var report = __nccwpck_require__(8732);
 ;// CONCATENATED MODULE: ./src/phases.ts
 
 /**
@@ -35370,23 +33870,23 @@ class Outcome {
     async succeeded() {
         if (!this.plan || !this.images)
             throw new Error('The run ended without a plan');
-        setOutputs(outputs(this.plan, this.images));
+        runner/* setOutputs */.n0((0,report/* outputs */.V4)(this.plan, this.images));
         if (this.summary)
-            await writeSummary(summaryMarkdown(this.plan, this.images, this.phases.timings));
+            await runner/* writeSummary */.Sy((0,report/* summaryMarkdown */.eH)(this.plan, this.images, this.phases.timings));
     }
     /** Reports a failure as far as the run got; never throws, so the original error stays the one shown. */
     async failed(error) {
         try {
-            const images = this.images ?? (this.plan ? imageResults(this.plan, new Map()) : []);
+            const images = this.images ?? (this.plan ? (0,report/* imageResults */.I9)(this.plan, new Map()) : []);
             if (this.plan)
-                setOutputs(outputs(this.plan, images));
+                runner/* setOutputs */.n0((0,report/* outputs */.V4)(this.plan, images));
             if (!this.summary)
                 return;
             const failure = {
                 phase: this.phases.failed ?? 'Setup',
                 message: this.redact((0,errors/* errorMessage */.gJ)(error)),
             };
-            await writeSummary(failureMarkdown(failure, this.plan, images, this.phases.timings));
+            await runner/* writeSummary */.Sy((0,report/* failureMarkdown */.A5)(failure, this.plan, images, this.phases.timings));
         }
         catch (reportError) {
             lib_core/* warning */.$e(`Could not write the failure report: ${(0,errors/* errorMessage */.gJ)(reportError)}`);
@@ -35397,380 +33897,8 @@ class Outcome {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/auth.ts
-/** Parses a WWW-Authenticate value (RFC 7235), including several challenges joined by commas. */
-function parseWwwAuthenticate(header) {
-    const challenges = [];
-    let i = 0;
-    const skip = (chars) => {
-        while (i < header.length && chars.test(header[i]))
-            i++;
-    };
-    const readToken = () => {
-        const start = i;
-        while (i < header.length && !/[\s,=]/.test(header[i]))
-            i++;
-        return header.slice(start, i);
-    };
-    while (i < header.length) {
-        skip(/[\s,]/);
-        const name = readToken();
-        if (!name) {
-            i++;
-            continue;
-        }
-        skip(/\s/);
-        if (header[i] !== '=' || challenges.length === 0) {
-            challenges.push({ scheme: name.toLowerCase(), params: {} });
-            continue;
-        }
-        i++; // '='
-        skip(/\s/);
-        let value = '';
-        if (header[i] === '"') {
-            i++;
-            while (i < header.length && header[i] !== '"') {
-                if (header[i] === '\\' && i + 1 < header.length)
-                    i++;
-                value += header[i++];
-            }
-            i++; // closing quote
-        }
-        else {
-            const start = i;
-            while (i < header.length && header[i] !== ',')
-                i++;
-            value = header.slice(start, i).trim();
-        }
-        challenges[challenges.length - 1].params[name.toLowerCase()] = value;
-    }
-    return challenges;
-}
-function basicAuthorization(credentials) {
-    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/registry/http.ts
-/**
- * HTTP to a registry: Docker's choice of scheme, the runner's proxy settings, and redirects that
- * never carry credentials to another origin.
- */
-
-
-// Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
-// Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
-let proxyAgent;
-let directAgent;
-/**
- * Loopback never goes through a proxy, whatever NO_PROXY says, as in Docker (Go's
- * golang.org/x/net/http/httpproxy `useProxy`: localhost and loopback IPs are never proxied). A
- * loopback registry speaks plain HTTP, so a proxy would see its Basic credentials in clear text.
- */
-function dispatcher(url) {
-    if (isLoopbackHost(url.host))
-        return (directAgent ??= new undici/* Agent */.g6());
-    return (proxyAgent ??= new undici/* EnvHttpProxyAgent */.J2());
-}
-const REQUEST_TIMEOUT_MS = 30_000;
-const MAX_REDIRECTS = 5;
-const USER_AGENT = 'canvos-provider-images-action';
-/** Docker talks plain HTTP to loopback registries (they are implicitly insecure), HTTPS elsewhere. */
-function registryBaseUrl(host) {
-    if (DOCKER_HUB_ALIASES.includes(host.toLowerCase()))
-        return 'https://registry-1.docker.io';
-    return `${isLoopbackHost(host) ? 'http' : 'https'}://${host}`;
-}
-class TransientStatus extends Error {
-    status;
-    constructor(status) {
-        super(`HTTP ${status}`);
-        this.status = status;
-    }
-}
-/** fetch, but redirects are followed by hand so Authorization never leaves the original origin. */
-async function fetchFollowingRedirects(method, url, headers) {
-    let current = new URL(url);
-    const currentHeaders = new undici.Headers({ 'user-agent': USER_AGENT, ...headers });
-    for (let hop = 0;; hop++) {
-        const response = await (0,undici/* fetch */.hd)(current, {
-            method,
-            headers: currentHeaders,
-            redirect: 'manual',
-            dispatcher: dispatcher(current),
-            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        const location = response.headers.get('location');
-        if (![301, 302, 303, 307, 308].includes(response.status) || !location || hop >= MAX_REDIRECTS) {
-            return response;
-        }
-        await response.body?.cancel();
-        const next = new URL(location, current);
-        // Blob stores (S3, GCS) get signed URLs; our credentials are not for them.
-        if (next.origin !== current.origin)
-            currentHeaders.delete('authorization');
-        current = next;
-    }
-}
-/** A short reason for a failed request, never including headers or bodies. */
-function describeFailure(error) {
-    if (error instanceof TransientStatus)
-        return `HTTP ${error.status}`;
-    const err = error;
-    if (err?.name === 'TimeoutError')
-        return `no answer within ${REQUEST_TIMEOUT_MS / 1000}s`;
-    return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(error);
-}
-
-;// CONCATENATED MODULE: ./src/registry/lookup.ts
-/**
- * Looks images up in a registry over the Registry HTTP API v2 (HEAD on the manifest), without the
- * docker CLI.
- */
-
-
-
-
-
-
-
-/** Everything a tag may resolve to: a single-platform manifest or a multi-platform index. */
-const MANIFEST_MEDIA_TYPES = [
-    'application/vnd.docker.distribution.manifest.v2+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.oci.image.index.v1+json',
-];
-/**
- * The digest `ref` resolves to in its registry, or undefined when the registry says it is not
- * there (404). HEAD first, anonymously; a 401 is answered once (Basic credentials, or a Bearer
- * token from the challenge's realm). 5xx, 429 and network errors are retried with back-off; what
- * remains throws an error naming the registry and the status, never a credential.
- */
-async function lookupDigest(ref, opts = {}) {
-    const image = parseImageRef(ref);
-    const client = new RegistryClient(image, opts);
-    const manifestUrl = `${registryBaseUrl(image.registry)}/v2/${image.repository}/manifests/${encodeURIComponent(image.tag)}`;
-    let response = await client.send('HEAD', manifestUrl, undefined);
-    if (response.status === 401) {
-        // Authenticate as the challenge says, then try once more.
-        await client.authenticate(response);
-        response = await client.send('HEAD', manifestUrl, client.authorization);
-    }
-    switch (response.status) {
-        case 200: {
-            const digest = response.headers.get('docker-content-digest')?.trim();
-            if (digest && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/.test(digest))
-                return digest;
-            // Some registries leave the header out of HEAD answers: hash the manifest bytes instead.
-            return client.digestOfManifestBody(manifestUrl);
-        }
-        case 404:
-            return undefined;
-        default:
-            throw client.statusError(response.status, `HEAD ${image.repository}:${image.tag}`);
-    }
-}
-class RegistryClient {
-    image;
-    opts;
-    /** Set once a 401 challenge has been answered. */
-    authorization;
-    sentCredentials = false;
-    loadedCredentials;
-    constructor(image, opts) {
-        this.image = image;
-        this.opts = opts;
-    }
-    /** One request, retried on 5xx / 429 / network errors. Any other status is returned. */
-    async send(method, url, authorization) {
-        const what = `${method} ${new URL(url).pathname}`;
-        try {
-            return await withRetry(async () => {
-                const response = await fetchFollowingRedirects(method, url, {
-                    accept: MANIFEST_MEDIA_TYPES.join(', '),
-                    ...(authorization ? { authorization } : {}),
-                });
-                if (response.status >= 500 || response.status === 429) {
-                    await response.body?.cancel();
-                    throw new TransientStatus(response.status);
-                }
-                return response;
-            }, {
-                attempts: this.opts.retries ?? 3,
-                delayMs: exponentialBackoff(this.opts.retryDelayMs ?? 500),
-                shouldRetry: () => true, // only transient failures are thrown above
-                onRetry: (error, attempt, delay) => lib_core/* info */.pq(`Registry ${this.image.registry}: ${what} failed (${describeFailure(error)}); retry ${attempt} in ${delay} ms`),
-            });
-        }
-        catch (error) {
-            throw this.failure(error, what);
-        }
-    }
-    /** Answers a 401 by obtaining an Authorization header from its challenge. */
-    async authenticate(unauthorized) {
-        await unauthorized.body?.cancel();
-        const challenges = parseWwwAuthenticate(unauthorized.headers.get('www-authenticate') ?? '');
-        const bearer = challenges.find((c) => c.scheme === 'bearer');
-        const basic = challenges.find((c) => c.scheme === 'basic');
-        const credentials = await this.credentials();
-        this.sentCredentials = credentials !== undefined;
-        if (bearer) {
-            this.authorization = `Bearer ${await this.fetchToken(bearer, credentials)}`;
-        }
-        else if (basic) {
-            if (!credentials) {
-                throw new Error(`Registry ${this.image.registry} needs credentials to read ${this.image.repository}, and none were given or found in the Docker config`);
-            }
-            this.authorization = basicAuthorization(credentials);
-        }
-        else {
-            throw new Error(`Registry ${this.image.registry} answered HTTP 401 without a usable WWW-Authenticate challenge`);
-        }
-    }
-    credentials() {
-        // Read lazily: public images need no credentials, and a credential helper is a process.
-        this.loadedCredentials ??= this.opts.credentials
-            ? Promise.resolve(this.opts.credentials)
-            : credentialsFromDockerConfig(this.image.registry, this.opts.dockerConfigDir);
-        return this.loadedCredentials;
-    }
-    async fetchToken(challenge, credentials) {
-        const realm = challenge.params['realm'];
-        if (!realm) {
-            throw new Error(`Registry ${this.image.registry} sent a Bearer challenge without a realm`);
-        }
-        let url;
-        try {
-            url = new URL(realm);
-        }
-        catch {
-            throw new Error(`Registry ${this.image.registry} sent an invalid token realm`);
-        }
-        if (challenge.params['service'])
-            url.searchParams.set('service', challenge.params['service']);
-        url.searchParams.set('scope', challenge.params['scope'] || `repository:${this.image.repository}:pull`);
-        if (credentials && url.protocol !== 'https:' && !isLoopbackHost(url.host)) {
-            throw new Error(`Refusing to send registry credentials over plain HTTP to ${url.host}`);
-        }
-        const response = await this.send('GET', url.toString(), credentials ? basicAuthorization(credentials) : undefined);
-        if (response.status !== 200) {
-            await response.body?.cancel();
-            const why = response.status === 401 || response.status === 403
-                ? credentials
-                    ? ': the credentials were refused'
-                    : ': credentials are needed'
-                : '';
-            throw new Error(`Registry ${this.image.registry}: token request to ${url.host} failed with HTTP ${response.status}${why}`);
-        }
-        let body;
-        try {
-            body = (await response.json());
-        }
-        catch {
-            throw new Error(`Registry ${this.image.registry}: the token endpoint ${url.host} did not answer JSON`);
-        }
-        const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-        if (typeof token !== 'string' || !token) {
-            throw new Error(`Registry ${this.image.registry}: the token endpoint ${url.host} returned no token`);
-        }
-        return token;
-    }
-    async digestOfManifestBody(manifestUrl) {
-        const response = await this.send('GET', manifestUrl, this.authorization);
-        if (response.status === 404) {
-            await response.body?.cancel();
-            return undefined;
-        }
-        if (response.status !== 200) {
-            await response.body?.cancel();
-            throw this.statusError(response.status, `GET ${this.image.repository}:${this.image.tag}`);
-        }
-        const body = Buffer.from(await response.arrayBuffer());
-        return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
-    }
-    statusError(status, what) {
-        const hint = status === 401
-            ? this.sentCredentials
-                ? ' (the credentials were refused or lack pull access, or the repository does not exist yet)'
-                : ' (no credentials were given or found in the Docker config, or the repository does not exist yet)'
-            : status === 403
-                ? ' (access denied: check the credentials and their permissions)'
-                : '';
-        return new Error(`Registry ${this.image.registry} answered HTTP ${status} for ${what}${hint}`);
-    }
-    failure(error, what) {
-        const attempts = this.opts.retries ?? 3;
-        if (error instanceof TransientStatus) {
-            return new Error(`Registry ${this.image.registry} answered HTTP ${error.status} for ${what} (${attempts} attempts)`);
-        }
-        return new Error(`Could not reach registry ${this.image.registry} for ${what}: ${describeFailure(error)} (${attempts} attempts)`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/check.ts
-/** What the registry (or the local Docker) says about the planned images, before and after the build. */
-
-
-
-
-
-/** The planned images already published (ref → digest): a re-run skips them. */
-async function existingImages(plan) {
-    const present = new Map();
-    for (const image of plan.images) {
-        // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
-        const digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials }).catch((error) => {
-            lib_core/* warning */.$e(`Could not tell whether ${image.ref} exists (${(0,errors/* errorMessage */.gJ)(error)}): building it`);
-            return undefined;
-        });
-        if (!digest)
-            continue;
-        present.set(image.ref, digest);
-        lib_core/* info */.pq(`${image.ref} already exists (${digest}): skipping`);
-    }
-    lib_core/* info */.pq(existingLine(plan.images.length, present.size));
-    return present;
-}
-/**
- * Confirms each built image where it should be — the registry after a push, the local Docker
- * otherwise — and records its digest or image id.
- */
-async function verifyImages(plan, images) {
-    const missing = [];
-    for (const image of images) {
-        if (image.skipped)
-            continue;
-        if (plan.push) {
-            image.digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials });
-            image.pushed = image.digest !== undefined;
-            image.status = 'pushed';
-        }
-        else {
-            image.imageId = await lookupLocalImage(image.ref);
-            image.status = 'built';
-        }
-        const found = image.digest ?? image.imageId;
-        if (!found)
-            missing.push(image.ref);
-        else
-            lib_core/* info */.pq(`${image.ref}${image.digest ? '@' : ' image id '}${found}`);
-    }
-    if (missing.length) {
-        const where = plan.push ? 'in the registry' : 'in the local Docker';
-        throw new errors/* ActionError */.lZ(`Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 /** The main step, as its phases: inputs, CanvOS, plan, registry, build files, build, report. */
-
-
-
-
-
-
 
 
 
@@ -35797,66 +33925,171 @@ async function run() {
 }
 async function runPhases(outcome) {
     const { phases } = outcome;
-    const inputs = await phases.quiet('Inputs', () => parseInputs(readInput, runnerContext()));
+    const inputs = await phases.quiet('Inputs', () => parseInputs(runner/* readInput */.R5, runner/* runnerContext */.cE()));
     outcome.secrets = secretValues(inputs);
     for (const secret of outcome.secrets)
         lib_core/* setSecret */.Pq(secret);
     outcome.summary = inputs.summary;
     for (const notice of inputs.notices)
         lib_core/* notice */.lm(notice);
-    if (inputs.push && !inputs.dryRun && !inputs.registryAuth) {
-        const host = registryHost(inputs.imageRegistry);
-        await phases.run('Registry credentials', () => requireStoredCredentials(host));
+    // A dry run installs, logs in and builds nothing: it does not even load that code.
+    const execution = inputs.dryRun ? undefined : await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(507)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8507));
+    if (execution && inputs.push && !inputs.registryAuth) {
+        const host = (0,image_ref/* registryHost */.U$)(inputs.imageRegistry);
+        await phases.run('Registry credentials', () => execution.requireStoredCredentials(host));
     }
-    const tempDir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(runnerTemp(), 'canvos-action-'));
+    const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(runner/* runnerTemp */.X5(), 'canvos-action-'));
     lib_core/* saveState */.LZ(State.tempDir, tempDir);
-    const runnerArch = machineArch();
-    const earthly = new EarthlyDownload({
+    const runnerArch = runner/* machineArch */.u9();
+    const earthly = execution?.startEarthlyDownload({
         requested: inputs.earthly.version,
         distribution: inputs.earthly.distribution,
         forkDefault: DEFAULT_EARTHBUILD_VERSION,
         waitForRegistry: inputs.skipExisting && inputs.push,
-        never: inputs.dryRun,
         request: (version) => earthlyInstall(inputs, version, runnerArch),
     });
-    earthly.startKnownVersion();
     const checkout = await phases.run('CanvOS checkout', () => inputs.canvos.path
         ? useCheckout(inputs.canvos.path)
-        : cloneCanvos(inputs.canvos, tempDir, (tag) => earthly.startLikelyPin(tag)));
+        : cloneCanvos(inputs.canvos, tempDir, (tag) => earthly?.startLikelyPin(tag), {
+            planFilesOnly: inputs.dryRun,
+        }));
     const plan = await phases.run('Plan', () => {
         const plan = makePlan(inputs, checkout, { runnerArch, tempDir });
-        for (const line of planLines(plan))
+        for (const line of (0,report/* planLines */.HN)(plan))
             lib_core/* info */.pq(line);
         return plan;
     });
     outcome.plan = plan;
-    earthly.startPlanned(plan.earthly.version);
+    earthly?.startPlanned(plan.earthly.version);
     const { credentials, host } = plan.registry;
-    if (!plan.dryRun && credentials) {
+    if (execution && credentials) {
         await phases.run('Registry login', async () => {
             lib_core/* saveState */.LZ(State.registryHost, host); // first: a login cut short may have stored them
-            await dockerLogin(host, credentials.username, credentials.password);
+            await execution.dockerLogin(host, credentials.username, credentials.password);
             lib_core/* info */.pq(`Logged in to ${host} as ${credentials.username}`);
         });
     }
-    const present = !plan.dryRun && plan.skipExisting
-        ? await phases.run('Existing images', () => existingImages(plan))
+    const present = execution && plan.skipExisting
+        ? await phases.run('Existing images', () => execution.existingImages(plan))
         : new Map();
-    const images = (outcome.images = imageResults(plan, present));
+    const images = (outcome.images = (0,report/* imageResults */.I9)(plan, present));
     const build = planBuild(plan, present);
     await phases.run('Build files', () => writeCheckoutFiles(plan, build.files, tempDir));
-    if (plan.dryRun) {
+    if (!execution || !earthly) {
         lib_core/* info */.pq('Dry run: nothing installed, built or pushed');
     }
     else if (build.images.length === 0) {
         lib_core/* info */.pq('Every image already exists: nothing to build');
     }
     else {
-        await phases.run('Disk check', () => checkDisk(plan.diskCheck, build.images.length));
+        await phases.run('Disk check', () => execution.checkDisk(plan.diskCheck, build.images.length));
         const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
-        await phases.run('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
-        await phases.run('Verify', () => verifyImages(plan, images));
+        await phases.run('Build', () => execution.runBuild(plan.earthly, installation, plan.canvosPath));
+        await phases.run('Verify', () => execution.verifyImages(plan, images));
     }
+}
+
+
+/***/ }),
+
+/***/ 4813:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hw: () => (/* binding */ toolCacheRoot),
+/* harmony export */   R5: () => (/* binding */ readInput),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Vd: () => (/* binding */ serverUrl),
+/* harmony export */   X5: () => (/* binding */ runnerTemp),
+/* harmony export */   cE: () => (/* binding */ runnerContext),
+/* harmony export */   gf: () => (/* binding */ childEnv),
+/* harmony export */   kG: () => (/* binding */ dockerConfigDir),
+/* harmony export */   n0: () => (/* binding */ setOutputs),
+/* harmony export */   u9: () => (/* binding */ machineArch)
+/* harmony export */ });
+/* unused harmony export runnerArch */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6058);
+/**
+ * The runner's environment, in one place: the only module that reads `process.env` or the step's
+ * inputs. Everything else is handed the values it needs.
+ */
+
+
+
+
+const DEFAULT_SERVER_URL = 'https://github.com';
+/** One input, as the runner passed it (`INPUT_<NAME>`); empty when not set. */
+function readInput(name) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .getInput */ .V4(name);
+}
+/**
+ * The runner's architecture in the runner's own words (`X64`, `ARM64`, ...): RUNNER_ARCH, or the
+ * machine's when it runs outside Actions. It decides the default image arch and the Earthly binary.
+ */
+function runnerArch() {
+    return process.env.RUNNER_ARCH || (process.arch === 'arm64' ? 'ARM64' : 'X64');
+}
+/** The runner's arch as Docker and Earthly name it: what the Earthly binary must be built for. */
+function machineArch() {
+    return runnerArch() === 'ARM64' ? 'arm64' : 'amd64';
+}
+/** The GitHub server of the workflow: the only host a github-token may be sent to. */
+function serverUrl() {
+    return process.env.GITHUB_SERVER_URL || DEFAULT_SERVER_URL;
+}
+/** What input parsing needs to know about the runner. */
+function runnerContext() {
+    return {
+        runnerArch: runnerArch(),
+        serverUrl: serverUrl(),
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: runnerTemp(),
+        realPath: (path) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(path),
+        readFile: (path) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8'),
+        isDirectory: (path) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path).isDirectory(),
+    };
+}
+/** Where the action may keep temporary files for this job. */
+function runnerTemp() {
+    return process.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)();
+}
+/** The runner's tool cache root (set on every runner; tool-cache reads it too). */
+function toolCacheRoot() {
+    const root = process.env.RUNNER_TOOL_CACHE;
+    if (!root)
+        throw new Error('RUNNER_TOOL_CACHE is not set: is this running in GitHub Actions?');
+    return root;
+}
+/** The Docker CLI's config directory, as `docker login` and credential helpers use it. */
+function dockerConfigDir() {
+    return process.env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.docker');
+}
+function setOutputs(values) {
+    for (const [name, value] of Object.entries(values))
+        _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .setOutput */ .uH(name, value);
+}
+/** Adds to the job summary, when the runner collects one for this step. */
+async function writeSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .summary */ .z.addRaw(markdown).write();
+}
+/**
+ * The environment child processes start from: the runner's, without the step's inputs and saved
+ * state (INPUT_*, STATE_*), which are the action's own business and may hold secrets.
+ */
+function childEnv() {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env)) {
+        if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_'))
+            env[key] = value;
+    }
+    return env;
 }
 
 
@@ -35939,6 +34172,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 7540:
 /***/ ((module) => {
 
@@ -35974,6 +34214,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -35992,6 +34246,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -36069,6 +34337,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
@@ -39174,6 +37449,9 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -39301,6 +37579,28 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -39315,6 +37615,69 @@ function copyFile(srcFile, destFile, force) {
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

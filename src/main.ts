@@ -8,13 +8,7 @@ import { DEFAULT_EARTHBUILD_VERSION, earthlyInstall } from './core/earthly-plan.
 import { makePlan, planBuild } from './core/plan.js';
 import { registryHost } from './core/image-ref.js';
 import { imageResults, planLines } from './core/report.js';
-import { dockerLogin } from './docker/cli.js';
-import { requireStoredCredentials } from './docker/config.js';
-import { checkDisk } from './docker/disk.js';
-import { EarthlyDownload } from './earthly/download.js';
-import { runBuild } from './earthly/run.js';
 import { Outcome } from './outcome.js';
-import { existingImages, verifyImages } from './registry/check.js';
 import * as runner from './runner.js';
 import { State, claimState } from './state.js';
 
@@ -39,27 +33,29 @@ async function runPhases(outcome: Outcome): Promise<void> {
   for (const secret of outcome.secrets) core.setSecret(secret);
   outcome.summary = inputs.summary;
   for (const notice of inputs.notices) core.notice(notice);
-  if (inputs.push && !inputs.dryRun && !inputs.registryAuth) {
+  // A dry run installs, logs in and builds nothing: it does not even load that code.
+  const execution = inputs.dryRun ? undefined : await import('./execution.js');
+  if (execution && inputs.push && !inputs.registryAuth) {
     const host = registryHost(inputs.imageRegistry);
-    await phases.run('Registry credentials', () => requireStoredCredentials(host));
+    await phases.run('Registry credentials', () => execution.requireStoredCredentials(host));
   }
   const tempDir = await mkdtemp(join(runner.runnerTemp(), 'canvos-action-'));
   core.saveState(State.tempDir, tempDir);
   const runnerArch = runner.machineArch();
 
-  const earthly = new EarthlyDownload({
+  const earthly = execution?.startEarthlyDownload({
     requested: inputs.earthly.version,
     distribution: inputs.earthly.distribution,
     forkDefault: DEFAULT_EARTHBUILD_VERSION,
     waitForRegistry: inputs.skipExisting && inputs.push,
-    never: inputs.dryRun,
     request: (version) => earthlyInstall(inputs, version, runnerArch),
   });
-  earthly.startKnownVersion();
   const checkout = await phases.run('CanvOS checkout', () =>
     inputs.canvos.path
       ? useCheckout(inputs.canvos.path)
-      : cloneCanvos(inputs.canvos, tempDir, (tag) => earthly.startLikelyPin(tag)),
+      : cloneCanvos(inputs.canvos, tempDir, (tag) => earthly?.startLikelyPin(tag), {
+          planFilesOnly: inputs.dryRun,
+        }),
   );
   const plan = await phases.run('Plan', () => {
     const plan = makePlan(inputs, checkout, { runnerArch, tempDir });
@@ -67,34 +63,36 @@ async function runPhases(outcome: Outcome): Promise<void> {
     return plan;
   });
   outcome.plan = plan;
-  earthly.startPlanned(plan.earthly.version);
+  earthly?.startPlanned(plan.earthly.version);
 
   const { credentials, host } = plan.registry;
-  if (!plan.dryRun && credentials) {
+  if (execution && credentials) {
     await phases.run('Registry login', async () => {
       core.saveState(State.registryHost, host); // first: a login cut short may have stored them
-      await dockerLogin(host, credentials.username, credentials.password);
+      await execution.dockerLogin(host, credentials.username, credentials.password);
       core.info(`Logged in to ${host} as ${credentials.username}`);
     });
   }
   const present =
-    !plan.dryRun && plan.skipExisting
-      ? await phases.run('Existing images', () => existingImages(plan))
+    execution && plan.skipExisting
+      ? await phases.run('Existing images', () => execution.existingImages(plan))
       : new Map<string, string>();
   const images = (outcome.images = imageResults(plan, present));
   const build = planBuild(plan, present);
   await phases.run('Build files', () => writeCheckoutFiles(plan, build.files, tempDir));
 
-  if (plan.dryRun) {
+  if (!execution || !earthly) {
     core.info('Dry run: nothing installed, built or pushed');
   } else if (build.images.length === 0) {
     core.info('Every image already exists: nothing to build');
   } else {
-    await phases.run('Disk check', () => checkDisk(plan.diskCheck, build.images.length));
+    await phases.run('Disk check', () => execution.checkDisk(plan.diskCheck, build.images.length));
     const installation = await phases.run('Install Earthly', () =>
       earthly.installation(plan.earthly.version),
     );
-    await phases.run('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
-    await phases.run('Verify', () => verifyImages(plan, images));
+    await phases.run('Build', () =>
+      execution.runBuild(plan.earthly, installation, plan.canvosPath),
+    );
+    await phases.run('Verify', () => execution.verifyImages(plan, images));
   }
 }

@@ -92,7 +92,8 @@ describe('dry-run plan', () => {
     const before = harness.git.listings().length;
     const result = await dryRun({ 'canvos-version': 'v4.9.38', 'k8s-version': '1.30' });
     expect(result.code).toBe(0);
-    expect(harness.git.listings().length - before).toBe(1); // the clone's own ref advertisement only
+    // The clone's own ref advertisement and that of its fetch of the plan's files: no ls-remote.
+    expect(harness.git.listings().length - before).toBe(2);
     expect(result.outputs['earthly-version']).toBe('v0.8.15');
     expect(JSON.parse(result.outputs['k8s-versions'])).toEqual(['1.30.14']);
   });

@@ -376,8 +376,11 @@ export interface LargeRepo {
 }
 
 /**
- * A CanvOS-scale repo (thousands of commits, ~160 tags, ~220 branches) written in one
- * `git fast-import` stream, for ls-remote / clone benchmarks.
+ * A CanvOS-scale repo written in one `git fast-import` stream, for ls-remote / clone benchmarks.
+ * Shaped on spectrocloud/CanvOS (about 3,400 commits, 158 tags, 216 branches, a 5 MiB pack; at a
+ * tag about 180 files, 5.5 MB of mostly shell and YAML plus a 620 KiB PNG, so one tag's tree
+ * is a fair share of the whole history): thousands of small commits, a tree of ~190 files with
+ * 5 MB of text that compresses like scripts and an incompressible image, touched at each tag.
  */
 export async function makeLargeRepo(dir: string, opts: LargeRepoOptions = {}): Promise<LargeRepo> {
   const started = Date.now();
@@ -410,13 +413,15 @@ export async function makeLargeRepo(dir: string, opts: LargeRepoOptions = {}): P
   const put = (s: string | Buffer): void => {
     chunks.push(typeof s === 'string' ? Buffer.from(s) : s);
   };
-  const data = (s: string): void => {
-    const b = Buffer.from(s);
+  const data = (s: string | Buffer): void => {
+    const b = typeof s === 'string' ? Buffer.from(s) : s;
     put(`data ${b.length}\n`);
     put(b);
     put('\n');
   };
   const who = `${AUTHOR.name} <${AUTHOR.email}>`;
+  const payload = payloadFiles();
+  const payloadPaths = Object.keys(payload);
   for (let i = 1; i <= commits; i++) {
     const ts = EPOCH + i * 600;
     const tagName = tagAt.get(i);
@@ -424,9 +429,14 @@ export async function makeLargeRepo(dir: string, opts: LargeRepoOptions = {}): P
       `commit refs/heads/main\nmark :${i}\nauthor ${who} ${ts} +0000\ncommitter ${who} ${ts} +0000\n`,
     );
     data(tagName ? `Release ${tagName}` : `Change ${i}`);
-    const files: Record<string, string> = {};
+    const files: Record<string, string | Buffer> = i === 1 ? { ...payload } : {};
     for (let k = 0; k < 3; k++)
-      files[`pkg/area${(i + k) % 40}/file${(i * 7 + k) % 25}.txt`] = `change ${i}.${k}\n`;
+      files[`pkg/area${(i + k) % 10}/file${(i * 7 + k) % 8}.txt`] = `change ${i}.${k}\n`;
+    if (tagName) {
+      // A release touches one of the large files a little, as CanvOS's releases do.
+      const path = payloadPaths[tagNames.indexOf(tagName) % payloadPaths.length];
+      if (!path.endsWith('.png')) files[path] = `${payload[path].toString()}# ${tagName}\n`;
+    }
     if (i === 1 || tagName) {
       const pe = tagName && /^v\d/.test(tagName) ? tagName : 'v4.0.0';
       Object.assign(
@@ -477,4 +487,40 @@ export async function makeLargeRepo(dir: string, opts: LargeRepoOptions = {}): P
     child.stdin.end(Buffer.concat(chunks));
   });
   return { bareDir, tags: tagNames, newestRelease, durationMs: Date.now() - started };
+}
+
+/**
+ * ~100 files of pseudo-random shell-like text (5 MB, compressing about 5× as CanvOS's scripts
+ * do) and one incompressible 620 KiB image, the same on every run (a fixed seed).
+ */
+function payloadFiles(): Record<string, string | Buffer> {
+  let seed = 0x9e3779b9;
+  const random = (): number => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const words = Array.from({ length: 512 }, (_, n) => `w${n.toString(36)}${'xyz'.slice(n % 3)}`);
+  const text = (bytes: number): string => {
+    const lines: string[] = [];
+    for (let size = 0; size < bytes;) {
+      const line = Array.from({ length: 3 + Math.floor(random() * 9) }, () => {
+        return words[Math.floor(random() * words.length)];
+      }).join(' ');
+      lines.push(line);
+      size += line.length + 1;
+    }
+    return `${lines.join('\n')}\n`;
+  };
+  const files: Record<string, string | Buffer> = {};
+  const dirs = ['overlay/files', 'scripts', 'cis-harden', 'cloudconfigs', 'rhel-stig', 'test'];
+  for (let n = 0; n < 100; n++) {
+    files[`${dirs[n % dirs.length]}/part-${n}.sh`] = text(n % 50 === 0 ? 400_000 : 40_000);
+  }
+  files['images/edge_components.png'] = Buffer.from(
+    Array.from({ length: 620 * 1024 }, () => Math.floor(random() * 256)),
+  );
+  return files;
 }

@@ -31,6 +31,11 @@ export interface GitServer {
   /** Repos under `private/` then require Basic auth whose password is this token. */
   setToken(token: string | undefined): void;
   failNext(rule: FaultRule): void;
+  /**
+   * Partial clones and fetches of any object id, as GitHub allows (the default), or neither, as
+   * git's own defaults have it: upload-pack then ignores a `--filter` (the client only warns).
+   */
+  allowFilters(allow: boolean): void;
   /** `POST …/git-upload-pack`: fetches and clones that transferred objects. */
   clones(): GitRequest[];
   /** `GET …/info/refs?service=git-upload-pack`: ref advertisements (ls-remote, start of a fetch). */
@@ -51,6 +56,7 @@ interface GitInfo {
 interface GitControl {
   setToken(token: string | undefined): void;
   failNext(rule: FaultRule): void;
+  allowFilters(allow: boolean): void;
 }
 
 const CGI_TIMEOUT_MS = 120_000;
@@ -62,6 +68,7 @@ export async function createGitCore(
 ): Promise<ServerCore<GitInfo, GitControl>> {
   const faults: FaultRule[] = [];
   let token: string | undefined;
+  let allowFilters = true;
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     hooks.beforeRequest();
@@ -100,7 +107,7 @@ export async function createGitCore(
         'Authentication required\n',
       );
     }
-    runBackend(req, res, record, rootDir, hooks);
+    runBackend(req, res, record, { rootDir, allowFilters }, hooks);
   };
 
   const server = createServer(handle);
@@ -113,6 +120,9 @@ export async function createGitCore(
       },
       failNext(rule) {
         faults.push({ ...rule });
+      },
+      allowFilters(allow) {
+        allowFilters = allow;
       },
     },
     stop: () => closeServer(server),
@@ -136,6 +146,7 @@ export async function startGitServer(
     },
     setToken: (token) => t.control('setToken', token),
     failNext: (rule) => t.control('failNext', { ...rule }),
+    allowFilters: (allow) => t.control('allowFilters', allow),
     clones: () =>
       t.records().filter((r) => r.method === 'POST' && r.path.endsWith('/git-upload-pack')),
     listings: () =>
@@ -156,20 +167,21 @@ function runBackend(
   req: IncomingMessage,
   res: ServerResponse,
   record: GitRequest,
-  rootDir: string,
+  { rootDir, allowFilters }: { rootDir: string; allowFilters: boolean },
   hooks: ServerHooks,
 ): void {
+  const allow = String(allowFilters);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     GIT_PROJECT_ROOT: rootDir,
     GIT_HTTP_EXPORT_ALL: '1',
-    // Mirror GitHub: a shallow fetch of any commit id and partial clones are allowed.
+    // Mirror GitHub: a shallow fetch of any commit id and partial clones are allowed (by default).
     GIT_CONFIG_COUNT: '3',
     GIT_CONFIG_KEY_0: 'uploadpack.allowAnySHA1InWant',
-    GIT_CONFIG_VALUE_0: 'true',
+    GIT_CONFIG_VALUE_0: allow,
     GIT_CONFIG_KEY_1: 'uploadpack.allowFilter',
-    GIT_CONFIG_VALUE_1: 'true',
+    GIT_CONFIG_VALUE_1: allow,
     GIT_CONFIG_KEY_2: 'safe.directory',
     GIT_CONFIG_VALUE_2: '*',
     GIT_CONFIG_NOSYSTEM: '1',

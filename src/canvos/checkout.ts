@@ -1,6 +1,7 @@
 /**
- * Gets CanvOS: a shallow clone of the resolved tag, or a checkout the workflow already has. Writes
- * the build files into it and, in a workflow's own checkout, remembers what to put back.
+ * Gets CanvOS: a shallow clone of the resolved tag (for a dry run, only the files the plan reads),
+ * or a checkout the workflow already has. Writes the build files into it and, in a workflow's own
+ * checkout, remembers what to put back.
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -15,18 +16,31 @@ import { ActionError, errorMessage } from '../errors.js';
 import { LinkError, assertNoLinks, readInside, replaceFile } from '../lib/safe-files.js';
 import { serverUrl } from '../runner.js';
 import { type RestoreEntry, saveRestoreEntries } from '../state.js';
-import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
+import {
+  type GitAuth,
+  clonePaths,
+  cloneTag,
+  describeTag,
+  headCommit,
+  listRemoteTags,
+  treeHas,
+} from './git.js';
 
 export type CanvosSource = Inputs['canvos'];
 
+/** The files the plan reads: all a dry run needs of CanvOS. */
+export const PLAN_FILES = ['Earthfile', 'earthly.sh', 'k8s_version.json'] as const;
+
 /**
  * Resolves the tag and clones it into `tempDir`. `onTag` hears the tag before the clone starts,
- * so work that only needs the tag (the Earthly download) can overlap the clone.
+ * so work that only needs the tag (the Earthly download) can overlap the clone. With `planFilesOnly`
+ * (a dry run) the checkout holds only PLAN_FILES, fetched by a partial clone.
  */
 export async function cloneCanvos(
   source: CanvosSource,
   tempDir: string,
   onTag: (tag: string) => void = () => undefined,
+  { planFilesOnly = false } = {},
 ): Promise<CanvosCheckout> {
   const { repository, version, prerelease } = source;
   const auth: GitAuth | undefined = source.token
@@ -42,8 +56,19 @@ export async function cloneCanvos(
   }
   onTag(tag);
   const path = join(tempDir, 'canvos');
-  const commit = await cloneTag(repository, tag, path, auth);
-  core.info(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+  let commit: string;
+  if (planFilesOnly) {
+    const partial = await clonePaths(repository, tag, path, PLAN_FILES, auth);
+    commit = partial.commit;
+    core.info(
+      partial.filtered
+        ? `Fetched ${PLAN_FILES.join(', ')} of ${repository} at ${tag} (${commit}) into ${path}: a dry run reads nothing else`
+        : `${repository} does not allow partial clones: fetched the whole tree at ${tag} (${commit}), checked out ${PLAN_FILES.join(', ')} into ${path}`,
+    );
+  } else {
+    commit = await cloneTag(repository, tag, path, auth);
+    core.info(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+  }
   return { tag, commit, path, repository, files: await readCanvosFiles(path) };
 }
 
@@ -59,11 +84,7 @@ export async function useCheckout(path: string): Promise<CanvosCheckout> {
 /** The three files the plan reads; a symbolic link among them could lead anywhere: refused. */
 export async function readCanvosFiles(dir: string): Promise<CanvosFiles> {
   const read = (name: string) => readInside(dir, name).catch(refuseLink(dir));
-  const [earthfile, earthlySh, k8sVersionJson] = await Promise.all([
-    read('Earthfile'),
-    read('earthly.sh'),
-    read('k8s_version.json'),
-  ]);
+  const [earthfile, earthlySh, k8sVersionJson] = await Promise.all(PLAN_FILES.map(read));
   if (earthfile === undefined)
     throw new ActionError(`${dir} has no Earthfile: is it a CanvOS checkout?`);
   return { earthfile, earthlySh, k8sVersionJson };
@@ -105,9 +126,13 @@ export async function writeCheckoutFiles(
   }
   const argFile = files.find((file) => file.path === '.arg');
   if (argFile) core.info(`.arg:\n${argFile.content.trimEnd()}`);
-  // CanvOS copies this file only if it exists: a wrong name would be skipped without a word.
+  // CanvOS copies this file only if it exists: a wrong name would be skipped without a word. A dry
+  // run's clone has the tag's whole tree, but only PLAN_FILES checked out.
   const customConfig = plan.files.namedCustomConfig;
-  if (customConfig && !existsSync(join(plan.canvosPath, customConfig))) {
+  const present = async (name: string) =>
+    existsSync(join(plan.canvosPath, name)) ||
+    (plan.canvosRepository !== undefined && (await treeHas(plan.canvosPath, name)));
+  if (customConfig && !(await present(customConfig))) {
     core.warning(
       `EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`,
     );

@@ -1,4 +1,6 @@
 /** git, as the action uses it: list tags, clone one tag, describe a workflow's own checkout. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as exec from '@actions/exec';
 import { ActionError } from '../errors.js';
 import { childEnv } from '../runner.js';
@@ -73,7 +75,61 @@ export async function cloneTag(
   dest: string,
   auth?: GitAuth,
 ): Promise<string> {
+  await clone(repository, tag, dest, gitEnv(repository, auth), []);
+  return headCommit(dest);
+}
+
+/** A partial clone of one tag with only `paths` checked out, and whether the server filtered. */
+export interface PartialClone {
+  commit: string;
+  /** False when the server refused the filter: then the whole tree at the tag came, as shallow. */
+  filtered: boolean;
+}
+
+/**
+ * One tag's commit and trees without their file contents (`--filter=blob:none`), then a sparse
+ * checkout of `paths` alone, whose contents git fetches in one batch. A server that does not allow
+ * filters (uploadpack.allowFilter off) sends every blob instead, and git only warns (fetch-pack.c).
+ */
+export async function clonePaths(
+  repository: string,
+  tag: string,
+  dest: string,
+  paths: readonly string[],
+  auth?: GitAuth,
+): Promise<PartialClone> {
   const env = gitEnv(repository, auth);
+  // core.sparseCheckout and the sparse-checkout file, as git-read-tree(1) "SPARSE CHECKOUT" reads
+  // them (git 1.7 on): `git status` in the checkout stays clean and the rest of the tree absent.
+  const stderr = await clone(repository, tag, dest, env, [
+    '--filter=blob:none',
+    '--no-checkout',
+    '--config',
+    'core.sparseCheckout=true',
+  ]);
+  await mkdir(join(dest, '.git', 'info'), { recursive: true });
+  await writeFile(
+    join(dest, '.git', 'info', 'sparse-checkout'),
+    paths.map((path) => `/${path}\n`).join(''),
+  );
+  const checkout = await git(['read-tree', '-mu', 'HEAD'], env, dest);
+  if (checkout.exitCode !== 0) {
+    throw new ActionError(`Could not check out ${tag} in ${dest}: ${lastLines(checkout.stderr)}`);
+  }
+  return {
+    commit: await headCommit(dest),
+    filtered: !/filtering not recognized by server/.test(stderr),
+  };
+}
+
+/** `git clone --depth 1 --branch <tag>` with `extra` options; returns git's stderr. */
+async function clone(
+  repository: string,
+  tag: string,
+  dest: string,
+  env: Record<string, string>,
+  extra: string[],
+): Promise<string> {
   const result = await git(
     [
       '-c',
@@ -86,6 +142,7 @@ export async function cloneTag(
       tag,
       '--single-branch',
       '--no-tags',
+      ...extra,
       '--',
       repository,
       dest,
@@ -98,7 +155,7 @@ export async function cloneTag(
       : lastLines(result.stderr);
     throw new ActionError(`Could not clone CanvOS ${tag} from ${repository}: ${reason}`);
   }
-  return headCommit(dest);
+  return result.stderr;
 }
 
 export async function headCommit(dir: string): Promise<string> {
@@ -112,4 +169,10 @@ export async function headCommit(dir: string): Promise<string> {
 export async function describeTag(dir: string): Promise<string | undefined> {
   const result = await git(['describe', '--tags', '--exact-match', 'HEAD'], {}, dir);
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+/** Whether HEAD's tree has `path`: read from the trees alone, which a partial clone holds. */
+export async function treeHas(dir: string, path: string): Promise<boolean> {
+  const result = await git(['ls-tree', '--name-only', 'HEAD', '--', path], {}, dir);
+  return result.exitCode === 0 && result.stdout.trim() !== '';
 }

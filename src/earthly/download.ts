@@ -14,8 +14,6 @@ export interface DownloadPolicy {
   forkDefault: string;
   /** A re-run may build nothing: wait for the registry before downloading anything. */
   waitForRegistry: boolean;
-  /** A dry run installs nothing. */
-  never: boolean;
   /** The install request for a version. */
   request(version: string): EarthlyInstallRequest;
 }
@@ -69,7 +67,7 @@ export class EarthlyDownload {
   }
 
   private start(version: string): void {
-    if (this.pending.has(version) || this.policy.never) return;
+    if (this.pending.has(version)) return;
     const install = installEarthly(this.policy.request(version), this.log);
     install.catch(() => undefined); // awaited later; an early failure must not go unhandled
     this.pending.set(version, install);
