@@ -1,6 +1,6 @@
 // Self-tests of the end-to-end harness: every fake is exercised for real (git over smart HTTP,
 // a real registry and Docker engine, the stand-in earthly making and pushing real images).
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,22 +17,13 @@ import {
   runAction,
   runJob,
   startGitServer,
-  startHarness,
   startReleaseServer,
   withDefaults,
-  type Harness,
 } from '../harness/index.js';
+import { useHarness } from '../harness/suite.js';
 import { exec, type ExecResult } from '../harness/processes.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ dockerHost: inject('dockerHost') });
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 

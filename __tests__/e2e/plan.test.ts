@@ -2,16 +2,11 @@
 // smart-HTTP git server. Checks outputs and the files written into the checkout.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, HARNESS_GITHUB_TOKEN, runAction, startHarness } from '../harness/index.js';
+import { describe, expect, it } from 'vitest';
+import { HARNESS_GITHUB_TOKEN, runAction } from '../harness/index.js';
+import { useHarness } from '../harness/suite.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 function dryRun(inputs: Record<string, string>, env: Record<string, string> = {}) {
   return runAction({

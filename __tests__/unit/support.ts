@@ -1,6 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CANVOS_REPOSITORY, type Inputs } from '../../src/core/inputs/types.js';
+import { expect, it } from 'vitest';
+import { parseInputs } from '../../src/core/inputs/index.js';
+import {
+  DEFAULT_CANVOS_REPOSITORY,
+  type Inputs,
+  type RunnerContext,
+} from '../../src/core/inputs/types.js';
 import {
   type CanvosCheckout,
   type PlanContext,
@@ -19,6 +25,62 @@ export function inputError(fn: () => unknown): InputError {
   throw new Error('expected an InputError, but nothing was thrown');
 }
 
+// --- Parsing the inputs ----------------------------------------------------------------------
+
+/**
+ * The designed seam: a RunnerContext over an in-memory file system. Paths are absolute, as
+ * parseInputs makes them; anything not in `files` is unreadable.
+ */
+export function fakeContext(
+  options: {
+    files?: Record<string, string>;
+    dirs?: string[];
+    runnerArch?: string;
+    serverUrl?: string;
+  } = {},
+): RunnerContext & { reads: string[] } {
+  const files = options.files ?? {};
+  const reads: string[] = [];
+  return {
+    reads,
+    runnerArch: 'runnerArch' in options ? options.runnerArch : 'X64',
+    serverUrl: options.serverUrl ?? 'https://github.com',
+    workspace: '/ws',
+    readFile(path: string) {
+      reads.push(path);
+      if (!(path in files)) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+      return files[path];
+    },
+    isDirectory: (path: string) => (options.dirs ?? []).includes(path),
+  };
+}
+
+export const REQUIRED_INPUTS = { 'image-registry': 'ghcr.io/acme', 'k8s-version': '1.32.3' };
+
+/** parseInputs over the required inputs plus `values`. */
+export function parse(values: Record<string, string>, ctx: RunnerContext = fakeContext()): Inputs {
+  const all: Record<string, string> = { ...REQUIRED_INPUTS, ...values };
+  return parseInputs((name) => all[name] ?? '', ctx);
+}
+
+export type InvalidInput = [
+  label: string,
+  values: Record<string, string>,
+  input: string,
+  rule: string,
+];
+
+/** One test per case: parseInputs refuses `values` with one line naming `input` and its rule. */
+export function itRejects(cases: InvalidInput[]): void {
+  it.each(cases)('%s', (_label, values, input, rule) => {
+    const error = inputError(() => parse(values));
+    expect(error.input).toBe(input);
+    expect(error.rule).toContain(rule);
+    expect(error.message).toBe(`${input}: ${error.rule}`);
+    expect(error.message).not.toMatch(/[\r\n]/);
+  });
+}
+
 // --- A plan's ingredients, shared by the core's tests ------------------------------------
 
 export const PLAN_CONTEXT: PlanContext = {
@@ -34,7 +96,8 @@ export const fixture = (name: string) =>
 
 export const K8S_V4_10 = fixture('k8s_version.v4.10.0-rc.10.json'); // identical to v4.10.0's
 export const K8S_V4_4_12 = fixture('k8s_version.v4.4.12.json');
-export const [CERT_1, CERT_2] = fixture('proxy-ca-certs.pem').match(
+export const CA_PEM = fixture('proxy-ca-certs.pem'); // two self-signed test CA certificates
+export const [CERT_1, CERT_2] = CA_PEM.match(
   /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
 )!;
 export const PUBLIC_KEY = (
