@@ -14,16 +14,19 @@ import {
 } from '../../src/core/plan.js';
 import { InputError } from '../../src/errors.js';
 
-/** Runs fn and returns the InputError it throws; anything else fails the test. */
-export function inputError(fn: () => unknown): InputError {
+/** Runs fn and returns the error of `type` it throws; anything else fails the test. */
+export function thrown<T extends Error>(type: new (...args: never[]) => T, fn: () => unknown): T {
   try {
     fn();
   } catch (error) {
-    if (error instanceof InputError) return error;
+    if (error instanceof type) return error;
     throw error;
   }
-  throw new Error('expected an InputError, but nothing was thrown');
+  throw new Error(`expected a ${type.name}, but nothing was thrown`);
 }
+
+/** Runs fn and returns the InputError it throws; anything else fails the test. */
+export const inputError = (fn: () => unknown): InputError => thrown(InputError, fn);
 
 // --- Parsing the inputs ----------------------------------------------------------------------
 
