@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parseInputs } from '../../src/core/inputs/index.js';
 import {
   DEFAULT_CANVOS_REPOSITORY,
@@ -27,6 +29,63 @@ export function thrown<T extends Error>(type: new (...args: never[]) => T, fn: (
 
 /** Runs fn and returns the InputError it throws; anything else fails the test. */
 export const inputError = (fn: () => unknown): InputError => thrown(InputError, fn);
+
+/** The error a promise rejects with; a promise that resolves fails the test. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+// --- A scratch folder and environment per test -----------------------------------------------
+
+/**
+ * A fresh temporary folder for each test (`dir`), with `env(dir)` set in process.env for the test
+ * and process.env put back after it. Test files run in their own processes, so this is safe.
+ */
+export function useSandbox(
+  prefix: string,
+  env: (dir: string) => Record<string, string | undefined> = () => ({}),
+): { readonly dir: string } {
+  let dir = '';
+  let saved: NodeJS.ProcessEnv = {};
+  beforeEach(() => {
+    saved = { ...process.env };
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    for (const [key, value] of Object.entries(env(dir))) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+  afterEach(() => {
+    process.env = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+  };
+}
+
+/** Writes `config` as config.json in a folder of `dir`; that folder is a DOCKER_CONFIG. */
+export function writeDockerConfig(dir: string, config: object): string {
+  const configDir = join(dir, 'docker-config');
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(join(configDir, 'config.json'), JSON.stringify(config));
+  return configDir;
+}
+
+/** Puts an executable shell script named `name` (in `dir`/bin) first on PATH. */
+export function fakeCommand(dir: string, name: string, script: string): void {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ''}`;
+}
 
 // --- Parsing the inputs ----------------------------------------------------------------------
 
