@@ -67,6 +67,35 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+export interface CanvosGit {
+  git: GitServer;
+  canvos: Harness['canvos'];
+}
+
+/**
+ * The git server alone, serving the CanvOS fixture as spectrocloud/CanvOS and, behind token auth
+ * (`token`), as private/CanvOS: all a clone or a dry run needs.
+ */
+export async function startCanvosGit(workDir: string, token: string): Promise<CanvosGit> {
+  const gitRoot = join(workDir, 'git');
+  const bareDir = join(gitRoot, `${CANVOS_REPO_NAME}.git`);
+  const repo = await makeCanvosRepo(join(workDir, 'fixture'), { bareDir });
+  const privateDir = join(gitRoot, `${PRIVATE_CANVOS_REPO_NAME}.git`);
+  mkdirSync(dirname(privateDir), { recursive: true });
+  symlinkSync(bareDir, privateDir);
+  const git = await startGitServer(gitRoot);
+  git.setToken(token);
+  return {
+    git,
+    canvos: {
+      ...repo,
+      repoName: CANVOS_REPO_NAME,
+      url: git.url(CANVOS_REPO_NAME),
+      privateUrl: git.url(PRIVATE_CANVOS_REPO_NAME),
+    },
+  };
+}
+
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const ownWorkDir = opts.workDir === undefined;
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'canvos-harness-'));
@@ -85,26 +114,22 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const dockerHost = opts.dockerHost || (dockerd = await ensureDockerd()).host;
     if (dockerd?.started) stoppers.push(() => (dockerd as Dockerd).stop());
 
-    const gitRoot = join(workDir, 'git');
-    const bareDir = join(gitRoot, `${CANVOS_REPO_NAME}.git`);
-    const repo = await makeCanvosRepo(join(workDir, 'fixture'), { bareDir });
-    const privateDir = join(gitRoot, `${PRIVATE_CANVOS_REPO_NAME}.git`);
-    mkdirSync(dirname(privateDir), { recursive: true });
-    symlinkSync(bareDir, privateDir);
-
     // Start the three servers side by side; whatever did start is stopped if one fails.
     const started = await Promise.allSettled([
-      startGitServer(gitRoot),
+      startCanvosGit(workDir, opts.gitToken ?? HARNESS_GITHUB_TOKEN),
       startRegistry(opts.registry),
       startReleaseServer(opts.releases),
     ]);
-    for (const s of started) if (s.status === 'fulfilled') stoppers.push(() => s.value.stop());
+    for (const s of started) {
+      if (s.status !== 'fulfilled') continue;
+      const server = 'git' in s.value ? s.value.git : s.value;
+      stoppers.push(() => server.stop());
+    }
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const [git, registry, releases] = started.map(
+    const [{ git, canvos }, registry, releases] = started.map(
       (s) => (s as PromiseFulfilledResult<unknown>).value,
-    ) as [GitServer, Registry, ReleaseServer];
-    git.setToken(opts.gitToken ?? HARNESS_GITHUB_TOKEN);
+    ) as [CanvosGit, Registry, ReleaseServer];
     // Images the builds exported locally are named after this registry; clear them at the end.
     stoppers.push(async () =>
       removeImages(dockerHost, await listImages(dockerHost, `${registry.host}/`)),
@@ -122,12 +147,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       registry,
       git,
       releases,
-      canvos: {
-        ...repo,
-        repoName: CANVOS_REPO_NAME,
-        url: git.url(CANVOS_REPO_NAME),
-        privateUrl: git.url(PRIVATE_CANVOS_REPO_NAME),
-      },
+      canvos,
       workDir,
       standinLog,
       env: (extra = {}) => ({ DOCKER_HOST: dockerHost, STANDIN_EARTHLY_LOG: standinLog, ...extra }),

@@ -1,8 +1,18 @@
 // One set-up for every test file that needs the harness: started before the file's tests, stopped
 // after them. Kept apart from index.ts because it registers vitest hooks, and scripts/ import the
 // harness outside vitest.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type Harness, type HarnessOptions, startHarness } from './index.js';
+import {
+  type CanvosGit,
+  type Harness,
+  type HarnessOptions,
+  HARNESS_GITHUB_TOKEN,
+  startCanvosGit,
+  startHarness,
+} from './index.js';
 
 /**
  * Starts `start()` in this file's beforeAll and `stop()`s it in its afterAll. Returns a stand-in
@@ -32,5 +42,19 @@ export function useHarness(opts: HarnessOptions = {}): Harness {
   return forThisFile(
     () => startHarness({ dockerHost: inject('dockerHost') || undefined, ...opts }),
     (h) => h.stop(),
+  );
+}
+
+/** Only the git server with the CanvOS fixture (no Docker, registry or releases), for this file. */
+export function useCanvosGit(token = HARNESS_GITHUB_TOKEN): CanvosGit & { workDir: string } {
+  return forThisFile(
+    async () => {
+      const workDir = mkdtempSync(join(tmpdir(), 'canvos-git-'));
+      return { workDir, ...(await startCanvosGit(workDir, token)) };
+    },
+    async ({ git, workDir }) => {
+      await git.stop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
   );
 }

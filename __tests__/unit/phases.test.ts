@@ -1,16 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Phases } from '../../src/phases.js';
-
-/** What the phases print: the ::group:: lines the runner folds the log by. */
-function captureStdout(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk).trimEnd());
-    return true;
-  });
-  return lines;
-}
-afterEach(() => vi.restoreAllMocks());
+import { captureStdout } from './support.js';
 
 describe('Phases', () => {
   it('runs each phase in a log group and times it', async () => {

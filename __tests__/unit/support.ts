@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { parseInputs } from '../../src/core/inputs/index.js';
 import {
   DEFAULT_CANVOS_REPOSITORY,
@@ -86,6 +86,28 @@ export function fakeCommand(dir: string, name: string, script: string): void {
   writeFileSync(join(bin, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
   process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ''}`;
 }
+
+/**
+ * Captures what the action prints (its log and workflow commands such as ::warning::) until the
+ * test ends; the returned array fills as lines are written.
+ */
+export function captureStdout(): string[] {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
+    return true;
+  });
+  restores.push(() => spy.mockRestore());
+  return lines;
+}
+const restores: (() => void)[] = [];
+afterEach(() => {
+  for (const restore of restores.splice(0)) restore();
+});
 
 // --- Parsing the inputs ----------------------------------------------------------------------
 
