@@ -1,0 +1,97 @@
+// When the background download starts, against the harness's release server: the versions
+// downloaded are read from its request log.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type DownloadPolicy, EarthlyDownload } from '../../../src/earthly/download.js';
+import { startReleaseServer } from '../../harness/release-server.js';
+import { forThisFile } from '../../harness/suite.js';
+import { captureStdout, useSandbox } from '../support.js';
+
+const releases = forThisFile(
+  () => startReleaseServer(),
+  (r) => r.stop(),
+);
+const sandbox = useSandbox('earthly-download-test-', (dir) => ({
+  RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
+  RUNNER_TEMP: path.join(dir, 'temp'),
+  GITHUB_PATH: undefined,
+}));
+beforeEach(() => {
+  releases.clearRequests();
+  fs.mkdirSync(path.join(sandbox.dir, 'toolcache'));
+});
+
+function download(policy: Partial<DownloadPolicy> = {}): EarthlyDownload {
+  return new EarthlyDownload({
+    requested: 'auto',
+    distribution: 'earthly',
+    forkDefault: 'v0.8.18',
+    waitForRegistry: false,
+    never: false,
+    request: (version) => ({
+      version,
+      distribution: policy.distribution ?? 'earthly',
+      arch: 'amd64',
+      downloadUrlTemplate: releases.urlTemplate(policy.distribution ?? 'earthly'),
+    }),
+    ...policy,
+  });
+}
+/** The versions whose binary was downloaded, once each transfer has finished. */
+const downloaded = () =>
+  releases
+    .downloads()
+    .filter((r) => r.kind === 'release-download')
+    .map((r) => r.version);
+
+describe('EarthlyDownload', () => {
+  it('starts an exact version at once, and the build gets that download', async () => {
+    captureStdout();
+    const earthly = download({ requested: 'v0.8.16' });
+    earthly.startKnownVersion();
+    earthly.startLikelyPin('v4.9.38'); // not auto: no guess
+    const installation = await earthly.installation('v0.8.16');
+    expect(installation).toMatchObject({ version: 'v0.8.16', cacheHit: false });
+    expect(downloaded()).toEqual(['v0.8.16']);
+  });
+
+  it('auto upstream: starts on the tag’s likely pin, and once only per version', async () => {
+    captureStdout();
+    const earthly = download();
+    earthly.startKnownVersion(); // nothing known yet
+    expect(releases.requests).toEqual([]);
+    earthly.startLikelyPin('v4.4.12');
+    earthly.startPlanned('v0.8.5');
+    await earthly.installation('v0.8.5');
+    expect(downloaded()).toEqual(['v0.8.5']);
+  });
+
+  it('auto with the fork: its default, before the clone', async () => {
+    captureStdout();
+    const earthly = download({ distribution: 'earthbuild', forkDefault: 'v0.8.17' });
+    earthly.startKnownVersion();
+    const installation = await earthly.installation('v0.8.17');
+    expect([installation.command, downloaded()]).toEqual(['earth', ['v0.8.17']]);
+  });
+
+  it('waits for the registry when a re-run may build nothing, and a dry run never downloads', async () => {
+    const waiting = download({ waitForRegistry: true });
+    waiting.startKnownVersion();
+    waiting.startLikelyPin('v4.9.38');
+    waiting.startPlanned('v0.8.15');
+    const dry = download({ requested: 'v0.8.15', never: true });
+    dry.startKnownVersion();
+    dry.startPlanned('v0.8.15');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(releases.requests).toEqual([]);
+  });
+
+  it('a failed early start surfaces only when the build asks for it', async () => {
+    captureStdout();
+    const earthly = download({ requested: 'v0.8.99' }); // the server has no such release
+    earthly.startKnownVersion();
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(earthly.installation('v0.8.99')).rejects.toThrow(/HTTP 404/);
+  });
+});
