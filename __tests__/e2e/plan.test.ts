@@ -202,20 +202,15 @@ describe('dry-run plan', () => {
 });
 
 describe('private forks', () => {
+  const privateFork = () => ({
+    'canvos-repository': harness.canvos.privateUrl,
+    'image-registry': 'ghcr.io/acme',
+    'k8s-version': 'latest',
+  });
   it('sends github-token as a header to the workflow’s own server, never in the URL', async () => {
     const origin = new URL(harness.canvos.privateUrl).origin;
     const before = harness.git.requests.length;
-    const result = await runAction({
-      inputs: {
-        'canvos-repository': harness.canvos.privateUrl,
-        'canvos-version': 'latest',
-        'image-registry': 'ghcr.io/acme',
-        'k8s-version': 'latest',
-        'dry-run': 'true',
-      },
-      env: harness.env({ GITHUB_SERVER_URL: origin }),
-      workDir: harness.jobDir('private'),
-    });
+    const result = await dryRun(privateFork(), { GITHUB_SERVER_URL: origin });
     expect(result.errors).toEqual([]);
     expect(result.outputs['canvos-version']).toBe('v4.10.0');
     const requests = harness.git.requests.slice(before);
@@ -235,16 +230,7 @@ describe('private forks', () => {
 
   it('does not send the token to another host', async () => {
     const before = harness.git.requests.length;
-    const result = await runAction({
-      inputs: {
-        'canvos-repository': harness.canvos.privateUrl,
-        'image-registry': 'ghcr.io/acme',
-        'k8s-version': 'latest',
-        'dry-run': 'true',
-      },
-      env: harness.env({ GITHUB_SERVER_URL: 'https://github.example.com' }),
-      workDir: harness.jobDir('private-other-host'),
-    });
+    const result = await dryRun(privateFork(), { GITHUB_SERVER_URL: 'https://github.example.com' });
     expect(result.code).toBe(1);
     expect(result.errors[0]).toMatch(/^Could not list the tags of /);
     const requests = harness.git.requests.slice(before);

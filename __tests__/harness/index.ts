@@ -58,10 +58,11 @@ export interface Harness {
   /** Stand-in earthly invocations logged so far. */
   invocations(): StandinInvocation[];
   /**
-   * A `--depth 1` clone of a fixture tag (or branch) into `dest` (default: a fresh job dir).
+   * A `--depth 1` clone of a fixture tag (or branch) into `dest` (default: a fresh job dir), from
+   * the CanvOS fixture, its private twin, or `url`.
    * Async on purpose: the servers are on a worker thread, but prefer this over execFileSync.
    */
-  clone(ref: string, opts?: { dest?: string; private?: boolean }): Promise<string>;
+  clone(ref: string, opts?: { dest?: string; private?: boolean; url?: string }): Promise<string>;
   /** Local images under the registry's host, i.e. what builds exported to Docker. */
   localImages(): Promise<string[]>;
   stop(): Promise<void>;
@@ -94,6 +95,41 @@ export async function startCanvosGit(workDir: string, token: string): Promise<Ca
       privateUrl: git.url(PRIVATE_CANVOS_REPO_NAME),
     },
   };
+}
+
+/**
+ * `git clone --branch <ref>` (shallow with `depth`), as a workflow's own checkout step would make
+ * it: no prompts, no system config, `home` as HOME, `header` as an extra HTTP header.
+ */
+export async function gitClone(
+  url: string,
+  ref: string,
+  dest: string,
+  opts: { depth?: number; header?: string; home?: string } = {},
+): Promise<void> {
+  await exec(
+    'git',
+    [
+      ...(opts.header ? ['-c', `http.extraheader=${opts.header}`] : []),
+      'clone',
+      '-q',
+      '-c',
+      'advice.detachedHead=false',
+      ...(opts.depth ? ['--depth', String(opts.depth)] : []),
+      '--branch',
+      ref,
+      url,
+      dest,
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: opts.home ?? dirname(dest),
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_CONFIG_NOSYSTEM: '1',
+      },
+    },
+  );
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -155,36 +191,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       invocations: () => readStandinLog(standinLog),
       async clone(ref, cloneOpts = {}) {
         const dest = cloneOpts.dest ?? join(jobDir(`clone-${ref.replace(/\W+/g, '_')}`), 'CanvOS');
-        const url = cloneOpts.private
-          ? git.url(PRIVATE_CANVOS_REPO_NAME)
-          : git.url(CANVOS_REPO_NAME);
+        const url =
+          cloneOpts.url ??
+          (cloneOpts.private ? git.url(PRIVATE_CANVOS_REPO_NAME) : git.url(CANVOS_REPO_NAME));
         const auth = Buffer.from(
           `x-access-token:${opts.gitToken ?? HARNESS_GITHUB_TOKEN}`,
         ).toString('base64');
-        await exec(
-          'git',
-          [
-            ...(cloneOpts.private ? ['-c', `http.extraheader=AUTHORIZATION: basic ${auth}`] : []),
-            'clone',
-            '-q',
-            '-c',
-            'advice.detachedHead=false',
-            '--depth',
-            '1',
-            '--branch',
-            ref,
-            url,
-            dest,
-          ],
-          {
-            env: {
-              PATH: process.env.PATH,
-              HOME: workDir,
-              GIT_TERMINAL_PROMPT: '0',
-              GIT_CONFIG_NOSYSTEM: '1',
-            },
-          },
-        );
+        const header = cloneOpts.private ? `AUTHORIZATION: basic ${auth}` : undefined;
+        await gitClone(url, ref, dest, { depth: 1, header, home: workDir });
         return dest;
       },
       localImages: () => listImages(dockerHost, `${registry.host}/`),

@@ -12,7 +12,7 @@ import {
 import { planBuild } from '../../../src/core/plan.js';
 import { ActionError } from '../../../src/errors.js';
 import { State } from '../../../src/state.js';
-import { HARNESS_GITHUB_TOKEN, exec, parseCommandFile } from '../../harness/index.js';
+import { HARNESS_GITHUB_TOKEN, gitClone, parseCommandFile } from '../../harness/index.js';
 import { useCanvosGit } from '../../harness/suite.js';
 import { CERT_1, captureStdout, inputs, makePlan, rejection, useSandbox } from '../support.js';
 
@@ -75,20 +75,7 @@ describe('cloneCanvos', () => {
 describe('useCheckout and readCanvosFiles', () => {
   it('describes a workflow’s own checkout by its tag and commit', async () => {
     const dir = join(sandbox.dir, 'own');
-    await exec(
-      'git',
-      [
-        'clone',
-        '-q',
-        '-c',
-        'advice.detachedHead=false',
-        '--branch',
-        'v4.4.12',
-        server.canvos.url,
-        dir,
-      ],
-      { env: process.env },
-    );
+    await gitClone(server.canvos.url, 'v4.4.12', dir);
     const checkout = await useCheckout(dir);
     expect(checkout).toMatchObject({
       tag: 'v4.4.12',
@@ -121,20 +108,7 @@ describe('writeCheckoutFiles', () => {
   /** A workflow's own checkout of v4.9.38 with an .arg of its own, planned with certificates. */
   async function ownCheckout(buildArgs: [string, string][] = []) {
     const dir = join(sandbox.dir, 'workspace', 'CanvOS');
-    await exec(
-      'git',
-      [
-        'clone',
-        '-q',
-        '-c',
-        'advice.detachedHead=false',
-        '--branch',
-        'v4.9.38',
-        server.canvos.url,
-        dir,
-      ],
-      { env: process.env },
-    );
+    await gitClone(server.canvos.url, 'v4.9.38', dir);
     writeFileSync(join(dir, '.arg'), 'CUSTOM_TAG=mine\n');
     const checkout = await useCheckout(dir);
     const plan = makePlan(inputs({ proxyCaCerts: [CERT_1], buildArgs }), checkout);

@@ -13,7 +13,7 @@ import {
 import { gitTokenCredentials } from '../../../src/canvos/token.js';
 import { parseLsRemoteTags } from '../../../src/core/canvos-tags.js';
 import { ActionError } from '../../../src/errors.js';
-import { CANVOS_FIXTURE, HARNESS_GITHUB_TOKEN, exec } from '../../harness/index.js';
+import { CANVOS_FIXTURE, HARNESS_GITHUB_TOKEN, exec, gitClone } from '../../harness/index.js';
 import { useCanvosGit } from '../../harness/suite.js';
 import { rejection, useSandbox } from '../support.js';
 
@@ -76,19 +76,9 @@ describe('cloneTag, headCommit and describeTag', () => {
 
   it('describes a workflow’s own checkout by the tag at HEAD, if there is one', async () => {
     const dest = join(sandbox.dir, 'own');
-    const git = (args: string[]) => exec('git', args, { env: process.env });
-    await git([
-      'clone',
-      '-q',
-      '-c',
-      'advice.detachedHead=false',
-      '--branch',
-      'v4.10.0',
-      server.canvos.url,
-      dest,
-    ]);
+    await gitClone(server.canvos.url, 'v4.10.0', dest);
     await expect(describeTag(dest)).resolves.toBe('v4.10.0');
-    await git(['-C', dest, 'checkout', '-q', CANVOS_FIXTURE.defaultBranch]);
+    await exec('git', ['-C', dest, 'checkout', '-q', CANVOS_FIXTURE.defaultBranch]);
     await expect(describeTag(dest)).resolves.toBeUndefined();
   });
 
