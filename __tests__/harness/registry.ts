@@ -30,6 +30,7 @@ import {
   parseBasicAuth,
   takeFault,
   type FaultRule,
+  type RequestRecord,
 } from './net.js';
 import { exec, spawnTracked, stopChild, waitFor } from './processes.js';
 import { readTar } from './tar.js';
@@ -41,22 +42,11 @@ import {
   type ServerTransport,
 } from './server-thread.js';
 
-export interface RegistryRequest {
-  method: string;
-  /** URL path without the query string. */
-  path: string;
-  query: string;
-  /** Response status (0 while the response is still pending). */
-  status: number;
-  authorization: boolean;
-  /** Username of a Basic Authorization header. */
-  username?: string;
+export interface RegistryRequest extends RequestRecord {
   /** The Authorization scheme, lower-case (`basic`, `bearer`). */
   scheme?: string;
   /** The Accept header: which manifest types the client takes. */
   accept?: string;
-  /** True when the response came from failNext() rather than the registry. */
-  injected: boolean;
   /** True for a request to the blob-store origin (see RegistryQuirks.redirectManifestGets). */
   blobStore: boolean;
 }

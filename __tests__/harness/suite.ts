@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { type Dockerd, ensureDockerd } from './dockerd.js';
 import {
   type CanvosGit,
   type Harness,
@@ -13,6 +14,8 @@ import {
   startCanvosGit,
   startHarness,
 } from './index.js';
+import { type Registry, type RegistryOptions, startRegistry } from './registry.js';
+import { type ReleaseServer, startReleaseServer } from './release-server.js';
 
 /**
  * Starts `start()` in this file's beforeAll and `stop()`s it in its afterAll. Returns a stand-in
@@ -56,5 +59,27 @@ export function useCanvosGit(token = HARNESS_GITHUB_TOKEN): CanvosGit & { workDi
       await git.stop();
       rmSync(workDir, { recursive: true, force: true });
     },
+  );
+}
+
+/** The run's shared Docker engine and a registry of this file's own. */
+export function useDockerAndRegistry(opts: RegistryOptions = {}): {
+  engine: Dockerd;
+  registry: Registry;
+} {
+  return forThisFile(
+    async () => ({ engine: await ensureDockerd(), registry: await startRegistry(opts) }),
+    async ({ engine, registry }) => {
+      await registry.stop();
+      await engine.stop();
+    },
+  );
+}
+
+/** The Earthly release server alone, for this file. */
+export function useReleaseServer(): ReleaseServer {
+  return forThisFile(
+    () => startReleaseServer(),
+    (r) => r.stop(),
   );
 }

@@ -71,6 +71,13 @@ export function useSandbox(
   };
 }
 
+/** A runner's tool cache and temporary folder in `dir`, for useSandbox. */
+export function toolCacheEnv(dir: string): Record<string, string | undefined> {
+  const env = { RUNNER_TOOL_CACHE: join(dir, 'toolcache'), RUNNER_TEMP: join(dir, 'temp') };
+  for (const folder of Object.values(env)) mkdirSync(folder);
+  return { ...env, GITHUB_PATH: undefined }; // core.addPath then only edits process.env.PATH
+}
+
 /** Writes `config` as config.json in a folder of `dir`; that folder is a DOCKER_CONFIG. */
 export function writeDockerConfig(dir: string, config: object): string {
   const configDir = join(dir, 'docker-config');

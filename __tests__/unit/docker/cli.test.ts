@@ -12,19 +12,12 @@ import {
   lookupLocalImage,
 } from '../../../src/docker/cli.js';
 import { ActionError } from '../../../src/errors.js';
-import { dockerCli, ensureDockerd } from '../../harness/dockerd.js';
+import { dockerCli } from '../../harness/dockerd.js';
 import { exec } from '../../harness/processes.js';
-import { startRegistry } from '../../harness/registry.js';
-import { forThisFile } from '../../harness/suite.js';
+import { useDockerAndRegistry } from '../../harness/suite.js';
 import { rejection, useSandbox } from '../support.js';
 
-const docker = forThisFile(
-  async () => ({ engine: await ensureDockerd(), registry: await startRegistry() }),
-  async ({ engine, registry }) => {
-    await registry.stop();
-    await engine.stop();
-  },
-);
+const docker = useDockerAndRegistry();
 const sandbox = useSandbox('docker-cli-test-', (dir) => ({
   DOCKER_HOST: docker.engine.host,
   DOCKER_CONFIG: join(dir, 'docker-config'),

@@ -39,24 +39,16 @@ describe('credentialsFromDockerConfig', () => {
         'empty.example': {},
       },
     });
-    await expect(credentialsFromDockerConfig('ghcr.io', dir)).resolves.toEqual({
-      username: 'octo',
-      password: 'ghp_x:with:colons',
-    });
-    await expect(credentialsFromDockerConfig('registry.example.com', dir)).resolves.toEqual({
-      username: 'u',
-      password: 'p',
-    });
-    await expect(credentialsFromDockerConfig('docker.io', dir)).resolves.toEqual({
-      username: 'hubuser',
-      password: 'hubpass',
-    });
-    await expect(credentialsFromDockerConfig('quay.io', dir)).resolves.toEqual({
-      username: 'qu',
-      password: 'qp',
-    });
-    await expect(credentialsFromDockerConfig('empty.example', dir)).resolves.toBeUndefined();
-    await expect(credentialsFromDockerConfig('other.example', dir)).resolves.toBeUndefined();
+    const expected = {
+      'ghcr.io': { username: 'octo', password: 'ghp_x:with:colons' },
+      'registry.example.com': { username: 'u', password: 'p' },
+      'docker.io': { username: 'hubuser', password: 'hubpass' },
+      'quay.io': { username: 'qu', password: 'qp' },
+      'empty.example': undefined,
+      'other.example': undefined,
+    };
+    for (const [host, credentials] of Object.entries(expected))
+      await expect(credentialsFromDockerConfig(host, dir), host).resolves.toEqual(credentials);
   });
 
   it('is undefined without a config, or with a broken one', async () => {

@@ -1,25 +1,15 @@
 // When the background download starts, against the harness's release server: the versions
 // downloaded are read from its request log.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type DownloadPolicy, EarthlyDownload } from '../../../src/earthly/download.js';
-import { startReleaseServer } from '../../harness/release-server.js';
-import { forThisFile } from '../../harness/suite.js';
-import { captureStdout, useSandbox } from '../support.js';
+import { useReleaseServer } from '../../harness/suite.js';
+import { captureStdout, toolCacheEnv, useSandbox } from '../support.js';
 
-const releases = forThisFile(
-  () => startReleaseServer(),
-  (r) => r.stop(),
-);
-const sandbox = useSandbox('earthly-download-test-', (dir) => ({
-  RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
-  RUNNER_TEMP: path.join(dir, 'temp'),
-  GITHUB_PATH: undefined,
-}));
+const releases = useReleaseServer();
+useSandbox('earthly-download-test-', toolCacheEnv);
+
 beforeEach(() => {
   releases.clearRequests();
-  fs.mkdirSync(path.join(sandbox.dir, 'toolcache'));
 });
 
 function download(policy: Partial<DownloadPolicy> = {}): EarthlyDownload {

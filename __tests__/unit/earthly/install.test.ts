@@ -7,9 +7,9 @@ import * as tc from '@actions/tool-cache';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type EarthlyInstallRequest, installEarthly } from '../../../src/earthly/install.js';
 import { freePort } from '../../harness/net.js';
-import { clearSigned, startReleaseServer } from '../../harness/release-server.js';
-import { forThisFile } from '../../harness/suite.js';
-import { rejection, useSandbox } from '../support.js';
+import { clearSigned } from '../../harness/release-server.js';
+import { useReleaseServer } from '../../harness/suite.js';
+import { rejection, toolCacheEnv, useSandbox } from '../support.js';
 
 // tool-cache sleeps 10-20 s between download retries unless told otherwise.
 const globals = globalThis as Record<string, unknown>;
@@ -18,20 +18,12 @@ globals.TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS = 0;
 
 const AUTH = 'token ghp_notARealTokenButSecret';
 
-const releases = forThisFile(
-  () => startReleaseServer(),
-  (r) => r.stop(),
-);
-const sandbox = useSandbox('earthly-install-test-', (dir) => ({
-  RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
-  RUNNER_TEMP: path.join(dir, 'temp'),
-  GITHUB_PATH: undefined, // core.addPath then only edits process.env.PATH
-}));
+const releases = useReleaseServer();
+useSandbox('earthly-install-test-', toolCacheEnv);
+
 beforeEach(() => {
   releases.reset();
   releases.clearRequests();
-  fs.mkdirSync(path.join(sandbox.dir, 'toolcache'));
-  fs.mkdirSync(path.join(sandbox.dir, 'temp'));
 });
 
 /** Earthly v0.8.15 for amd64 from the release server, overridden by `extra`. */

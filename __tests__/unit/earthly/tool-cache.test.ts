@@ -9,12 +9,9 @@ import {
   stageBinary,
 } from '../../../src/earthly/tool-cache.js';
 import { sha256File } from '../../../src/lib/sha256.js';
-import { useSandbox } from '../support.js';
+import { toolCacheEnv, useSandbox } from '../support.js';
 
-const sandbox = useSandbox('tool-cache-test-', (dir) => ({
-  RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
-  RUNNER_TEMP: path.join(dir, 'temp'),
-}));
+const sandbox = useSandbox('tool-cache-test-', toolCacheEnv);
 
 /** Stages and caches a small `command` binary as version 0.8.17; its cached folder and hash. */
 async function cached(command: 'earthly' | 'earth', body = `#!/bin/sh\necho ${command}\n`) {

@@ -4,9 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { imageResults } from '../../../src/core/report.js';
 import { ActionError } from '../../../src/errors.js';
 import { existingImages, verifyImages } from '../../../src/registry/check.js';
-import { ensureDockerd } from '../../harness/dockerd.js';
-import { startRegistry } from '../../harness/registry.js';
-import { forThisFile } from '../../harness/suite.js';
+import { useDockerAndRegistry } from '../../harness/suite.js';
 import {
   captureStdout,
   checkoutV4_10,
@@ -16,13 +14,7 @@ import {
   useSandbox,
 } from '../support.js';
 
-const env = forThisFile(
-  async () => ({ registry: await startRegistry(), engine: await ensureDockerd() }),
-  async ({ registry, engine }) => {
-    await registry.stop();
-    await engine.stop();
-  },
-);
+const env = useDockerAndRegistry();
 useSandbox('check-test-', (dir) => ({
   DOCKER_HOST: env.engine.host,
   DOCKER_CONFIG: join(dir, 'docker-config'),
