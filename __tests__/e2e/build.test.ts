@@ -5,22 +5,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { type Server, createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ActionResult,
-  type Harness,
-  buildInputs,
-  runJob,
-  startHarness,
-} from '../harness/index.js';
+import { describe, expect, it } from 'vitest';
+import { type ActionResult, buildInputs, runJob } from '../harness/index.js';
+import { useHarness } from '../harness/suite.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 function baseInputs(extra: Record<string, string> = {}): Record<string, string> {
   return buildInputs(harness, extra);

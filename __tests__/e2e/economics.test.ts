@@ -4,24 +4,12 @@
 // that builds only the missing one of two versions.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Harness,
-  type StandinInvocation,
-  buildInputs,
-  exec,
-  runAction,
-  startHarness,
-} from '../harness/index.js';
+import { describe, expect, it } from 'vitest';
+import { type StandinInvocation, buildInputs, exec, runAction } from '../harness/index.js';
+import { useHarness } from '../harness/suite.js';
 
 const TARGET = '+build-provider-images';
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 function baseInputs(extra: Record<string, string> = {}): Record<string, string> {
   return buildInputs(harness, extra);

@@ -1,6 +1,6 @@
 // Self-tests of the end-to-end harness: every fake is exercised for real (git over smart HTTP,
 // a real registry and Docker engine, the stand-in earthly making and pushing real images).
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,22 +19,13 @@ import {
   runnerLog,
   startGitServer,
   stepDebug,
-  startHarness,
   startReleaseServer,
   withDefaults,
-  type Harness,
 } from '../harness/index.js';
+import { useHarness } from '../harness/suite.js';
 import { exec, type ExecResult } from '../harness/processes.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ dockerHost: inject('dockerHost') });
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
@@ -56,24 +47,6 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 const git = (args: string[], opts: { cwd?: string; check?: boolean } = {}): Promise<ExecResult> =>
   exec('git', args, { cwd: opts.cwd, env: cleanEnv(), check: opts.check });
-
-async function clone(tag: string, url = h.canvos.url, extraArgs: string[] = []): Promise<string> {
-  const dir = join(h.jobDir(`clone-${tag.replace(/\W/g, '_')}`), 'CanvOS');
-  await git([
-    ...extraArgs,
-    'clone',
-    '-q',
-    '-c',
-    'advice.detachedHead=false',
-    '--depth',
-    '1',
-    '--branch',
-    tag,
-    url,
-    dir,
-  ]);
-  return dir;
-}
 
 describe('git smart-HTTP server', () => {
   it('lists annotated tags twice (peeled ^{}) and lightweight ones once', async () => {
@@ -99,7 +72,7 @@ describe('git smart-HTTP server', () => {
 
   it('shallow-clones a tag over protocol v2', async () => {
     const before = h.git.clones().length;
-    const dir = await clone('v4.9.38');
+    const dir = await h.clone('v4.9.38');
     expect(readFileSync(join(dir, 'Earthfile'), 'utf8')).toMatch(/^ARG PE_VERSION=v4\.9\.38$/m);
     expect(readFileSync(join(dir, 'earthly.sh'), 'utf8')).toMatch(/^EARTHLY_VERSION=v0\.8\.15$/m);
     const k8s = JSON.parse(readFileSync(join(dir, 'k8s_version.json'), 'utf8')) as Record<
@@ -139,11 +112,7 @@ describe('git smart-HTTP server', () => {
     expect(denied.code).not.toBe(0);
     expect(h.git.requests[0]).toMatchObject({ status: 401, authorization: false });
 
-    const b64 = Buffer.from(`x-access-token:${HARNESS_GITHUB_TOKEN}`).toString('base64');
-    const dir = await clone('v4.10.0', h.canvos.privateUrl, [
-      '-c',
-      `http.extraheader=AUTHORIZATION: basic ${b64}`,
-    ]);
+    const dir = await h.clone('v4.10.0', { private: true }); // the token in an extra header
     expect(existsSync(join(dir, 'Earthfile'))).toBe(true);
     const authed = h.git.requests.filter((r) => r.authorization);
     expect(authed.length).toBeGreaterThan(0);
@@ -267,7 +236,7 @@ describe('registry and stand-in earthly', () => {
     writeFileSync(earthly, Buffer.from(await (await fetch(url)).arrayBuffer()));
     chmodSync(earthly, 0o755);
 
-    checkout = await clone('v4.9.38');
+    checkout = await h.clone('v4.9.38');
     writeFileSync(
       join(checkout, '.arg'),
       [
@@ -635,7 +604,7 @@ describe('large repo', () => {
     const lines = stdout.trim().split('\n');
     expect(lines.filter((l) => l.includes('refs/heads/')).length).toBe(220);
     expect(lines.filter((l) => l.includes('refs/tags/') && !l.endsWith('^{}')).length).toBe(160);
-    const dir = await clone(big.newestRelease, h.git.url('bench/large'));
+    const dir = await h.clone(big.newestRelease, { url: h.git.url('bench/large') });
     expect(readFileSync(join(dir, 'Earthfile'), 'utf8')).toContain(
       `ARG PE_VERSION=${big.newestRelease}`,
     );

@@ -2,16 +2,11 @@
 // smart-HTTP git server. Checks outputs and the files written into the checkout.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, HARNESS_GITHUB_TOKEN, runAction, startHarness } from '../harness/index.js';
+import { describe, expect, it } from 'vitest';
+import { HARNESS_GITHUB_TOKEN, runAction } from '../harness/index.js';
+import { useHarness } from '../harness/suite.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 function dryRun(inputs: Record<string, string>, env: Record<string, string> = {}) {
   return runAction({
@@ -214,20 +209,15 @@ describe('dry-run plan', () => {
 });
 
 describe('private forks', () => {
+  const privateFork = () => ({
+    'canvos-repository': harness.canvos.privateUrl,
+    'image-registry': 'ghcr.io/acme',
+    'k8s-version': 'latest',
+  });
   it('sends github-token as a header to the workflow’s own server, never in the URL', async () => {
     const origin = new URL(harness.canvos.privateUrl).origin;
     const before = harness.git.requests.length;
-    const result = await runAction({
-      inputs: {
-        'canvos-repository': harness.canvos.privateUrl,
-        'canvos-version': 'latest',
-        'image-registry': 'ghcr.io/acme',
-        'k8s-version': 'latest',
-        'dry-run': 'true',
-      },
-      env: harness.env({ GITHUB_SERVER_URL: origin }),
-      workDir: harness.jobDir('private'),
-    });
+    const result = await dryRun(privateFork(), { GITHUB_SERVER_URL: origin });
     expect(result.errors).toEqual([]);
     expect(result.outputs['canvos-version']).toBe('v4.10.0');
     const requests = harness.git.requests.slice(before);
@@ -247,16 +237,7 @@ describe('private forks', () => {
 
   it('does not send the token to another host', async () => {
     const before = harness.git.requests.length;
-    const result = await runAction({
-      inputs: {
-        'canvos-repository': harness.canvos.privateUrl,
-        'image-registry': 'ghcr.io/acme',
-        'k8s-version': 'latest',
-        'dry-run': 'true',
-      },
-      env: harness.env({ GITHUB_SERVER_URL: 'https://github.example.com' }),
-      workDir: harness.jobDir('private-other-host'),
-    });
+    const result = await dryRun(privateFork(), { GITHUB_SERVER_URL: 'https://github.example.com' });
     expect(result.code).toBe(1);
     expect(result.errors[0]).toMatch(/^Could not list the tags of /);
     const requests = harness.git.requests.slice(before);

@@ -2,23 +2,24 @@
 // so clones, shallow fetches, protocol v2 and ls-remote behave exactly as against a real forge.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { spawn } from 'node:child_process';
-import { LOOPBACK, closeServer, listen, parseBasicAuth, takeFault, type FaultRule } from './net.js';
+import {
+  LOOPBACK,
+  closeServer,
+  listen,
+  parseBasicAuth,
+  takeFault,
+  type FaultRule,
+  type RequestRecord,
+} from './net.js';
 import { track } from './processes.js';
 import { inProcess, inThread, type ServerCore, type ServerHooks } from './server-thread.js';
 
-export interface GitRequest {
-  method: string;
-  /** URL path, e.g. `/spectrocloud/CanvOS.git/info/refs`. */
-  path: string;
-  /** Query string without `?`, e.g. `service=git-upload-pack`. */
-  query: string;
-  status: number;
-  authorization: boolean;
-  username?: string;
+/** A request to the git server; `path` is e.g. `/spectrocloud/CanvOS.git/info/refs`. */
+export interface GitRequest extends RequestRecord {
+  /** Password of a Basic Authorization header (the token). */
   password?: string;
   /** The Git-Protocol header (`version=2` for protocol v2). */
   gitProtocol?: string;
-  injected: boolean;
 }
 
 export interface GitServer {

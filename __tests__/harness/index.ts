@@ -58,13 +58,78 @@ export interface Harness {
   /** Stand-in earthly invocations logged so far. */
   invocations(): StandinInvocation[];
   /**
-   * A `--depth 1` clone of a fixture tag (or branch) into `dest` (default: a fresh job dir).
+   * A `--depth 1` clone of a fixture tag (or branch) into `dest` (default: a fresh job dir), from
+   * the CanvOS fixture, its private twin, or `url`.
    * Async on purpose: the servers are on a worker thread, but prefer this over execFileSync.
    */
-  clone(ref: string, opts?: { dest?: string; private?: boolean }): Promise<string>;
+  clone(ref: string, opts?: { dest?: string; private?: boolean; url?: string }): Promise<string>;
   /** Local images under the registry's host, i.e. what builds exported to Docker. */
   localImages(): Promise<string[]>;
   stop(): Promise<void>;
+}
+
+export interface CanvosGit {
+  git: GitServer;
+  canvos: Harness['canvos'];
+}
+
+/**
+ * The git server alone, serving the CanvOS fixture as spectrocloud/CanvOS and, behind token auth
+ * (`token`), as private/CanvOS: all a clone or a dry run needs.
+ */
+export async function startCanvosGit(workDir: string, token: string): Promise<CanvosGit> {
+  const gitRoot = join(workDir, 'git');
+  const bareDir = join(gitRoot, `${CANVOS_REPO_NAME}.git`);
+  const repo = await makeCanvosRepo(join(workDir, 'fixture'), { bareDir });
+  const privateDir = join(gitRoot, `${PRIVATE_CANVOS_REPO_NAME}.git`);
+  mkdirSync(dirname(privateDir), { recursive: true });
+  symlinkSync(bareDir, privateDir);
+  const git = await startGitServer(gitRoot);
+  git.setToken(token);
+  return {
+    git,
+    canvos: {
+      ...repo,
+      repoName: CANVOS_REPO_NAME,
+      url: git.url(CANVOS_REPO_NAME),
+      privateUrl: git.url(PRIVATE_CANVOS_REPO_NAME),
+    },
+  };
+}
+
+/**
+ * `git clone --branch <ref>` (shallow with `depth`), as a workflow's own checkout step would make
+ * it: no prompts, no system config, `home` as HOME, `header` as an extra HTTP header.
+ */
+export async function gitClone(
+  url: string,
+  ref: string,
+  dest: string,
+  opts: { depth?: number; header?: string; home?: string } = {},
+): Promise<void> {
+  await exec(
+    'git',
+    [
+      ...(opts.header ? ['-c', `http.extraheader=${opts.header}`] : []),
+      'clone',
+      '-q',
+      '-c',
+      'advice.detachedHead=false',
+      ...(opts.depth ? ['--depth', String(opts.depth)] : []),
+      '--branch',
+      ref,
+      url,
+      dest,
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: opts.home ?? dirname(dest),
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_CONFIG_NOSYSTEM: '1',
+      },
+    },
+  );
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -85,26 +150,22 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const dockerHost = opts.dockerHost || (dockerd = await ensureDockerd()).host;
     if (dockerd?.started) stoppers.push(() => dockerd.stop());
 
-    const gitRoot = join(workDir, 'git');
-    const bareDir = join(gitRoot, `${CANVOS_REPO_NAME}.git`);
-    const repo = await makeCanvosRepo(join(workDir, 'fixture'), { bareDir });
-    const privateDir = join(gitRoot, `${PRIVATE_CANVOS_REPO_NAME}.git`);
-    mkdirSync(dirname(privateDir), { recursive: true });
-    symlinkSync(bareDir, privateDir);
-
     // Start the three servers side by side; whatever did start is stopped if one fails.
     const started = await Promise.allSettled([
-      startGitServer(gitRoot),
+      startCanvosGit(workDir, opts.gitToken ?? HARNESS_GITHUB_TOKEN),
       startRegistry(opts.registry),
       startReleaseServer(opts.releases),
     ]);
-    for (const s of started) if (s.status === 'fulfilled') stoppers.push(() => s.value.stop());
+    for (const s of started) {
+      if (s.status !== 'fulfilled') continue;
+      const server = 'git' in s.value ? s.value.git : s.value;
+      stoppers.push(() => server.stop());
+    }
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const [git, registry, releases] = started.map(
+    const [{ git, canvos }, registry, releases] = started.map(
       (s) => (s as PromiseFulfilledResult<unknown>).value,
-    ) as [GitServer, Registry, ReleaseServer];
-    git.setToken(opts.gitToken ?? HARNESS_GITHUB_TOKEN);
+    ) as [CanvosGit, Registry, ReleaseServer];
     // Images the builds exported locally are named after this registry; clear them at the end.
     stoppers.push(async () =>
       removeImages(dockerHost, await listImages(dockerHost, `${registry.host}/`)),
@@ -122,12 +183,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       registry,
       git,
       releases,
-      canvos: {
-        ...repo,
-        repoName: CANVOS_REPO_NAME,
-        url: git.url(CANVOS_REPO_NAME),
-        privateUrl: git.url(PRIVATE_CANVOS_REPO_NAME),
-      },
+      canvos,
       workDir,
       standinLog,
       env: (extra = {}) => ({ DOCKER_HOST: dockerHost, STANDIN_EARTHLY_LOG: standinLog, ...extra }),
@@ -135,36 +191,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       invocations: () => readStandinLog(standinLog),
       async clone(ref, cloneOpts = {}) {
         const dest = cloneOpts.dest ?? join(jobDir(`clone-${ref.replace(/\W+/g, '_')}`), 'CanvOS');
-        const url = cloneOpts.private
-          ? git.url(PRIVATE_CANVOS_REPO_NAME)
-          : git.url(CANVOS_REPO_NAME);
+        const url =
+          cloneOpts.url ??
+          (cloneOpts.private ? git.url(PRIVATE_CANVOS_REPO_NAME) : git.url(CANVOS_REPO_NAME));
         const auth = Buffer.from(
           `x-access-token:${opts.gitToken ?? HARNESS_GITHUB_TOKEN}`,
         ).toString('base64');
-        await exec(
-          'git',
-          [
-            ...(cloneOpts.private ? ['-c', `http.extraheader=AUTHORIZATION: basic ${auth}`] : []),
-            'clone',
-            '-q',
-            '-c',
-            'advice.detachedHead=false',
-            '--depth',
-            '1',
-            '--branch',
-            ref,
-            url,
-            dest,
-          ],
-          {
-            env: {
-              PATH: process.env.PATH,
-              HOME: workDir,
-              GIT_TERMINAL_PROMPT: '0',
-              GIT_CONFIG_NOSYSTEM: '1',
-            },
-          },
-        );
+        const header = cloneOpts.private ? `AUTHORIZATION: basic ${auth}` : undefined;
+        await gitClone(url, ref, dest, { depth: 1, header, home: workDir });
         return dest;
       },
       localImages: () => listImages(dockerHost, `${registry.host}/`),

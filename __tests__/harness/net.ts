@@ -70,3 +70,19 @@ export function takeFault(rules: FaultRule[], method: string, path: string): Fau
   if (rule.count === 0) rules.splice(rules.indexOf(rule), 1);
   return rule;
 }
+
+/** What every harness server records about a request. */
+export interface RequestRecord {
+  method: string;
+  /** URL path without the query string. */
+  path: string;
+  /** Query string without `?`. */
+  query: string;
+  /** Response status (0 while the response is still pending). */
+  status: number;
+  authorization: boolean;
+  /** Username of a Basic Authorization header. */
+  username?: string;
+  /** True when the response came from failNext() rather than the server. */
+  injected: boolean;
+}

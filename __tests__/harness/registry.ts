@@ -1,6 +1,14 @@
 // A real Docker registry (distribution 2.x, htpasswd auth, filesystem storage) behind a recording,
 // fault-injecting reverse proxy. Docker treats 127.0.0.0/8 as insecure, so plain HTTP just works.
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+// The proxy can also show what other registries do (configure()): answer anonymous pulls, ask for
+// a Bearer token from its own /token endpoint (distribution's docs/content/spec/auth/token.md),
+// leave Docker-Content-Digest out of HEAD answers, or send manifest GETs to a "blob store" origin.
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import {
   closeSync,
   existsSync,
@@ -12,7 +20,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import {
   LOOPBACK,
@@ -22,6 +30,7 @@ import {
   parseBasicAuth,
   takeFault,
   type FaultRule,
+  type RequestRecord,
 } from './net.js';
 import { exec, spawnTracked, stopChild, waitFor } from './processes.js';
 import { readTar } from './tar.js';
@@ -33,19 +42,36 @@ import {
   type ServerTransport,
 } from './server-thread.js';
 
-export interface RegistryRequest {
-  method: string;
-  /** URL path without the query string. */
-  path: string;
-  query: string;
-  /** Response status (0 while the response is still pending). */
-  status: number;
-  authorization: boolean;
-  /** Username of a Basic Authorization header. */
-  username?: string;
-  /** True when the response came from failNext() rather than the registry. */
-  injected: boolean;
+export interface RegistryRequest extends RequestRecord {
+  /** The Authorization scheme, lower-case (`basic`, `bearer`). */
+  scheme?: string;
+  /** The Accept header: which manifest types the client takes. */
+  accept?: string;
+  /** True for a request to the blob-store origin (see RegistryQuirks.redirectManifestGets). */
+  blobStore: boolean;
 }
+
+export interface RegistryQuirks {
+  /**
+   * `htpasswd`: the registry's own Basic challenge (default). `anonymous`: requests without
+   * credentials are let in, like a public registry. `token`: a Bearer challenge whose realm is
+   * the proxy's /token, which trades the htpasswd user's Basic credentials (or none) for a token.
+   */
+  auth: 'htpasswd' | 'anonymous' | 'token';
+  /** The field /token answers in: the spec allows `token` and `access_token`. */
+  tokenField: 'token' | 'access_token';
+  /** Answer HEAD on a manifest without Docker-Content-Digest. */
+  omitDigestOnHead: boolean;
+  /** Answer an authorised manifest GET with a 307 to the blob-store origin (signed-URL style). */
+  redirectManifestGets: boolean;
+}
+
+const DEFAULT_QUIRKS: RegistryQuirks = {
+  auth: 'htpasswd',
+  tokenField: 'token',
+  omitDigestOnHead: false,
+  redirectManifestGets: false,
+};
 
 export interface RegistryOptions {
   username?: string;
@@ -70,6 +96,14 @@ export interface Registry {
   readonly requests: RegistryRequest[];
   /** Fail the next `count` matching requests with `status` (a registry-style JSON error). */
   failNext(rule: { count: number; status: number; match?: RegExp; method?: string }): void;
+  /** Change how the proxy behaves (unset fields go back to their defaults). */
+  configure(quirks?: Partial<RegistryQuirks>): void;
+  /** The token /token hands out when `auth` is `token`. */
+  bearerToken: string;
+  /** `127.0.0.1:<port>` of the blob-store origin manifest GETs are redirected to. */
+  blobStoreHost: string;
+  /** Uploads a small OCI image (an empty config, no layers) as repo:tag; its digest. */
+  pushManifest(repo: string, tag: string): Promise<string>;
   /** `Docker-Content-Digest` of repo:tag, or undefined when it does not exist. */
   digestOf(repo: string, tag: string): Promise<string | undefined>;
   /** Tags of a repository ([] when it does not exist). */
@@ -87,6 +121,7 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -167,19 +202,29 @@ async function startBackend(
 
 interface ProxyInfo {
   port: number;
+  blobStorePort: number;
+  bearerToken: string;
 }
 
 interface ProxyControl {
   failNext(rule: FaultRule): void;
+  configure(quirks: Partial<RegistryQuirks>): void;
 }
+
+/** The repository a /v2/<name>/(manifests|blobs|tags)/… path names. */
+const repositoryOf = (path: string): string | undefined =>
+  /^\/v2\/(.+?)\/(?:manifests|blobs|tags)\//.exec(path)?.[1];
 
 /** The recording, fault-injecting reverse proxy in front of the registry. */
 export async function createRegistryProxyCore(
-  { backendPort }: { backendPort: number },
+  { backendPort, backendAuth }: { backendPort: number; backendAuth: string },
   hooks: ServerHooks,
 ): Promise<ServerCore<ProxyInfo, ProxyControl>> {
   const faults: FaultRule[] = [];
-  const proxy = createServer((req, res) => {
+  let quirks = { ...DEFAULT_QUIRKS };
+  const bearerToken = randomBytes(16).toString('hex');
+  let blobStoreOrigin = '';
+  const handler = (blobStore: boolean) => (req: IncomingMessage, res: ServerResponse) => {
     hooks.beforeRequest();
     const url = new URL(req.url ?? '/', 'http://proxy');
     const auth = parseBasicAuth(req.headers.authorization);
@@ -190,7 +235,10 @@ export async function createRegistryProxyCore(
       status: 0,
       authorization: req.headers.authorization !== undefined,
       username: auth?.username,
+      scheme: /^(\S+)/.exec(req.headers.authorization ?? '')?.[1].toLowerCase(),
+      accept: req.headers.accept,
       injected: false,
+      blobStore,
     };
     hooks.record(record);
     const setStatus = (status: number): void => {
@@ -215,18 +263,53 @@ export async function createRegistryProxyCore(
       return;
     }
 
+    const answer = (status: number, headers: Record<string, string>, body = ''): void => {
+      setStatus(status);
+      req.resume();
+      res.writeHead(status, headers).end(body);
+    };
+    const headers = { ...req.headers };
+    if (blobStore) {
+      headers.authorization = backendAuth; // a signed URL: it needs no credentials of its own
+    } else if (quirks.auth === 'token' && record.path === '/token') {
+      if (req.headers.authorization && req.headers.authorization !== backendAuth)
+        return answer(401, { 'Content-Type': 'application/json' }, '{"errors":[]}');
+      const token = { [quirks.tokenField]: bearerToken, expires_in: 300 };
+      return answer(200, { 'Content-Type': 'application/json' }, JSON.stringify(token));
+    } else if (quirks.auth === 'token') {
+      if (req.headers.authorization !== `Bearer ${bearerToken}`) {
+        const repo = repositoryOf(record.path);
+        const challenge = `Bearer realm="http://${req.headers.host}/token",service="harness-registry"${repo ? `,scope="repository:${repo}:pull"` : ''}`;
+        return answer(401, { 'WWW-Authenticate': challenge, 'Content-Type': 'application/json' });
+      }
+      headers.authorization = backendAuth;
+    } else if (quirks.auth === 'anonymous' && !headers.authorization) {
+      headers.authorization = backendAuth;
+    }
+    if (
+      !blobStore &&
+      quirks.redirectManifestGets &&
+      req.method === 'GET' &&
+      record.path.includes('/manifests/') &&
+      headers.authorization === backendAuth
+    ) {
+      return answer(307, { Location: `${blobStoreOrigin}${req.url}` });
+    }
+
     // Forward verbatim: the Host header stays, so the registry's absolute upload Locations
     // already point at the proxy and nothing needs rewriting.
-    const headers = { ...req.headers };
     for (const h of HOP_BY_HOP) delete headers[h];
     const upstream = httpRequest(
       { host: LOOPBACK, port: backendPort, method: req.method, path: req.url, headers },
       (up: IncomingMessage) => {
         setStatus(up.statusCode ?? 502);
         const raw: string[] = [];
+        const omitDigest =
+          quirks.omitDigestOnHead && req.method === 'HEAD' && record.path.includes('/manifests/');
         for (let i = 0; i < up.rawHeaders.length; i += 2) {
-          if (!HOP_BY_HOP.has(up.rawHeaders[i].toLowerCase()))
-            raw.push(up.rawHeaders[i], up.rawHeaders[i + 1]);
+          const name = up.rawHeaders[i].toLowerCase();
+          if (HOP_BY_HOP.has(name) || (omitDigest && name === 'docker-content-digest')) continue;
+          raw.push(up.rawHeaders[i], up.rawHeaders[i + 1]);
         }
         res.writeHead(record.status, raw);
         up.pipe(res);
@@ -238,16 +321,24 @@ export async function createRegistryProxyCore(
       res.end();
     });
     req.pipe(upstream);
-  });
-  const port = await listen(proxy);
+  };
+  const proxy = createServer(handler(false));
+  const blobs = createServer(handler(true));
+  const [port, blobStorePort] = await Promise.all([listen(proxy), listen(blobs)]);
+  blobStoreOrigin = `http://${LOOPBACK}:${blobStorePort}`;
   return {
-    info: { port },
+    info: { port, blobStorePort, bearerToken },
     control: {
       failNext(rule) {
         faults.push({ ...rule });
       },
+      configure(changes) {
+        quirks = { ...DEFAULT_QUIRKS, ...changes };
+      },
     },
-    stop: () => closeServer(proxy),
+    stop: async () => {
+      await Promise.all([closeServer(proxy), closeServer(blobs)]);
+    },
   };
 }
 
@@ -267,11 +358,14 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
     throw e;
   }
 
+  // Helpers talk to the registry directly so they do not show up in `requests`.
+  const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   let proxy: ServerTransport<ProxyInfo, ProxyControl, RegistryRequest>;
   try {
+    const proxyOptions = { backendPort: backend.port, backendAuth: basic };
     proxy = opts.inProcess
-      ? await inProcess((hooks) => createRegistryProxyCore({ backendPort: backend.port }, hooks))
-      : await inThread('registry-proxy', { backendPort: backend.port });
+      ? await inProcess((hooks) => createRegistryProxyCore(proxyOptions, hooks))
+      : await inThread('registry-proxy', proxyOptions);
   } catch (e) {
     await stopChild(backend.child);
     rmSync(dir, { recursive: true, force: true });
@@ -279,8 +373,6 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
   }
   const host = `${LOOPBACK}:${proxy.info.port}`;
 
-  // Helpers talk to the registry directly so they do not show up in `requests`.
-  const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   const direct = (path: string, init: RequestInit = {}): Promise<Response> =>
     fetch(`http://${LOOPBACK}:${backend.port}${path}`, {
       ...init,
@@ -309,6 +401,43 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
       return proxy.records();
     },
     failNext: (rule) => proxy.control('failNext', { ...rule }),
+    configure: (quirks = {}) => proxy.control('configure', { ...quirks }),
+    bearerToken: proxy.info.bearerToken,
+    blobStoreHost: `${LOOPBACK}:${proxy.info.blobStorePort}`,
+    async pushManifest(repo, tag) {
+      const config = Buffer.from('{}');
+      const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+      const upload = await direct(`/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+      await upload.arrayBuffer();
+      const location = new URL(upload.headers.get('location') ?? '', `http://${LOOPBACK}`);
+      location.searchParams.set('digest', configDigest);
+      const put = await direct(`${location.pathname}${location.search}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: config,
+      });
+      if (put.status !== 201) throw new Error(`blob upload to ${repo}: HTTP ${put.status}`);
+      const manifest = {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: configDigest,
+          size: config.length,
+        },
+        layers: [],
+      };
+      const res = await direct(`/v2/${repo}/manifests/${tag}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': OCI_MANIFEST },
+        body: JSON.stringify(manifest),
+      });
+      await res.arrayBuffer();
+      const digest = res.headers.get('docker-content-digest');
+      if (res.status !== 201 || !digest)
+        throw new Error(`manifest ${repo}:${tag}: HTTP ${res.status}`);
+      return digest;
+    },
     async digestOf(repo, tag) {
       const res = await direct(`/v2/${repo}/manifests/${tag}`, {
         method: 'HEAD',

@@ -1,7 +1,7 @@
 // Earthly / EarthBuild release downloads served the way GitHub serves them: a 302 from
 // /<owner>/<repo>/releases/download/<tag>/<asset> to an absolute object URL that has the bytes,
 // with a PGP clear-signed checksum.asc beside the binaries. Faults: 5xx, truncated bodies,
-// wrong checksums, and a server that is gone.
+// wrong checksums, other bytes for one asset, and a server that is gone.
 import { createServer, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -31,6 +31,8 @@ export interface ReleaseRequest {
   asset?: string;
   injected: boolean;
   truncated: boolean;
+  /** The Authorization header sent (tool-cache sends the `token` it was given). */
+  authorization?: string;
 }
 
 export interface ReleaseServerOptions {
@@ -74,6 +76,15 @@ export interface ReleaseServer {
   truncateNext(rule: { count: number; match?: RegExp }): void;
   /** checksum.asc of this version (both distributions) lists wrong hashes from now on. */
   corruptChecksum(version: string): void;
+  /** Serve `body` as this release asset (a binary or checksum.asc) from now on. */
+  serveAsset(
+    distribution: Distribution,
+    version: string,
+    asset: string,
+    body: string | Buffer,
+  ): void;
+  /** Forget every fault, corruption and served body set so far. */
+  reset(): void;
   clearRequests(): void;
   /** Close the server: later connections are refused. */
   stop(): Promise<void>;
@@ -85,9 +96,12 @@ function assetName(distribution: Distribution, arch: string): string {
   return `${DISTRIBUTIONS[distribution].binary}-linux-${arch}`;
 }
 
-/** A GitHub-style clear-signed checksum file (the signature is a fake, nobody verifies it here). */
-function checksumAsc(lines: [string, string][]): string {
-  const body = lines.map(([hash, name]) => `${hash}  ${name}`).join('\n');
+/**
+ * A PGP clear-signed text around `body` lines, as GitHub release checksum.asc files are (RFC 4880
+ * §7; the signature is a fake, nobody verifies it here).
+ */
+export function clearSigned(bodyLines: string[]): string {
+  const body = bodyLines.join('\n');
   const fakeSig = Buffer.from(sha256(body) + sha256(body + 'sig')).toString('base64');
   return [
     '-----BEGIN PGP SIGNED MESSAGE-----',
@@ -103,6 +117,10 @@ function checksumAsc(lines: [string, string][]): string {
   ].join('\n');
 }
 
+/** checksum.asc: `sha256sum` output, clear-signed. */
+const checksumAsc = (lines: [string, string][]): string =>
+  clearSigned(lines.map(([hash, name]) => `${hash}  ${name}`));
+
 interface ReleaseInfo {
   baseUrl: string;
 }
@@ -111,6 +129,8 @@ interface ReleaseControl {
   failNext(rule: FaultRule): void;
   truncateNext(rule: { count: number; match?: RegExp }): void;
   corruptChecksum(version: string): void;
+  serveAsset(distribution: Distribution, version: string, asset: string, body: Uint8Array): void;
+  reset(): void;
 }
 
 const cache = new Map<string, Buffer>();
@@ -180,6 +200,7 @@ export async function createReleaseCore(
   const faults: FaultRule[] = [];
   const truncations: { count: number; match?: RegExp }[] = [];
   const corrupted = new Set<string>();
+  const served = new Map<string, Buffer>();
 
   // Served bytes of an asset, or undefined when this release does not have it.
   const content = (
@@ -187,6 +208,8 @@ export async function createReleaseCore(
     version: string,
     asset: string,
   ): Buffer | undefined => {
+    const replaced = served.get(`${distribution}/${version}/${asset}`);
+    if (replaced) return replaced;
     if (!versions[distribution].includes(version)) return undefined;
     const binary = DISTRIBUTIONS[distribution].binary;
     const m = new RegExp(`^${binary}-linux-(amd64|arm64)$`).exec(asset);
@@ -232,6 +255,7 @@ export async function createReleaseCore(
       kind: 'other',
       injected: false,
       truncated: false,
+      authorization: req.headers.authorization,
     };
     req.resume();
 
@@ -316,6 +340,15 @@ export async function createReleaseCore(
       corruptChecksum(version) {
         corrupted.add(version);
       },
+      serveAsset(distribution, version, asset, body) {
+        served.set(`${distribution}/${version}/${asset}`, Buffer.from(body));
+      },
+      reset() {
+        faults.length = 0;
+        truncations.length = 0;
+        corrupted.clear();
+        served.clear();
+      },
     },
     stop: () => closeServer(server),
   };
@@ -355,6 +388,8 @@ export async function startReleaseServer(opts: ReleaseServerOptions = {}): Promi
     failNext: (rule) => t.control('failNext', { ...rule }),
     truncateNext: (rule) => t.control('truncateNext', { ...rule }),
     corruptChecksum: (version) => t.control('corruptChecksum', version),
+    serveAsset: (d, v, asset, body) => t.control('serveAsset', d, v, asset, Buffer.from(body)),
+    reset: () => t.control('reset'),
     clearRequests: () => t.clearRecords(),
     stop: () => (stopped ??= t.stop()),
   };

@@ -5,13 +5,13 @@
 // Docker config, no Earthly run.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAction } from '../harness/index.js';
 import { badInputCorpus } from './corpus.js';
-import { type Suite, buildInputs, errorLines, hasStackTrace, startSuite } from './support.js';
+import { buildInputs, errorLines, hasStackTrace, useSuite } from './support.js';
 
 const corpus = badInputCorpus();
-let s: Suite;
+const s = useSuite();
 let baseline: { git: number; releases: number; registry: number; earthly: number };
 
 const counts = () => ({
@@ -23,13 +23,6 @@ const counts = () => ({
 
 /** A valid base that, if it ever got past validation, would touch all three servers. */
 const base = () => buildInputs(s.h, { 'earthly-version': 'v0.8.15', 'custom-tag': 'ok' });
-
-beforeAll(async () => {
-  s = await startSuite();
-});
-afterAll(async () => {
-  await s?.h.stop();
-});
 
 describe('1. bad input', () => {
   describe('setup', () => {

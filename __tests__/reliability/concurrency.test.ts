@@ -6,19 +6,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runJob } from '../harness/index.js';
-import { type Suite, buildInputs, startSuite } from './support.js';
+import { buildInputs, useSuite } from './support.js';
 
-let s: Suite;
+const s = useSuite();
 /** Rounds in which both jobs downloaded and the second to lock reused the first one's copy. */
 let raced = 0;
-beforeAll(async () => {
-  s = await startSuite();
-});
-afterAll(async () => {
-  await s?.h.stop();
-});
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 

@@ -5,25 +5,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../harness/index.js';
-import {
-  type Job,
-  type Suite,
-  buildInputs,
-  errorLines,
-  hasStackTrace,
-  runMain,
-  startSuite,
-} from './support.js';
+import { type Job, buildInputs, errorLines, hasStackTrace, runMain, useSuite } from './support.js';
 
-let s: Suite;
-beforeAll(async () => {
-  s = await startSuite();
-});
-afterAll(async () => {
-  await s?.h.stop();
-});
+const s = useSuite();
 
 const sha256File = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const WAIT = /Waiting (\d+) seconds before trying again/g;

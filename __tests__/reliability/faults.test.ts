@@ -11,22 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dockerd, freePort, startDockerd } from '../harness/index.js';
 import {
   type Job,
-  type Suite,
   buildInputs,
   cancelDuringBuild,
   errorLines,
   hasStackTrace,
   runMain,
-  startSuite,
+  useSuite,
 } from './support.js';
 
-let s: Suite;
-beforeAll(async () => {
-  s = await startSuite();
-});
-afterAll(async () => {
-  await s?.h.stop();
-});
+const s = useSuite();
 
 /** One clear error: a single annotation, exit code 1, no stack trace. */
 function expectOneError(job: Job, pattern: RegExp): string {

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENTRY, closeServer, listen, runAction } from '../harness/index.js';
 import {
   type Suite,
@@ -28,17 +28,11 @@ import {
   pidsWithEnv,
   runMain,
   shown,
-  startSuite,
   stepEnv,
+  useSuite,
 } from './support.js';
 
-let s: Suite;
-beforeAll(async () => {
-  s = await startSuite();
-});
-afterAll(async () => {
-  await s?.h.stop();
-});
+const s: Suite = useSuite();
 
 const PEM = readFileSync(new URL('../fixtures/proxy-ca-certs.pem', import.meta.url), 'utf8');
 const KEYS = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -31,7 +31,6 @@ import {
 } from './corpus.js';
 import {
   type Job,
-  type Suite,
   buildInputs,
   checkoutOf,
   errorLines,
@@ -39,7 +38,7 @@ import {
   parseArgFile,
   runMain,
   sourceInBash,
-  startSuite,
+  useSuite,
   walkFiles,
 } from './support.js';
 
@@ -47,17 +46,16 @@ import {
 const MIRROR = 'us-docker.pkg.dev/palette-images/third-party/edge/earthly/buildkitd:v0.8.15';
 const TARGET = '+build-provider-images';
 
-let s: Suite;
+const s = useSuite();
 let ctx: InjectionContext;
 let toolCache: string;
 const outcomes: { slot: string; payload: string; outcome: string }[] = [];
 
-beforeAll(async () => {
-  s = await startSuite();
+beforeAll(() => {
   ctx = { registryHost: s.h.registry.host, gitUrl: s.h.canvos.url };
   toolCache = join(s.h.workDir, 'shared-tool-cache');
 });
-afterAll(async () => {
+afterAll(() => {
   const table = new Map<string, Record<string, number>>();
   for (const o of outcomes) {
     const row = table.get(o.slot) ?? {};
@@ -70,7 +68,6 @@ afterAll(async () => {
         [...table].map(([slot, row]) => `  ${slot.padEnd(28)} ${JSON.stringify(row)}`).join('\n'),
     );
   }
-  await s?.h.stop();
 });
 
 /** Inputs for a local build with every free-text input set to something benign. */

@@ -14,19 +14,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runAction } from '../harness/index.js';
 import { readShimLog } from '../harness/shims.js';
-import { type Job, type Suite, buildInputs, runMain, startSuite, stepEnv } from './support.js';
+import { type Job, buildInputs, runMain, useSuite, stepEnv } from './support.js';
 
-let s: Suite;
+const s = useSuite();
 const mounts: string[] = [];
-beforeAll(async () => {
-  s = await startSuite();
-});
-afterAll(async () => {
+// Runs before the suite stops (afterAll hooks run in reverse order): a mounted dir blocks removal.
+afterAll(() => {
   for (const dir of mounts) execFileSync('umount', [dir], { stdio: 'ignore' });
-  await s?.h.stop();
 });
 
 const PEM = readFileSync(new URL('../fixtures/proxy-ca-certs.pem', import.meta.url), 'utf8');

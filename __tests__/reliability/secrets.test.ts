@@ -8,18 +8,17 @@
 // credentials is passed to Earthly as a command-line build arg (never in `.arg`), so it may appear
 // exactly there, and nowhere else.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionResult, type StandinInvocation } from '../harness/index.js';
 import {
   type Job,
-  type Suite,
   buildInputs,
   cancelDuringBuild,
   inPool,
   readTree,
   runMain,
   shown,
-  startSuite,
+  useSuite,
 } from './support.js';
 
 const REGISTRY_USER = 'ci-bot';
@@ -117,7 +116,6 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-let s: Suite;
 const captured = new Map<
   string,
   {
@@ -209,16 +207,11 @@ async function capture(scenario: Scenario): Promise<void> {
   });
 }
 
-beforeAll(async () => {
-  s = await startSuite({
-    registry: { username: REGISTRY_USER, password: REGISTRY_PASSWORD },
-    gitToken: TOKEN,
-  });
-  await inPool(SCENARIOS, 3, capture);
+const s = useSuite({
+  registry: { username: REGISTRY_USER, password: REGISTRY_PASSWORD },
+  gitToken: TOKEN,
 });
-afterAll(async () => {
-  await s?.h.stop();
-});
+beforeAll(() => inPool(SCENARIOS, 3, capture));
 
 /** Malformed inputs that carry a secret: the error must name the input without echoing it. */
 const MALFORMED: { name: string; input: string; value: string; secret: string }[] = [

@@ -22,6 +22,7 @@ import {
   makeShims,
   readShimLog,
 } from '../harness/shims.js';
+import { forThisFile } from '../harness/suite.js';
 
 export interface Suite {
   h: Harness;
@@ -30,12 +31,18 @@ export interface Suite {
   markerDir: string;
 }
 
-export async function startSuite(opts: HarnessOptions = {}): Promise<Suite> {
-  const h = await startHarness({ dockerHost: inject('dockerHost') || undefined, ...opts });
-  const shims = makeShims(join(h.workDir, 'shims'), ['git', 'docker']);
-  const markerDir = join(h.workDir, 'markers');
-  mkdirSync(markerDir, { recursive: true });
-  return { h, shims, markerDir };
+/** The suite for this test file: started before its tests, stopped after them. */
+export function useSuite(opts: HarnessOptions = {}): Suite {
+  return forThisFile(
+    async () => {
+      const h = await startHarness({ dockerHost: inject('dockerHost') || undefined, ...opts });
+      const shims = makeShims(join(h.workDir, 'shims'), ['git', 'docker']);
+      const markerDir = join(h.workDir, 'markers');
+      mkdirSync(markerDir, { recursive: true });
+      return { h, shims, markerDir };
+    },
+    (s) => s.h.stop(),
+  );
 }
 
 /** Inputs for a real build of one image, pushed with a docker login (override what a case needs). */

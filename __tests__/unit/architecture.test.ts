@@ -1,6 +1,6 @@
 // The layout the code promises (see CONTRIBUTING.md): a pure core, one folder per outside system,
 // one home for the runner's environment, no import cycles. Read from the source text.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -73,6 +73,13 @@ describe('source layout', () => {
           .map((dep) => `${f.name} imports ${dep}`),
       ]);
     expect(impure).toEqual([]);
+  });
+
+  it('gives every module a unit test at the same path under __tests__/unit/', () => {
+    const untested = files
+      .map((f) => join('__tests__', 'unit', f.name.replace(/\.ts$/, '.test.ts')))
+      .filter((test) => !existsSync(join(ROOT, test)));
+    expect(untested).toEqual([]);
   });
 
   it('keeps main.ts to its phases and every module small', () => {

@@ -6,10 +6,11 @@ import { ActionError } from '../errors.js';
 import { dockerRootDir, freeBytes } from './cli.js';
 
 export async function checkDisk(mode: DiskCheck, imageCount: number): Promise<void> {
-  if (mode === 'off' || imageCount === 0)
+  if (mode === 'off')
     return core.info(
       'No disk check: disk-check is off, or the build runs on a remote buildkit-host',
     );
+  if (imageCount === 0) return core.info('No disk check: nothing to build');
   const root = (await dockerRootDir()) ?? '/var/lib/docker';
   const free = await freeBytes(root);
   if (free === undefined)

@@ -2,71 +2,19 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parseArch, parseBuildArgs, parseK8sVersion } from '../../../../src/core/inputs/build.js';
-import { parseEarthlyArgs, parseEarthlyConfig } from '../../../../src/core/inputs/earthly.js';
 import { parseInputs, parseRepository } from '../../../../src/core/inputs/index.js';
+import { DEFAULT_CANVOS_REPOSITORY, type Inputs } from '../../../../src/core/inputs/types.js';
 import {
-  DEFAULT_CANVOS_REPOSITORY,
-  type Inputs,
-  type RunnerContext,
-} from '../../../../src/core/inputs/types.js';
-import { splitList } from '../../../../src/core/inputs/values.js';
-import { earthlyConfig } from '../../../../src/earthly/command.js';
-import { inputError } from '../../support.js';
-
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../../fixtures/${name}`, import.meta.url), 'utf8');
-
-const CA_PEM = fixture('proxy-ca-certs.pem'); // two self-signed test CA certificates
-const [CERT_1, CERT_2] = CA_PEM.match(
-  /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
-)!;
-const PUBLIC_KEY = (
-  generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
-    type: 'spki',
-    format: 'pem',
-  }) as string
-).trim();
-
-/**
- * The designed seam: a RunnerContext over an in-memory file system. Paths are absolute, as
- * parseInputs makes them; anything not in `files` is unreadable.
- */
-function fakeContext(
-  options: {
-    files?: Record<string, string>;
-    dirs?: string[];
-    runnerArch?: string;
-    serverUrl?: string;
-  } = {},
-): RunnerContext & { reads: string[] } {
-  const files = options.files ?? {};
-  const reads: string[] = [];
-  return {
-    reads,
-    runnerArch: 'runnerArch' in options ? options.runnerArch : 'X64',
-    serverUrl: options.serverUrl ?? 'https://github.com',
-    workspace: '/ws',
-    runnerTemp: '/runner/temp',
-    realPath: (path: string) => path.replace(/\/[^/]+\/\.\.(?=\/|$)/g, ''),
-    readFile(path: string) {
-      reads.push(path);
-      if (!(path in files)) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-      return files[path];
-    },
-    isDirectory: (path: string) => (options.dirs ?? []).includes(path),
-  };
-}
-
-const REQUIRED = { 'image-registry': 'ghcr.io/acme', 'k8s-version': '1.32.3' };
-
-function reader(values: Record<string, string>) {
-  return (name: string) => values[name] ?? '';
-}
-
-function parse(values: Record<string, string>, ctx: RunnerContext = fakeContext()): Inputs {
-  return parseInputs(reader({ ...REQUIRED, ...values }), ctx);
-}
+  CA_PEM,
+  CERT_1,
+  CERT_2,
+  PUBLIC_KEY,
+  REQUIRED_INPUTS,
+  fakeContext,
+  inputError,
+  itRejects,
+  parse,
+} from '../../support.js';
 
 describe('parseInputs: valid inputs', () => {
   it('applies every default when only the required inputs are set', () => {
@@ -128,8 +76,8 @@ describe('parseInputs: valid inputs', () => {
       runnerArch: 'X64',
       serverUrl: 'https://ghe.example.com/',
     });
-    const inputs = parseInputs(
-      reader({
+    const inputs = parse(
+      {
         'canvos-version': '~4.9',
         'canvos-prerelease': 'true',
         'canvos-repository': 'acme/CanvOS',
@@ -166,7 +114,7 @@ describe('parseInputs: valid inputs', () => {
         'registry-password': 'hunter2',
         'disk-check': 'error',
         'dry-run': 'TRUE',
-      }),
+      },
       ctx,
     );
     expect(inputs).toEqual({
@@ -234,24 +182,9 @@ describe('parseInputs: valid inputs', () => {
     const asked = new Set<string>();
     parseInputs((name) => {
       asked.add(name);
-      return (REQUIRED as Record<string, string>)[name] ?? '';
+      return (REQUIRED_INPUTS as Record<string, string>)[name] ?? '';
     }, fakeContext());
     expect([...asked].sort()).toEqual(Object.keys(action.inputs).sort());
-  });
-
-  it.each([
-    ['X64', 'amd64'],
-    ['ARM64', 'arm64'],
-    [undefined, 'amd64'],
-    ['', 'amd64'],
-  ] as const)('RUNNER_ARCH %s gives arch %s', (runnerArch, arch) => {
-    expect(parse({}, fakeContext({ runnerArch })).arch).toBe(arch);
-    expect(parseArch('', runnerArch)).toBe(arch);
-  });
-
-  it('an explicit arch wins over the runner', () => {
-    expect(parse({ arch: 'arm64' }, fakeContext({ runnerArch: 'X64' })).arch).toBe('arm64');
-    expect(parseArch('amd64', 'ARM64')).toBe('amd64');
   });
 
   it('expands owner/name against the server URL', () => {
@@ -277,531 +210,10 @@ describe('parseInputs: valid inputs', () => {
       'https://github.com/acme/CanvOS.git',
     );
   });
-
-  it('accepts PEM certificates inline, with CRLF line ends, without reading files', () => {
-    const ctx = fakeContext();
-    const crlf = `${CERT_1}\r\n${CERT_2}\r\n`.replace(/\n/g, '\r\n');
-    expect(parse({ 'proxy-ca-certs': crlf }, ctx).proxyCaCerts).toEqual([CERT_1, CERT_2]);
-    expect(ctx.reads).toEqual([]);
-  });
-
-  it('reads several certificate files, one path a line', () => {
-    const ctx = fakeContext({
-      files: { '/ws/a.pem': `${CERT_1}\n`, '/runner/temp/b.pem': CERT_2 },
-    });
-    expect(
-      parse({ 'proxy-ca-certs': 'a.pem\n  /runner/temp/b.pem  \n' }, ctx).proxyCaCerts,
-    ).toEqual([CERT_1, CERT_2]);
-    expect(ctx.reads).toEqual(['/ws/a.pem', '/runner/temp/b.pem']);
-  });
-
-  it('reads file inputs only inside the workspace and RUNNER_TEMP, links resolved', () => {
-    const ctx = fakeContext({ files: { '/etc/ssl/b.pem': CERT_2, '/ws/key.pub': PUBLIC_KEY } });
-    for (const [input, value] of [
-      ['proxy-ca-certs', '/etc/ssl/b.pem'],
-      ['proxy-ca-certs', '../etc/ssl/b.pem'],
-      ['signing-public-key', '/ws/../etc/ssl/b.pem'],
-      ['canvos-path', '/'],
-    ]) {
-      expect(inputError(() => parse({ [input]: value }, ctx)).message).toBe(
-        `${input}: ${JSON.stringify(value)} is outside the workspace and RUNNER_TEMP`,
-      );
-    }
-    const linked = { ...ctx, realPath: (path: string) => path.replace('/ws/key.pub', '/etc/key') };
-    expect(inputError(() => parse({ 'signing-public-key': 'key.pub' }, linked)).message).toBe(
-      'signing-public-key: "key.pub" is outside the workspace and RUNNER_TEMP',
-    );
-    expect(ctx.reads).toEqual([]);
-  });
-
-  it('refuses a signing key file that holds a private key, or more than one key', () => {
-    const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString();
-    const ctx = fakeContext({
-      files: {
-        '/ws/both.pem': `${PUBLIC_KEY}\n${privateKey}`,
-        '/ws/two.pem': `${PUBLIC_KEY}\n${PUBLIC_KEY}`,
-      },
-    });
-    expect(inputError(() => parse({ 'signing-public-key': 'both.pem' }, ctx)).message).toBe(
-      'signing-public-key: holds a private key: give the public key only',
-    );
-    expect(inputError(() => parse({ 'signing-public-key': privateKey }, ctx)).message).toBe(
-      'signing-public-key: holds a private key: give the public key only',
-    );
-    expect(inputError(() => parse({ 'signing-public-key': 'two.pem' }, ctx)).message).toBe(
-      'signing-public-key: must hold exactly one PEM public key',
-    );
-  });
-
-  it('accepts an inline PEM public key', () => {
-    expect(parse({ 'signing-public-key': `\n${PUBLIC_KEY}\n` }).signingPublicKey).toBe(PUBLIC_KEY);
-  });
-
-  it('accepts rhel and sles with a BASE_IMAGE build arg', () => {
-    const inputs = parse({
-      'os-distribution': 'rhel',
-      'os-version': '8.10',
-      'build-args': 'BASE_IMAGE=registry.example.com/rhel:8.10',
-    });
-    expect([inputs.osDistribution, inputs.osVersion]).toEqual(['rhel', '8.10']);
-    expect(
-      parse({ 'os-distribution': 'sles', 'build-args': ' BASE_IMAGE=x/sles:15' }).osDistribution,
-    ).toBe('sles');
-  });
-
-  it('keeps k8s-version keywords and de-duplicates lists', () => {
-    expect(parseK8sVersion('all')).toEqual({ kind: 'all' });
-    expect(parseK8sVersion(' latest\n')).toEqual({ kind: 'latest' });
-    expect(parseK8sVersion('1.32.3,1.32.3, 1.31\n\n1.30.14')).toEqual({
-      kind: 'list',
-      items: ['1.32.3', '1.31', '1.30.14'],
-    });
-    expect(splitList(' a, b\n\nc ,')).toEqual(['a', 'b', 'c']);
-  });
-
-  it('accepts flags with values in earthly-args', () => {
-    expect(
-      parseEarthlyArgs('--no-cache --cache-from=ghcr.io/acme/cache -V\n--max-remote-cache'),
-    ).toEqual(['--no-cache', '--cache-from=ghcr.io/acme/cache', '-V', '--max-remote-cache']);
-    expect(parseEarthlyArgs('')).toEqual([]);
-  });
-
-  // BUG (src/inputs.ts:519-521): a value after a flag is only checked for a leading `+`, so a
-  // remote or relative target reference passes; after a boolean flag Earthly takes it as the
-  // target, and `+build-provider-images` becomes a build arg.
-  it.each(['--no-cache github.com/acme/canvos+build-provider-images', '--no-cache ./other+target'])(
-    'earthly-args %j cannot name another target',
-    (value) => {
-      const error = inputError(() => parseEarthlyArgs(value));
-      expect(error.input).toBe('earthly-args');
-    },
-  );
-
-  // BUG (src/inputs.ts:90-105, FLAGS_WITH_INPUTS): Earthly's --arg-file-path makes it read
-  // another file instead of the .arg the action writes, so IMAGE_REGISTRY, CUSTOM_TAG,
-  // K8S_VERSION... all come from elsewhere and the plan's refs are wrong.
-  it.each(['--arg-file-path=other.arg', '--arg-file-path other.arg'])(
-    'earthly-args %j is refused',
-    (value) => {
-      const error = inputError(() => parseEarthlyArgs(value));
-      expect(error.input).toBe('earthly-args');
-    },
-  );
-
-  it('keeps build-arg values verbatim, = and all', () => {
-    expect(parseBuildArgs('BASE_IMAGE=a/b:c\nEXTRA=x=y\nEMPTY=\nSPACED=two words')).toEqual([
-      ['BASE_IMAGE', 'a/b:c'],
-      ['EXTRA', 'x=y'],
-      ['EMPTY', ''],
-      ['SPACED', 'two words'],
-    ]);
-  });
-});
-
-describe('parseInputs: mixed-case owners', () => {
-  it('lowercases the path of image-registry and image-repo with a notice, never the host', () => {
-    const parsed = parse({
-      'image-registry': 'Registry.Example.com:5000/Acme/Edge',
-      'image-repo': 'Ubuntu',
-    });
-    expect(parsed.imageRegistry).toBe('Registry.Example.com:5000/acme/edge');
-    expect(parsed.imageRepo).toBe('ubuntu');
-    expect(parsed.notices).toEqual([
-      'image-registry: "Registry.Example.com:5000/Acme/Edge" has uppercase letters, which a Docker repository path cannot hold: using "Registry.Example.com:5000/acme/edge"',
-      'image-repo: "Ubuntu" has uppercase letters, which a Docker repository path cannot hold: using "ubuntu"',
-    ]);
-  });
-
-  it('says nothing when the path is already lowercase', () => {
-    expect(parse({ 'image-registry': 'ghcr.io/acme' }).notices).toEqual([]);
-  });
 });
 
 describe('parseInputs: invalid inputs', () => {
-  const longTag = 'a'.repeat(101);
-  const cases: [label: string, values: Record<string, string>, input: string, rule: string][] = [
-    // image-registry
-    [
-      'registry with a scheme',
-      { 'image-registry': 'https://ghcr.io/acme' },
-      'image-registry',
-      'must not have a scheme',
-    ],
-    [
-      'underscore in the host',
-      { 'image-registry': 'my_registry.example.com/acme' },
-      'image-registry',
-      'must not contain an underscore',
-    ],
-    [
-      'a path component starting with -',
-      { 'image-registry': 'ghcr.io/-acme' },
-      'image-registry',
-      'is not a valid repository path',
-    ],
-    [
-      'no host',
-      { 'image-registry': 'acme' },
-      'image-registry',
-      'does not start with a registry host',
-    ],
-    [
-      'no host, with a path',
-      { 'image-registry': 'acme/edge' },
-      'image-registry',
-      'does not start with a registry host',
-    ],
-    [
-      'trailing slash',
-      { 'image-registry': 'ghcr.io/acme/' },
-      'image-registry',
-      'must not end with /',
-    ],
-    [
-      'port with letters',
-      { 'image-registry': 'registry.example.com:50a0/acme' },
-      'image-registry',
-      'has an invalid port',
-    ],
-    [
-      'empty port',
-      { 'image-registry': 'localhost:/acme' },
-      'image-registry',
-      'has an invalid port',
-    ],
-    [
-      'two ports',
-      { 'image-registry': 'localhost:5000:5001' },
-      'image-registry',
-      'has an invalid port',
-    ],
-    [
-      'host label ending in -',
-      { 'image-registry': 'registry-.example.com' },
-      'image-registry',
-      'is not a valid hostname',
-    ],
-    ['empty registry', { 'image-registry': '' }, 'image-registry', 'is required'],
-    [
-      'registry with a newline',
-      { 'image-registry': 'ghcr.io/acme\nevil.example.com' },
-      'image-registry',
-      'must be a single line',
-    ],
-    [
-      'image-repo with a space',
-      { 'image-repo': 'my ubuntu' },
-      'image-repo',
-      'is not a valid repository path',
-    ],
-    // custom-tag
-    ['custom-tag with /', { 'custom-tag': 'feature/x' }, 'custom-tag', 'has a /'],
-    ['custom-tag with +', { 'custom-tag': '1.0.0+build.5' }, 'custom-tag', 'has a +'],
-    [
-      'custom-tag that is a git ref',
-      { 'custom-tag': 'refs/tags/v1' },
-      'custom-tag',
-      'is a git ref',
-    ],
-    [
-      'custom-tag with spaces',
-      { 'custom-tag': 'my tag' },
-      'custom-tag',
-      'may only hold letters, digits',
-    ],
-    [
-      'custom-tag of 101 characters',
-      { 'custom-tag': longTag },
-      'custom-tag',
-      'is longer than 100 characters',
-    ],
-    [
-      'custom-tag with a newline',
-      { 'custom-tag': 'demo\nIMAGE_REGISTRY=evil.example.com' },
-      'custom-tag',
-      'must be a single line',
-    ],
-    // k8s-version
-    ['empty k8s-version', { 'k8s-version': '' }, 'k8s-version', 'is required'],
-    ['k8s-version of commas only', { 'k8s-version': ' , \n' }, 'k8s-version', 'is required'],
-    [
-      'k8s-version with +k3s1',
-      { 'k8s-version': '1.32.3+k3s1' },
-      'k8s-version',
-      'write plain x.y.z',
-    ],
-    [
-      'k8s-version all with another',
-      { 'k8s-version': 'all,1.32' },
-      'k8s-version',
-      'all cannot be combined',
-    ],
-    [
-      'k8s-version latest with another',
-      { 'k8s-version': '1.32.3\nlatest' },
-      'k8s-version',
-      'latest cannot be combined',
-    ],
-    ['k8s-version with v', { 'k8s-version': 'v1.32' }, 'k8s-version', 'is not a version'],
-    [
-      'k8s-version line injection',
-      { 'k8s-version': '1.32.3\nIMAGE_REGISTRY=evil' },
-      'k8s-version',
-      'is not a version',
-    ],
-    // OS
-    ['Ubuntu 21.04', { 'os-version': '21.04' }, 'os-version', 'not an Ubuntu version'],
-    ['os-version not a version', { 'os-version': 'jammy' }, 'os-version', 'is not a version'],
-    [
-      'rhel without BASE_IMAGE',
-      { 'os-distribution': 'rhel', 'os-version': '9.4' },
-      'os-distribution',
-      'needs a BASE_IMAGE',
-    ],
-    [
-      'sles with BASE_IMAGE commented out',
-      { 'os-distribution': 'sles', 'build-args': '# BASE_IMAGE=x' },
-      'os-distribution',
-      'needs a BASE_IMAGE',
-    ],
-    ['unknown OS', { 'os-distribution': 'debian' }, 'os-distribution', 'is not one of'],
-    [
-      'unknown k8s distribution',
-      { 'k8s-distribution': 'k0s' },
-      'k8s-distribution',
-      'is not one of',
-    ],
-    // arch and booleans
-    ['arch x86', { arch: 'x86' }, 'arch', 'is not one of amd64, arm64'],
-    ['push yes', { push: 'yes' }, 'push', 'is not a boolean'],
-    ['two-node 1', { 'two-node': '1' }, 'two-node', 'is not a boolean'],
-    ['dry-run on', { 'dry-run': 'on' }, 'dry-run', 'is not a boolean'],
-    [
-      'canvos-prerelease yes',
-      { 'canvos-prerelease': 'yes' },
-      'canvos-prerelease',
-      'is not a boolean',
-    ],
-    ['disk-check maybe', { 'disk-check': 'maybe' }, 'disk-check', 'is not one of warn, error, off'],
-    // build-args
-    [
-      'lower-case build-arg key',
-      { 'build-args': 'base_image=x' },
-      'build-args',
-      'must be an upper-case identifier',
-    ],
-    [
-      'build-arg with its own input',
-      { 'build-args': 'IMAGE_REGISTRY=' },
-      'build-args',
-      'IMAGE_REGISTRY has its own input: use image-registry',
-    ],
-    [
-      'build-arg K8S_VERSION',
-      { 'build-args': 'K8S_VERSION=1.32.3' },
-      'build-args',
-      'use k8s-version',
-    ],
-    ['build-arg UBUNTU_PRO_KEY', { 'build-args': 'UBUNTU_PRO_KEY=x' }, 'build-args', 'use secrets'],
-    [
-      'duplicate build-arg',
-      { 'build-args': 'FOO=1\nBAR=2\nFOO=3' },
-      'build-args',
-      'FOO is given twice',
-    ],
-    ["build-arg value with '", { 'build-args': "FOO=it's" }, 'build-args', "must not contain '"],
-    ['build-arg line without =', { 'build-args': 'JUSTAWORD' }, 'build-args', 'is not KEY=VALUE'],
-    [
-      'CR injection in a build-arg',
-      { 'build-args': 'FOO=a\rIMAGE_REGISTRY=evil.example.com' },
-      'build-args',
-      'control characters',
-    ],
-    [
-      'newline injection in build-args',
-      { 'build-args': 'FOO=bar\nIMAGE_REGISTRY=evil.example.com' },
-      'build-args',
-      'has its own input',
-    ],
-    ['NUL in a build-arg', { 'build-args': 'FOO=a\u0000b' }, 'build-args', 'control characters'],
-    [
-      'escape sequence in a build-arg',
-      { 'build-args': 'FOO=\u001b[31mred' },
-      'build-args',
-      'control characters',
-    ],
-    [
-      'vertical tab in a build-arg',
-      { 'build-args': 'FOO=a\u000bb' },
-      'build-args',
-      'control characters',
-    ],
-    // secrets
-    [
-      'secret with an empty value',
-      { secrets: 'UBUNTU_PRO_KEY=' },
-      'secrets',
-      'UBUNTU_PRO_KEY has an empty value',
-    ],
-    [
-      'secret with a lower-case key',
-      { secrets: 'token=abc' },
-      'secrets',
-      'must be an upper-case identifier',
-    ],
-    // earthly-args
-    ['earthly-args target', { 'earthly-args': '+target' }, 'earthly-args', 'looks like a target'],
-    ['earthly-args --push', { 'earthly-args': '--push' }, 'earthly-args', '--push is set by push'],
-    [
-      'earthly-args --push=false',
-      { 'earthly-args': '--push=false' },
-      'earthly-args',
-      '--push is set by push',
-    ],
-    [
-      'earthly-args --ci',
-      { 'earthly-args': '--no-cache --ci' },
-      'earthly-args',
-      '--ci is set by push',
-    ],
-    ['earthly-args -P', { 'earthly-args': '-P' }, 'earthly-args', '-P is set by the action'],
-    [
-      'earthly-args --config=x',
-      { 'earthly-args': '--config=x' },
-      'earthly-args',
-      '--config is set by the action',
-    ],
-    [
-      'earthly-args --secret',
-      { 'earthly-args': '--secret FOO' },
-      'earthly-args',
-      '--secret is set by secrets',
-    ],
-    [
-      'earthly-args --buildkit-host',
-      { 'earthly-args': '--buildkit-host tcp://x:8372' },
-      'earthly-args',
-      'set by buildkit-host',
-    ],
-    [
-      'earthly-args bare word',
-      { 'earthly-args': 'banana' },
-      'earthly-args',
-      'is not a flag or a flag',
-    ],
-    [
-      'earthly-args two values',
-      { 'earthly-args': '--cache-from ghcr.io/acme/cache extra' },
-      'earthly-args',
-      'is not a flag or a flag',
-    ],
-    ['earthly-args malformed flag', { 'earthly-args': '---x' }, 'earthly-args', 'is not a flag'],
-    // Earthly
-    [
-      'earthly-version latest',
-      { 'earthly-version': 'latest' },
-      'earthly-version',
-      'is not auto or a version',
-    ],
-    [
-      'earthly-sha256 not hex',
-      { 'earthly-sha256': 'z'.repeat(64) },
-      'earthly-sha256',
-      'must be 64 hexadecimal characters',
-    ],
-    [
-      'earthly-sha256 of 63 characters',
-      { 'earthly-sha256': 'a'.repeat(63) },
-      'earthly-sha256',
-      'must be 64 hexadecimal characters',
-    ],
-    [
-      'earthly-download-url without {asset}',
-      { 'earthly-download-url': 'https://mirror.example.com/{version}/earthly' },
-      'earthly-download-url',
-      'must contain {asset}',
-    ],
-    [
-      'earthly-download-url ftp',
-      { 'earthly-download-url': 'ftp://mirror.example.com/{asset}' },
-      'earthly-download-url',
-      'must be an http(s) URL',
-    ],
-    [
-      'earthly-distribution unknown',
-      { 'earthly-distribution': 'dagger' },
-      'earthly-distribution',
-      'is not one of earthly, earthbuild',
-    ],
-    [
-      'buildkit-host http',
-      { 'buildkit-host': 'http://buildkit:8372' },
-      'buildkit-host',
-      'is not a BuildKit address',
-    ],
-    [
-      'buildkit-image with a space',
-      { 'buildkit-image': 'earthly/buildkitd v0.8.15' },
-      'buildkit-image',
-      'is not an image reference',
-    ],
-    [
-      'remote-cache upper-case path',
-      { 'remote-cache': 'ghcr.io/Acme/cache' },
-      'remote-cache',
-      'is not an image reference',
-    ],
-    // proxies
-    [
-      'proxy ftp://',
-      { 'http-proxy': 'ftp://proxy.example.com:21' },
-      'http-proxy',
-      'scheme ftp: is not supported',
-    ],
-    [
-      'proxy not a URL',
-      { 'https-proxy': 'proxy.example.com:3128' },
-      'https-proxy',
-      'is not a URL such as http://proxy.example.com:3128',
-    ],
-    [
-      'proxy with a space in the host',
-      { 'https-proxy': 'http://proxy example.com:3128' },
-      'https-proxy',
-      'is not a URL',
-    ],
-    [
-      'proxy with a space in the path',
-      { 'http-proxy': 'http://proxy.example.com:3128/a b' },
-      'http-proxy',
-      'must not contain spaces',
-    ],
-    [
-      'proxy with $(id)',
-      { 'http-proxy': 'http://proxy.example.com:3128/$(id)' },
-      'http-proxy',
-      'must not contain spaces, quotes, $',
-    ],
-    [
-      'proxy with $(id) in the host',
-      { 'https-proxy': 'http://$(id).example.com:3128' },
-      'https-proxy',
-      'must not contain spaces, quotes, $',
-    ],
-    [
-      'proxy with a backtick',
-      { 'http-proxy': 'http://proxy.example.com:3128/`id`' },
-      'http-proxy',
-      'must not contain spaces, quotes, $',
-    ],
-    [
-      'no-proxy with a space',
-      { 'no-proxy': 'localhost, example.com' },
-      'no-proxy',
-      'comma-separated list',
-    ],
+  itRejects([
     // registry credentials
     [
       'username without password',
@@ -853,38 +265,7 @@ describe('parseInputs: invalid inputs', () => {
       'is not a git URL or owner/name',
     ],
     ['canvos-path missing', { 'canvos-path': 'nowhere' }, 'canvos-path', 'is not a directory'],
-  ];
-
-  it.each(cases)('%s', (_label, values, input, rule) => {
-    const error = inputError(() => parse(values));
-    expect(error.input).toBe(input);
-    expect(error.rule).toContain(rule);
-    expect(error.message).toBe(`${input}: ${error.rule}`);
-    expect(error.message).not.toMatch(/[\r\n]/);
-  });
-
-  it('suggests the exact fix: the registry without its scheme, a tag with - for what a tag cannot hold', () => {
-    const message = (values: Record<string, string>) => inputError(() => parse(values)).message;
-    expect(message({ 'image-registry': 'https://ghcr.io/acme' })).toBe(
-      'image-registry: "https://ghcr.io/acme" must not have a scheme: write ghcr.io/acme',
-    );
-    expect(message({ 'image-registry': 'http://localhost:5000/' })).toMatch(
-      /must not have a scheme: write localhost:5000$/,
-    );
-    expect(message({ 'custom-tag': 'my tag' })).toBe(
-      'custom-tag: "my tag" may only hold letters, digits, _ . - (e.g. my-tag)',
-    );
-    expect(message({ 'custom-tag': 'release/1.2' })).toMatch(/\(e\.g\. release-1\.2\)$/);
-    expect(message({ 'custom-tag': 'v1.2.0+build.5' })).toMatch(/\(e\.g\. v1\.2\.0-build\.5\)$/);
-  });
-
-  it('a runner of another architecture needs an explicit arch', () => {
-    const error = inputError(() => parse({}, fakeContext({ runnerArch: 'X86' })));
-    expect([error.input, error.rule]).toEqual([
-      'arch',
-      'the runner is X86; set arch to amd64 or arm64',
-    ]);
-  });
+  ]);
 
   it('never echoes a password or proxy credentials in the message', () => {
     const repo = inputError(() =>
@@ -906,35 +287,6 @@ describe('parseInputs: invalid inputs', () => {
     );
   });
 
-  it('a missing proxy-ca-certs file is an InputError naming proxy-ca-certs', () => {
-    const ctx = fakeContext({ files: { '/ws/ok.pem': CERT_1 } });
-    const error = inputError(() => parse({ 'proxy-ca-certs': 'ok.pem\nmissing.pem' }, ctx));
-    expect([error.input, error.rule]).toEqual(['proxy-ca-certs', 'cannot read file "missing.pem"']);
-    expect(ctx.reads).toEqual(['/ws/ok.pem', '/ws/missing.pem']);
-  });
-
-  it('a proxy-ca-certs file without a certificate is an InputError', () => {
-    const ctx = fakeContext({ files: { '/ws/empty.pem': 'not a certificate\n' } });
-    const error = inputError(() => parse({ 'proxy-ca-certs': 'empty.pem' }, ctx));
-    expect([error.input, error.rule]).toEqual([
-      'proxy-ca-certs',
-      'holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
-    ]);
-  });
-
-  it('signing-public-key must be a public key, from text or a readable file', () => {
-    const notKey = inputError(() => parse({ 'signing-public-key': CERT_1 }));
-    expect([notKey.input, notKey.rule]).toEqual([
-      'signing-public-key',
-      'is not a PEM public key (-----BEGIN PUBLIC KEY-----)',
-    ]);
-    const missing = inputError(() => parse({ 'signing-public-key': 'keys/missing.pub' }));
-    expect([missing.input, missing.rule]).toEqual([
-      'signing-public-key',
-      'cannot read file "keys/missing.pub"',
-    ]);
-  });
-
   it('canvos-path must hold an Earthfile', () => {
     const ctx = fakeContext({ dirs: ['/ws/empty'] });
     const error = inputError(() => parse({ 'canvos-path': 'empty' }, ctx));
@@ -945,67 +297,76 @@ describe('parseInputs: invalid inputs', () => {
   });
 });
 
-describe('parseEarthlyConfig', () => {
-  it('reads key: value lines and rejects anything else', () => {
-    expect(parseEarthlyConfig('tls_enabled: true\n# comment\ntls_ca: /etc/ca.pem\n')).toEqual([
-      ['tls_enabled', 'true'],
-      ['tls_ca', '/etc/ca.pem'],
-    ]);
-    expect(() => parseEarthlyConfig('global:\n  tls_enabled: true')).toThrow(
-      /^earthly-config: "global:" is not a key: value line/,
-    );
-    expect(() => parseEarthlyConfig('disable_analytics: false')).toThrow(
-      'earthly-config: disable_analytics is always true here',
-    );
-    expect(() => parseEarthlyConfig('tls_ca: a\ntls_ca: b')).toThrow(
-      'earthly-config: tls_ca is given twice',
-    );
-  });
-
-  it('refuses what YAML reads as a line break (NEL, LS, PS) and any other non-ASCII', () => {
-    for (const value of [
-      'a\u0085disable_analytics: false',
-      'a\u2028x: 1',
-      'a\u2029x: 1',
-      'a\tb',
-      'é',
+describe('parseInputs: file inputs and fixes it suggests', () => {
+  it('reads file inputs only inside the workspace and RUNNER_TEMP, links resolved', () => {
+    const ctx = fakeContext({ files: { '/etc/ssl/b.pem': CERT_2, '/ws/key.pub': PUBLIC_KEY } });
+    for (const [input, value] of [
+      ['proxy-ca-certs', '/etc/ssl/b.pem'],
+      ['proxy-ca-certs', '../etc/ssl/b.pem'],
+      ['signing-public-key', '/ws/../etc/ssl/b.pem'],
+      ['canvos-path', '/'],
     ]) {
-      expect(() => parseEarthlyConfig(`tls_ca: ${value}`)).toThrow(
-        'earthly-config: allows printable ASCII only (no tabs or line-break characters)',
+      expect(inputError(() => parse({ [input]: value }, ctx)).message).toBe(
+        `${input}: ${JSON.stringify(value)} is outside the workspace and RUNNER_TEMP`,
       );
     }
+    const linked = { ...ctx, realPath: (path: string) => path.replace('/ws/key.pub', '/etc/key') };
+    expect(inputError(() => parse({ 'signing-public-key': 'key.pub' }, linked)).message).toBe(
+      'signing-public-key: "key.pub" is outside the workspace and RUNNER_TEMP',
+    );
+    expect(ctx.reads).toEqual([]);
+  });
+  it('refuses a signing key file that holds a private key, or more than one key', () => {
+    const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const ctx = fakeContext({
+      files: {
+        '/ws/both.pem': `${PUBLIC_KEY}\n${privateKey}`,
+        '/ws/two.pem': `${PUBLIC_KEY}\n${PUBLIC_KEY}`,
+      },
+    });
+    expect(inputError(() => parse({ 'signing-public-key': 'both.pem' }, ctx)).message).toBe(
+      'signing-public-key: holds a private key: give the public key only',
+    );
+    expect(inputError(() => parse({ 'signing-public-key': privateKey }, ctx)).message).toBe(
+      'signing-public-key: holds a private key: give the public key only',
+    );
+    expect(inputError(() => parse({ 'signing-public-key': 'two.pem' }, ctx)).message).toBe(
+      'signing-public-key: must hold exactly one PEM public key',
+    );
+  });
+  it('suggests the exact fix: the registry without its scheme, a tag with - for what a tag cannot hold', () => {
+    const message = (values: Record<string, string>) => inputError(() => parse(values)).message;
+    expect(message({ 'image-registry': 'https://ghcr.io/acme' })).toBe(
+      'image-registry: "https://ghcr.io/acme" must not have a scheme: write ghcr.io/acme',
+    );
+    expect(message({ 'image-registry': 'http://localhost:5000/' })).toMatch(
+      /must not have a scheme: write localhost:5000$/,
+    );
+    expect(message({ 'custom-tag': 'my tag' })).toBe(
+      'custom-tag: "my tag" may only hold letters, digits, _ . - (e.g. my-tag)',
+    );
+    expect(message({ 'custom-tag': 'release/1.2' })).toMatch(/\(e\.g\. release-1\.2\)$/);
+    expect(message({ 'custom-tag': 'v1.2.0+build.5' })).toMatch(/\(e\.g\. v1\.2\.0-build\.5\)$/);
+  });
+});
+
+describe('parseInputs: mixed-case owners', () => {
+  it('lowercases the path of image-registry and image-repo with a notice, never the host', () => {
+    const parsed = parse({
+      'image-registry': 'Registry.Example.com:5000/Acme/Edge',
+      'image-repo': 'Ubuntu',
+    });
+    expect(parsed.imageRegistry).toBe('Registry.Example.com:5000/acme/edge');
+    expect(parsed.imageRepo).toBe('ubuntu');
+    expect(parsed.notices).toEqual([
+      'image-registry: "Registry.Example.com:5000/Acme/Edge" has uppercase letters, which a Docker repository path cannot hold: using "Registry.Example.com:5000/acme/edge"',
+      'image-repo: "Ubuntu" has uppercase letters, which a Docker repository path cannot hold: using "ubuntu"',
+    ]);
   });
 
-  it('every accepted value parses back to exactly the keys given (a YAML 1.2 parser)', () => {
-    // A seeded sweep over printable ASCII, weighted to YAML's indicators: no accepted value may
-    // add, drop or rename a global key.
-    const alphabet = ' -:#{}[],&*!|>\'"%@`?~\\/=.0123456789abcxyz';
-    let seed = 12;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
-    for (let round = 0; round < 3000; round++) {
-      const pool = round % 2 ? alphabet : printable;
-      const length = 1 + Math.floor(random() * 12);
-      const value = Array.from({ length }, () => pool[Math.floor(random() * pool.length)]).join('');
-      let settings: ReturnType<typeof parseEarthlyConfig>;
-      try {
-        settings = parseEarthlyConfig(`tls_ca: ${value}\ncache_size_mb: 1`);
-      } catch {
-        continue;
-      }
-      let parsed: { global?: Record<string, unknown> };
-      try {
-        parsed = parseYaml(earthlyConfig(settings), { logLevel: 'silent' }) as typeof parsed;
-      } catch {
-        continue; // Earthly refuses the whole config and fails: nothing was injected
-      }
-      expect(Object.keys(parsed.global ?? {}).sort(), JSON.stringify(value)).toEqual([
-        'buildkit_additional_args',
-        'cache_size_mb',
-        'disable_analytics',
-        'tls_ca',
-      ]);
-      expect(parsed.global?.disable_analytics, JSON.stringify(value)).toBe(true);
-    }
+  it('says nothing when the path is already lowercase', () => {
+    expect(parse({ 'image-registry': 'ghcr.io/acme' }).notices).toEqual([]);
   });
 });

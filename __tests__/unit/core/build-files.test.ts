@@ -1,0 +1,494 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { InputError } from '../../../src/errors.js';
+import {
+  buildFilesPlan,
+  checkoutFiles,
+  commandLineArgs,
+  renderArgFile,
+  signingConfig,
+} from '../../../src/core/build-files.js';
+import { parseBuildArgs } from '../../../src/core/inputs/build.js';
+import type { Inputs, KeyValue } from '../../../src/core/inputs/types.js';
+import type { CanvosCheckout } from '../../../src/core/plan.js';
+import {
+  CERT_1,
+  CERT_2,
+  K8S_V4_10,
+  PUBLIC_KEY,
+  checkoutV4_10,
+  checkoutV4_4_12,
+  fixture,
+  inputs,
+  thrown,
+} from '../support.js';
+
+/** The build files for `versions`, and the build args kept off disk. */
+function buildFiles(i: Inputs, checkout: CanvosCheckout, versions: string[]) {
+  return {
+    files: checkoutFiles(buildFilesPlan(i, checkout.files), versions),
+    commandLineArgs: commandLineArgs(i),
+  };
+}
+
+function file(build: ReturnType<typeof buildFiles>, path: string): string {
+  const found = build.files.find((f) => f.path === path);
+  if (!found) throw new Error(`no ${path} among ${build.files.map((f) => f.path).join(', ')}`);
+  return found.content;
+}
+
+// --- .arg readers ---------------------------------------------------------------------------
+
+/**
+ * Reads a .arg the way Earthly does: a TypeScript rendering of joho/godotenv v1.5.1's parser
+ * (the version Earthly v0.8.15 and EarthBuild v0.8.18 link), quirks included: a quote preceded
+ * by a backslash does not close a quoted value; unquoted and double-quoted values expand `$VAR`
+ * (from keys earlier in the file; unknown names become empty); single-quoted values are literal.
+ */
+function godotenvRead(text: string): Record<string, string> {
+  const src = text.replaceAll('\r\n', '\n');
+  const out: Record<string, string> = {};
+  const isSpace = (c: string) => ['\t', '\v', '\f', '\r', ' ', '\u0085', '\u00a0'].includes(c);
+  const expand = (value: string) =>
+    value.replace(
+      /(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?/g,
+      (match, backslash?: string, _dollar?: string, _paren?: string, name?: string) => {
+        if (backslash === '\\') return match.slice(1);
+        if (name) return out[name] ?? '';
+        return match;
+      },
+    );
+  let pos = 0;
+  for (;;) {
+    // statement start: skip white space and comment lines
+    while (pos < src.length && /\s/.test(src[pos])) pos++;
+    if (pos >= src.length) break;
+    if (src[pos] === '#') {
+      const eol = src.indexOf('\n', pos);
+      if (eol < 0) break;
+      pos = eol;
+      continue;
+    }
+    if (src.startsWith('export', pos) && isSpace(src[pos + 6] ?? '')) {
+      pos += 6;
+      while (isSpace(src[pos] ?? '')) pos++;
+    }
+    // key
+    const keyStart = pos;
+    while (pos < src.length && src[pos] !== '=' && src[pos] !== ':') {
+      if (!isSpace(src[pos]) && !/[\p{L}\p{N}_.]/u.test(src[pos])) {
+        throw new Error(`unexpected character ${JSON.stringify(src[pos])} in variable name`);
+      }
+      pos++;
+    }
+    if (pos >= src.length) throw new Error('no = after a key');
+    const key = src.slice(keyStart, pos).trimEnd();
+    pos++;
+    while (isSpace(src[pos] ?? '')) pos++;
+    // value
+    const quote = src[pos];
+    if (quote === "'" || quote === '"') {
+      let end = pos + 1;
+      while (end < src.length && (src[end] !== quote || src[end - 1] === '\\')) end++;
+      if (end >= src.length) throw new Error(`unterminated quoted value for ${key}`);
+      let value = src.slice(pos, end);
+      while (value.endsWith(quote)) value = value.slice(0, -1);
+      while (value.startsWith(quote)) value = value.slice(1);
+      if (quote === '"') {
+        value = value.replace(/\\./g, (m) => (m === '\\n' ? '\n' : m === '\\r' ? '\r' : m));
+        value = expand(value.replace(/\\([^$])/g, '$1'));
+      }
+      out[key] = value;
+      pos = end + 1;
+    } else {
+      let eol = pos;
+      while (eol < src.length && src[eol] !== '\n' && src[eol] !== '\r') eol++;
+      let line = src.slice(pos, eol);
+      for (let i = line.length - 1; i > 0; i--) {
+        if (line[i] === '#' && isSpace(line[i - 1])) {
+          line = line.slice(0, i);
+          break;
+        }
+      }
+      let start = 0;
+      let stop = line.length;
+      while (start < stop && isSpace(line[start])) start++;
+      while (stop > start && isSpace(line[stop - 1])) stop--;
+      out[key] = expand(line.slice(start, stop));
+      pos = eol;
+    }
+  }
+  return out;
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'plan-test-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** Reads a .arg the way CanvOS's earthly.sh does: real bash, `set -a; source .arg`. */
+function bashRead(text: string, keys: string[]): Record<string, string> {
+  const dir = mkdtempSync(join(workDir, 'bash-'));
+  writeFileSync(join(dir, '.arg'), text);
+  // Prints each asked-for variable that is set, NUL-terminated (values may hold anything else).
+  const script =
+    'set -a; source ./.arg; for k in "$@"; do if [ -n "${!k+x}" ]; then printf \'%s=%s\\0\' "$k" "${!k}"; fi; done';
+  const output = execFileSync('bash', ['--noprofile', '--norc', '-c', script, 'bash', ...keys], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, MARKER: 'from-the-environment' },
+    encoding: 'utf8',
+  });
+  const env: Record<string, string> = {};
+  for (const entry of output.split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
+}
+
+// --- buildFiles -----------------------------------------------------------------------------
+
+describe('buildFiles', () => {
+  it('one version: K8S_VERSION in .arg and no k8s_version.json', () => {
+    const build = buildFiles(inputs(), checkoutV4_10(), ['1.32.3']);
+    expect(build.files.map((f) => f.path)).toEqual(['.arg']);
+    expect(file(build, '.arg')).toBe(
+      [
+        '# Written by the CanvOS provider images action: inputs first, then build-args.',
+        'CUSTOM_TAG=demo',
+        'IMAGE_REGISTRY=ghcr.io/acme',
+        'OS_DISTRIBUTION=ubuntu',
+        'IMAGE_REPO=ubuntu',
+        'OS_VERSION=22.04',
+        'K8S_DISTRIBUTION=k3s',
+        'ARCH=amd64',
+        'UPDATE_KERNEL=false',
+        'TWO_NODE=false',
+        'K8S_VERSION=1.32.3',
+        '',
+      ].join('\n'),
+    );
+    expect(build.commandLineArgs).toEqual([]);
+  });
+
+  it('several versions: no K8S_VERSION, and a k8s_version.json with exactly those for the distribution', () => {
+    const versions = ['1.33.4', '1.34.9', '1.35.6'];
+    const build = buildFiles(inputs({ k8sDistribution: 'kubeadm' }), checkoutV4_10(), versions);
+    expect(build.files.map((f) => f.path)).toEqual(['.arg', 'k8s_version.json']);
+    const arg = godotenvRead(file(build, '.arg'));
+    expect(Object.keys(arg)).not.toContain('K8S_VERSION');
+    expect(arg.K8S_DISTRIBUTION).toBe('kubeadm');
+    const original = JSON.parse(K8S_V4_10) as Record<string, string[]>;
+    const trimmed = JSON.parse(file(build, 'k8s_version.json')) as Record<string, string[]>;
+    expect(trimmed).toEqual({ ...original, kubeadm: versions });
+    expect(Object.keys(trimmed)).toEqual(Object.keys(original));
+  });
+
+  it('writes every input into .arg, then build-args (which override)', () => {
+    const build = buildFiles(
+      inputs({
+        imageRegistry: 'registry.example.com:5000/edge',
+        imageRepo: 'provider',
+        customTag: '',
+        osDistribution: 'opensuse-leap',
+        osVersion: '15.6',
+        k8sDistribution: 'rke2',
+        arch: 'arm64',
+        twoNode: true,
+        updateKernel: true,
+        buildArgs: [
+          ['FIPS_ENABLED', 'false'],
+          ['PE_VERSION', 'v4.9.38'],
+        ],
+      }),
+      checkoutV4_10(),
+      ['1.32.3'],
+    );
+    const text = file(build, '.arg');
+    expect(godotenvRead(text)).toEqual({
+      CUSTOM_TAG: '',
+      IMAGE_REGISTRY: 'registry.example.com:5000/edge',
+      OS_DISTRIBUTION: 'opensuse-leap',
+      IMAGE_REPO: 'provider',
+      OS_VERSION: '15.6',
+      K8S_DISTRIBUTION: 'rke2',
+      ARCH: 'arm64',
+      UPDATE_KERNEL: 'true',
+      TWO_NODE: 'true',
+      K8S_VERSION: '1.32.3',
+      FIPS_ENABLED: 'false',
+      PE_VERSION: 'v4.9.38',
+    });
+    expect(text.indexOf('K8S_VERSION=')).toBeLessThan(text.indexOf('FIPS_ENABLED='));
+  });
+
+  it('proxies go into .arg, but one with credentials only onto the command line', () => {
+    const build = buildFiles(
+      inputs({
+        httpProxy: 'http://proxy.example.com:3128',
+        httpsProxy: 'http://user:p%40ss@proxy.example.com:3128',
+        noProxy: 'localhost,127.0.0.1,.svc.cluster.local',
+      }),
+      checkoutV4_10(),
+      ['1.32.3'],
+    );
+    const text = file(build, '.arg');
+    const arg = godotenvRead(text);
+    expect(arg.HTTP_PROXY).toBe('http://proxy.example.com:3128');
+    expect(arg.NO_PROXY).toBe('localhost,127.0.0.1,.svc.cluster.local');
+    expect(Object.keys(arg)).not.toContain('HTTPS_PROXY');
+    expect(text).not.toContain('p%40ss');
+    expect(text).not.toContain('user:');
+    expect(build.commandLineArgs).toEqual([
+      ['HTTPS_PROXY', 'http://user:p%40ss@proxy.example.com:3128'],
+    ]);
+  });
+
+  it('a proxy with a user name only is a credential too', () => {
+    const build = buildFiles(
+      inputs({ httpProxy: 'http://ghp_token@proxy.example.com:3128' }),
+      checkoutV4_10(),
+      ['1.32.3'],
+    );
+    expect(file(build, '.arg')).not.toContain('ghp_token');
+    expect(build.commandLineArgs).toEqual([
+      ['HTTP_PROXY', 'http://ghp_token@proxy.example.com:3128'],
+    ]);
+  });
+
+  it('certificates go into certs/ on current tags', () => {
+    const build = buildFiles(inputs({ proxyCaCerts: [CERT_1, CERT_2] }), checkoutV4_10(), [
+      '1.32.3',
+    ]);
+    expect(build.files.map((f) => f.path)).toEqual([
+      '.arg',
+      'certs/proxy-ca-1.crt',
+      'certs/proxy-ca-2.crt',
+    ]);
+    expect(file(build, 'certs/proxy-ca-1.crt')).toBe(`${CERT_1}\n`);
+    expect(file(build, 'certs/proxy-ca-2.crt')).toBe(`${CERT_2}\n`);
+    expect(Object.keys(godotenvRead(file(build, '.arg')))).not.toContain('PROXY_CERT_PATH');
+  });
+
+  it('certificates go into sc.crt with PROXY_CERT_PATH on the old layout (v4.4.12)', () => {
+    const build = buildFiles(inputs({ proxyCaCerts: [CERT_1, CERT_2] }), checkoutV4_4_12(), [
+      '1.30.4',
+    ]);
+    expect(build.files.map((f) => f.path)).toEqual(['.arg', 'sc.crt']);
+    expect(file(build, 'sc.crt')).toBe(`${CERT_1}\n${CERT_2}\n`);
+    expect(godotenvRead(file(build, '.arg')).PROXY_CERT_PATH).toBe('sc.crt');
+  });
+
+  it('no certificates, no certificate files', () => {
+    const build = buildFiles(inputs(), checkoutV4_4_12(), ['1.30.4']);
+    expect(build.files.map((f) => f.path)).toEqual(['.arg']);
+    expect(file(build, '.arg')).not.toContain('PROXY_CERT_PATH');
+  });
+
+  function decodeSigningConfig(yamlText: string): string {
+    const config = parseYaml(yamlText) as {
+      content: { signing: { publicKey: { base64EncodedValue: string } } };
+    };
+    expect(Object.keys(config)).toEqual(['content']);
+    return Buffer.from(config.content.signing.publicKey.base64EncodedValue, 'base64').toString(
+      'utf8',
+    );
+  }
+
+  it('a signing key goes into the file the Earthfile names, base64 of the PEM', () => {
+    const build = buildFiles(inputs({ signingPublicKey: PUBLIC_KEY }), checkoutV4_10(), ['1.32.3']);
+    expect(build.files.map((f) => f.path)).toEqual(['.arg', '.edge-custom-config.yaml']);
+    expect(decodeSigningConfig(file(build, '.edge-custom-config.yaml'))).toBe(`${PUBLIC_KEY}\n`);
+    expect(godotenvRead(file(build, '.arg')).EDGE_CUSTOM_CONFIG).toBe('.edge-custom-config.yaml');
+  });
+
+  it('an Earthfile with another default names another file', () => {
+    const earthfile = `${fixture('Earthfile.v4.10.0.head.txt')}`.replace(
+      'ARG EDGE_CUSTOM_CONFIG=.edge-custom-config.yaml',
+      'ARG EDGE_CUSTOM_CONFIG=signing/edge.yaml',
+    );
+    const build = buildFiles(
+      inputs({ signingPublicKey: PUBLIC_KEY }),
+      checkoutV4_10({ earthfile }),
+      ['1.32.3'],
+    );
+    expect(build.files.map((f) => f.path)).toEqual(['.arg', 'signing/edge.yaml']);
+    expect(godotenvRead(file(build, '.arg')).EDGE_CUSTOM_CONFIG).toBe('signing/edge.yaml');
+  });
+
+  it('EDGE_CUSTOM_CONFIG in build-args names the file, once in .arg', () => {
+    const build = buildFiles(
+      inputs({
+        signingPublicKey: PUBLIC_KEY,
+        buildArgs: [['EDGE_CUSTOM_CONFIG', 'config/edge.yaml']],
+      }),
+      checkoutV4_10(),
+      ['1.32.3'],
+    );
+    expect(build.files.map((f) => f.path)).toEqual(['.arg', 'config/edge.yaml']);
+    expect(decodeSigningConfig(file(build, 'config/edge.yaml'))).toBe(`${PUBLIC_KEY}\n`);
+    const lines = file(build, '.arg')
+      .split('\n')
+      .filter((line) => line.startsWith('EDGE_CUSTOM_CONFIG='));
+    expect(lines).toEqual(['EDGE_CUSTOM_CONFIG=config/edge.yaml']);
+  });
+
+  it.each(['../x.yaml', 'config/../../x.yaml', '/etc/edge.yaml', '..'])(
+    'EDGE_CUSTOM_CONFIG %j outside the checkout is rejected',
+    (name) => {
+      const error = thrown(InputError, () =>
+        buildFiles(
+          inputs({ signingPublicKey: PUBLIC_KEY, buildArgs: [['EDGE_CUSTOM_CONFIG', name]] }),
+          checkoutV4_10(),
+          ['1.32.3'],
+        ),
+      );
+      expect(error.message).toBe(
+        'build-args: EDGE_CUSTOM_CONFIG must be a relative path inside the CanvOS checkout',
+      );
+    },
+  );
+
+  it('the .arg it writes reads the same in godotenv and in bash', () => {
+    const build = buildFiles(
+      inputs({
+        httpProxy: 'http://proxy.example.com:3128',
+        noProxy: 'localhost,10.0.0.0/8',
+        buildArgs: [
+          ['BASE_IMAGE', 'registry.example.com/rhel:9'],
+          ['EXTRA', 'a value with spaces and $(id)'],
+        ],
+      }),
+      checkoutV4_10(),
+      ['1.32.3', '1.33.10'],
+    );
+    const text = file(build, '.arg');
+    const viaGodotenv = godotenvRead(text);
+    expect(bashRead(text, Object.keys(viaGodotenv))).toEqual(viaGodotenv);
+    expect(viaGodotenv.EXTRA).toBe('a value with spaces and $(id)');
+  });
+});
+
+describe('signingConfig', () => {
+  it('is the YAML CanvOS reads', () => {
+    const yamlText = signingConfig(PUBLIC_KEY);
+    expect(parseYaml(yamlText)).toEqual({
+      content: {
+        signing: {
+          publicKey: { base64EncodedValue: Buffer.from(`${PUBLIC_KEY}\n`).toString('base64') },
+        },
+      },
+    });
+    expect(yamlText.split('\n')[0]).toBe('content:');
+  });
+});
+
+// --- renderArgFile --------------------------------------------------------------------------
+
+describe('renderArgFile', () => {
+  it('leaves plain values bare and single-quotes the rest', () => {
+    expect(
+      renderArgFile([
+        ['PLAIN', 'ghcr.io/acme:5000/x_y-z.1@sha256,a=b+c%d'],
+        ['EMPTY', ''],
+        ['CMD', '$(id)'],
+        ['TICKS', '`id`'],
+        ['SPACES', 'two words'],
+        ['VAR', '$HOME'],
+        ['HASH', 'a#b'],
+      ]),
+    ).toBe(
+      [
+        '# Written by the CanvOS provider images action: inputs first, then build-args.',
+        'PLAIN=ghcr.io/acme:5000/x_y-z.1@sha256,a=b+c%d',
+        'EMPTY=',
+        "CMD='$(id)'",
+        "TICKS='`id`'",
+        "SPACES='two words'",
+        "VAR='$HOME'",
+        "HASH='a#b'",
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("refuses a ' or a line break", () => {
+    expect(() => renderArgFile([['A', "it's"]])).toThrow('unsafe .arg value for A');
+    expect(() => renderArgFile([['B', 'a\nC=d']])).toThrow('unsafe .arg value for B');
+    expect(() => renderArgFile([['C', 'a\rb']])).toThrow('unsafe .arg value for C');
+  });
+
+  const marker = join(workDir, 'pwned');
+  const tricky: KeyValue[] = [
+    ['PLAIN', 'v4.9.38'],
+    ['EMPTY', ''],
+    ['SUBSHELL', `$(touch ${marker}-1)`],
+    ['BACKTICKS', `\`touch ${marker}-2\``],
+    ['CHAIN', `x; touch ${marker}-3`],
+    ['PIPE', `x | touch ${marker}-4`],
+    ['AND', `x && touch ${marker}-5`],
+    ['REDIRECT', `x > ${marker}-6`],
+    ['VAR', '$MARKER and ${MARKER}'],
+    ['ESCAPED_VAR', '\\$MARKER'],
+    ['HASH', 'a #not a comment'],
+    ['LEADING_HASH', '#x'],
+    ['DOUBLE_QUOTES', '"quoted"'],
+    ['BACKSLASH', 'C:\\dir\\file'],
+    ['GLOB', '* ? [a-z]'],
+    ['TILDE', '~/x'],
+    ['BANG', '!!'],
+    ['BRACES', '{a,b}'],
+    ['TAB', 'a\tb'],
+    ['UNICODE', 'ünïcödé ✓'],
+    ['SPACED', '  padded  '],
+    ['PROXY', 'http://user:p%40ss@proxy.example.com:3128'],
+    ['EQUALS', '=x=y='],
+    ['DASHES', 'demo---'],
+  ];
+
+  it('every value reads back verbatim through godotenv (Earthly)', () => {
+    expect(godotenvRead(renderArgFile(tricky))).toEqual(Object.fromEntries(tricky));
+  });
+
+  it('every value reads back verbatim through bash (earthly.sh), and no command runs', () => {
+    const text = renderArgFile(tricky);
+    expect(
+      bashRead(
+        text,
+        tricky.map(([key]) => key),
+      ),
+    ).toEqual(Object.fromEntries(tricky));
+    expect(readdirSync(workDir).filter((name) => name.startsWith('pwned'))).toEqual([]);
+    for (let i = 1; i <= 6; i++) expect(existsSync(`${marker}-${i}`)).toBe(false);
+  });
+
+  it('the test readers do expand what is left unquoted (they can tell a bad .arg)', () => {
+    const canary = join(workDir, 'canary');
+    const unsafe = `A=$(touch ${canary})\nB=$MARKER\nC=$B-x\n`;
+    expect(godotenvRead(unsafe)).toEqual({ A: `$(touch ${canary})`, B: '', C: '-x' });
+    expect(godotenvRead('A=first\nB=${A}/second\n').B).toBe('first/second');
+    expect(bashRead(unsafe, ['A', 'B', 'C'])).toEqual({
+      A: '',
+      B: 'from-the-environment',
+      C: 'from-the-environment-x',
+    });
+    expect(existsSync(canary)).toBe(true);
+    rmSync(canary);
+  });
+
+  // godotenv v1.5.1 (Earthly v0.8.15, EarthBuild v0.8.18) does not close a quoted value at a
+  // quote that follows a backslash, so `X='C:\dir\'` would run on into the next line. No quoting
+  // is safe in both godotenv and bash: the value is refused (parseBuildArgs refuses it as input).
+  it('refuses a value ending in a backslash rather than let it swallow the next line', () => {
+    const entries: KeyValue[] = [
+      ['WINDOWS_DIR', 'C:\\dir\\'],
+      ['NEXT', 'x'],
+    ];
+    expect(() => renderArgFile(entries)).toThrow('unsafe .arg value for WINDOWS_DIR');
+    expect(() => parseBuildArgs('WINDOWS_DIR=C:\\dir\\')).toThrow(
+      'build-args: WINDOWS_DIR: the value must not end with \\',
+    );
+  });
+});
