@@ -133,7 +133,7 @@ describe('a dry run loads none of the real run’s code', () => {
     // dist/ without its chunks: a dry run cannot have read them.
     const bare = join(harness.jobDir('bundle-without-chunks'), 'dist');
     mkdirSync(bare);
-    for (const file of ['index.js', 'package.json'])
+    for (const file of ['index.js', 'index.js.map', 'package.json', 'sourcemap-register.cjs'])
       copyFileSync(join(REPO_ROOT, 'dist', file), join(bare, file));
     const dry = await dryRun({}, join(bare, 'index.js'));
     expect(dry.errors).toEqual([]);
