@@ -40,6 +40,7 @@ const VALUE_FLAGS = {
   '--platform': 'platform',
   '--secret': 'secret',
   '-s': 'secret',
+  '--build-arg': 'buildArg',
 };
 // Environment equivalents of global flags (a command-line flag wins over its variable).
 const ENV_FLAGS = {
@@ -77,6 +78,16 @@ const record = {
 };
 let current = null; // the docker child running now, killed on cancel
 let finished = false;
+
+// What `--version` prints after "<name> version ": "<VERSION> <GitSha> <platform>"
+// (cmd/earthly/app/create.go getVersionPlatform, in earthly/earthly and EarthBuild/earthbuild).
+// EarthBuild's releases are promoted staging builds whose VERSION carries the 8-hex short sha
+// (EarthBuild/earthbuild .github/workflows/ci-staging-deploy.yml): `earth version v0.8.18-1a2b3c4d …`.
+function versionLine() {
+  const gitSha = sha256(`${NAME} ${VERSION}`).slice(0, 40);
+  const version = NAME === 'earth' ? `${VERSION}-${gitSha.slice(0, 8)}` : VERSION;
+  return `${version} ${gitSha} linux/${HOST_ARCH}; Ubuntu 24.04`;
+}
 
 function say(line) {
   process.stderr.write(line + '\n');
@@ -134,7 +145,7 @@ function truthy(value) {
 }
 
 function parseArgs(argv) {
-  const flags = { secrets: [] };
+  const flags = { secrets: [], buildArgs: [] };
   const explicit = new Set();
   let target = null;
   const buildArgs = {};
@@ -164,6 +175,7 @@ function parseArgs(argv) {
         value = argv[++i];
       }
       if (key === 'secret') flags.secrets.push(value);
+      else if (key === 'buildArg') flags.buildArgs.push(value);
       else {
         flags[key] = value;
         explicit.add(key);
@@ -181,7 +193,42 @@ function parseArgs(argv) {
     buildArgs[m[1]] = m[2] ?? '';
   }
   applyEnvFlags(flags, explicit);
-  return { flags, target, buildArgs, wantVersion };
+  return {
+    flags,
+    target,
+    buildArgs: { ...buildFlagArgs(flags.buildArgs), ...buildArgs },
+    wantVersion,
+  };
+}
+
+// `--build-arg NAME=value`, or `--build-arg NAME` whose value Earthly takes from its own
+// environment (earthly/earthly variables/parse.go ParseCommandLineArgs: os.LookupEnv, else
+// "env var NAME not set"). Like the args after the target, they win over .arg.
+function buildFlagArgs(specs) {
+  const out = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const name = eq >= 0 ? spec.slice(0, eq) : spec;
+    const value = eq >= 0 ? spec.slice(eq + 1) : process.env[name];
+    if (value === undefined) fail(1, `Error: parse build args: env var ${name} not set`);
+    out[name] = value;
+  }
+  return out;
+}
+
+// Whether UBUNTU_PRO_KEY reached `pro attach`, as CanvOS's Earthfile reads it: a plain
+// `ARG UBUNTU_PRO_KEY` up to v4.9.x; from v4.10.0 `RUN --secret UBUNTU_PRO_KEY`, only inside
+// `IF [ "$UBUNTU_PRO_ATTACH" = "true" ]`. An Earthly secret never fills an ARG. Returns a short
+// hash of the key that got attached (never the key), or null.
+function ubuntuProAttached(earthfile, args, secrets) {
+  let key;
+  if (/RUN --secret UBUNTU_PRO_KEY\b/.test(earthfile)) {
+    if (args.UBUNTU_PRO_ATTACH === 'true')
+      key = secrets.find((x) => x.name === 'UBUNTU_PRO_KEY')?.value;
+  } else if (/^ARG UBUNTU_PRO_KEY\s*$/m.test(earthfile)) {
+    key = args.UBUNTU_PRO_KEY;
+  }
+  return key ? sha256(key).slice(0, 16) : null;
 }
 
 function applyEnvFlags(flags, explicit) {
@@ -447,6 +494,7 @@ async function buildOne(ctx, k8sVersion) {
     certs: ctx.certs,
     proxyCert: ctx.proxyCert,
     edgeCustomConfig: ctx.edgeCustomConfig,
+    ubuntuPro: ctx.ubuntuPro,
     standin: { name: NAME, version: VERSION },
   };
   const loaded = await docker(['load', '--quiet'], imageArchive(ref, arch, provider));
@@ -477,10 +525,14 @@ async function main() {
   const argv = process.argv.slice(2);
   record.argv = redactArgv(argv);
   const { flags, target, buildArgs, wantVersion } = parseArgs(argv);
-  record.globalFlags = { ...flags, secrets: flags.secrets.map((s) => s.replace(/=.*/s, '')) };
+  record.globalFlags = {
+    ...flags,
+    secrets: flags.secrets.map((s) => s.replace(/=.*/s, '')),
+    buildArgs: flags.buildArgs.map((s) => s.replace(/=.*/s, '')),
+  };
 
   if (wantVersion) {
-    process.stdout.write(`${NAME} version ${VERSION} standin linux/${HOST_ARCH}; Linux\n`);
+    process.stdout.write(`${NAME} version ${versionLine()}\n`);
     finish(0);
   }
   if (!target) fail(1, 'Error: no target reference provided (e.g. +build-provider-images)');
@@ -539,6 +591,8 @@ async function main() {
   const dotArg = existsSync('.arg') ? parseDotenv(readFileSync('.arg', 'utf8')) : {};
   const args = resolveArgs(earthfileArgs(earthfile), dotArg, buildArgs);
   for (const s of secrets) delete args[s.name];
+  const ubuntuPro = ubuntuProAttached(earthfile, args, secrets);
+  delete args.UBUNTU_PRO_KEY; // a key, even as an ARG: never recorded or baked in
   record.buildArgs = args;
 
   if (!args.K8S_DISTRIBUTION) {
@@ -574,6 +628,7 @@ async function main() {
     certs: [],
     proxyCert: null,
     edgeCustomConfig: null,
+    ubuntuPro,
   };
   if (/COPY --if-exists certs\//.test(earthfile)) ctx.certs = listCerts('certs');
   if (/COPY sc\.crt/.test(earthfile) && args.PROXY_CERT_PATH) {

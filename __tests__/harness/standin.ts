@@ -83,11 +83,13 @@ export interface StandinInvocation {
     platform?: string;
     /** Secret NAMES only. */
     secrets: string[];
+    /** `--build-arg` NAMES only (a bare NAME takes its value from Earthly's environment). */
+    buildArgs: string[];
   };
   target: string | null;
   /** Final build args: command line > .arg > Earthfile defaults (secrets excluded). */
   buildArgs: Record<string, string>;
-  /** Build args as given after the target. */
+  /** Build args from the command line: `--build-arg` (values from the environment) and after the target. */
   cliBuildArgs: Record<string, string>;
   secretNames: string[];
   refs: string[];

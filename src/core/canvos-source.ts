@@ -64,6 +64,16 @@ export function readBuildkitMirror(earthlySh: string, earthlyVersion: string): s
   return expanded.includes('\0') ? undefined : expanded;
 }
 
+/**
+ * True when the Earthfile reads `name` as a plain `ARG` and never as an Earthly secret
+ * (`RUN --secret name`): CanvOS's UBUNTU_PRO_KEY up to v4.9.x, an Earthly secret from v4.10.0 on.
+ */
+export function secretIsBuildArg(earthfile: string, name: string): boolean {
+  const arg = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}(?:=|\\s*$)`, 'm');
+  const secret = new RegExp(`--secret[\\s=]+${name}(?![A-Za-z0-9_])`);
+  return arg.test(earthfile) && !secret.test(earthfile);
+}
+
 export function certsLayout(earthfile: string): CertsLayout {
   if (/\bcerts\//.test(earthfile)) return 'certs-dir';
   return /\bPROXY_CERT_PATH\b/.test(earthfile) ? 'sc-crt' : 'certs-dir';

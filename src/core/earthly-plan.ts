@@ -1,11 +1,17 @@
 /** The Earthly part of the plan: which release, how to install it, and its whole command. */
 import { join } from 'node:path';
 import { earthlyArguments, earthlyConfig } from '../earthly/command.js';
+import { knownConfigKeys } from '../earthly/config-keys.js';
 import type { EarthlyInstallRequest } from '../earthly/install.js';
-import { redactUrl } from '../earthly/release.js';
 import { InputError } from '../errors.js';
 import { commandLineArgs } from './build-files.js';
-import { readBuildkitMirror, readEarthlyVersion } from './canvos-source.js';
+import {
+  type CanvosFiles,
+  readBuildkitMirror,
+  readEarthlyVersion,
+  secretIsBuildArg,
+} from './canvos-source.js';
+import { unknownKey } from './inputs/earthly.js';
 import type { Arch, EarthlyDistribution, Inputs, KeyValue } from './inputs/types.js';
 
 /** The newest EarthBuild release this action knows; `auto` picks it for the fork. */
@@ -20,10 +26,9 @@ export interface EarthlyPlan {
   install: EarthlyInstallRequest;
   configPath: string;
   config: string;
+  /** Earthly's whole argv: no secret in it (a local user can read /proc/<pid>/cmdline). */
   args: string[];
-  /** The same arguments with credentials in proxy URLs redacted, for the log. */
-  shownArgs: string[];
-  /** Secrets Earthly reads from its environment (`--secret NAME`). */
+  /** Secrets Earthly reads from its environment (`--secret NAME`, `--build-arg NAME`). */
   secretEnv: KeyValue[];
 }
 
@@ -48,11 +53,12 @@ export function earthlyInstall(
  */
 export function earthlyPlan(
   inputs: Inputs,
-  earthlySh: string | undefined,
+  files: CanvosFiles,
   tag: string,
   context: { runnerArch: Arch; tempDir: string },
 ): EarthlyPlan {
   const { distribution, buildkitHost } = inputs.earthly;
+  const { earthlySh } = files;
   const pinned = earthlySh ? readEarthlyVersion(earthlySh) : undefined;
   let version = inputs.earthly.version;
   if (version === 'auto') {
@@ -71,19 +77,29 @@ export function earthlyPlan(
       ? readBuildkitMirror(earthlySh, version)
       : undefined;
   const buildkitImage = buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+  const known = knownConfigKeys(version);
+  for (const [key] of inputs.earthly.config) {
+    if (!known.includes(key))
+      throw new InputError('earthly-config', unknownKey(key, known, version));
+  }
+  // An Earthly secret never fills an ARG: a secret the Earthfile reads as `ARG NAME` (UBUNTU_PRO_KEY
+  // up to CanvOS v4.9.x) goes as a build arg, like the proxy URLs with credentials.
+  const asArg = (name: string) => secretIsBuildArg(files.earthfile, name);
+  const envBuildArgs = [
+    ...commandLineArgs(inputs),
+    ...inputs.secrets.filter(([key]) => asArg(key)),
+  ];
   const configPath = join(context.tempDir, 'earthly-config.yml');
-  const options = {
+  const args = earthlyArguments({
     push: inputs.push,
     configPath,
     buildkitImage,
     buildkitHost,
     remoteCache: inputs.earthly.remoteCache,
-    secretNames: inputs.secrets.map(([key]) => key),
+    secretNames: inputs.secrets.map(([key]) => key).filter((key) => !asArg(key)),
+    envBuildArgs: envBuildArgs.map(([key]) => key),
     extraArgs: inputs.earthly.args,
-    buildArgs: commandLineArgs(inputs),
-  };
-  // The command-line build args are proxy URLs with credentials: masked, but not left to masking.
-  const shown = options.buildArgs.map(([key, url]) => [key, redactUrl(url)] as const);
+  });
   return {
     version,
     distribution,
@@ -91,9 +107,8 @@ export function earthlyPlan(
     buildkitHost,
     install: earthlyInstall(inputs, version, context.runnerArch),
     configPath,
-    config: earthlyConfig(inputs.earthly.config),
-    args: earthlyArguments(options),
-    shownArgs: earthlyArguments({ ...options, buildArgs: shown }),
-    secretEnv: inputs.secrets,
+    config: earthlyConfig(version, inputs.earthly.config),
+    args,
+    secretEnv: [...inputs.secrets, ...commandLineArgs(inputs)],
   };
 }

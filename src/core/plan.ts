@@ -102,7 +102,7 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: Plan
     canvosPath: checkout.path,
     canvosRepository: checkout.repository,
     peVersion,
-    earthly: earthlyPlan(inputs, files.earthlySh, tag, context),
+    earthly: earthlyPlan(inputs, files, tag, context),
     availableK8sVersions: [...available],
     newestK8sPatches: newestPatches(available),
     k8sVersions,

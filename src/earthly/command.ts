@@ -4,6 +4,7 @@
  */
 import { ActionError } from '../errors.js';
 import type { KeyValue } from '../core/inputs/types.js';
+import { knownConfigKeys } from './config-keys.js';
 
 export const BUILD_TARGET = '+build-provider-images';
 
@@ -14,8 +15,9 @@ export interface EarthlyCommandOptions {
   buildkitHost?: string;
   remoteCache?: string;
   secretNames: string[];
+  /** Build args Earthly reads from its own environment (they win over .arg). */
+  envBuildArgs: string[];
   extraArgs: string[];
-  buildArgs: KeyValue[]; // command-line build args (they win over .arg)
 }
 
 /**
@@ -34,22 +36,27 @@ export function earthlyArguments(o: EarthlyCommandOptions): string[] {
   if (o.buildkitImage) args.push('--buildkit-image', o.buildkitImage);
   if (o.buildkitHost) args.push('--buildkit-host', o.buildkitHost);
   if (o.remoteCache) args.push('--remote-cache', o.remoteCache);
-  for (const name of o.secretNames) args.push('--secret', name); // the value comes from the environment
+  // Values come from Earthly's environment, so no secret is in its argv (/proc/<pid>/cmdline).
+  for (const name of o.secretNames) args.push('--secret', name);
+  // `--build-arg NAME` with no value reads NAME from the environment (variables/parse.go,
+  // ParseCommandLineArgs, in every Earthly from v0.7.4 to EarthBuild v0.8.18). After the target,
+  // `--NAME` would take the next word as its value instead.
+  for (const name of o.envBuildArgs) args.push('--build-arg', name);
   args.push(...o.extraArgs, BUILD_TARGET);
-  for (const [key, value] of o.buildArgs) args.push(`--${key}=${value}`);
   return args;
 }
 
 /**
- * Earthly's config: analytics off, and BuildKit started with a high open-file limit, the known
- * workaround for Docker 29's lower default that breaks BuildKit start-up in Earthly up to v0.8.16.
- * The workflow's own `global:` settings come last; its buildkit_additional_args replace ours.
+ * Earthly's config: analytics off where the version still has the switch (up to v0.8.15), and
+ * BuildKit started with a high open-file limit, the known workaround for Docker 29's lower default
+ * that breaks BuildKit start-up in Earthly up to v0.8.16. The workflow's own `global:` settings
+ * come last; its buildkit_additional_args replace ours.
  */
-export function earthlyConfig(extra: readonly KeyValue[] = []): string {
-  const settings = new Map<string, string>([
-    ['disable_analytics', 'true'],
-    ['buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]'],
-  ]);
+export function earthlyConfig(version: string, extra: readonly KeyValue[] = []): string {
+  const settings = new Map<string, string>();
+  if (knownConfigKeys(version).includes('disable_analytics'))
+    settings.set('disable_analytics', 'true');
+  settings.set('buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]');
   for (const [key, value] of extra) settings.set(key, value);
   return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
 }

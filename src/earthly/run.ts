@@ -10,7 +10,7 @@ import type { EarthlyInstallation } from './install.js';
 
 /**
  * Runs the planned Earthly command in the checkout: its config written first, the secrets in its
- * environment (never on the command line), the command shown with credentials redacted.
+ * environment (never on the command line, so the command can be shown as it is).
  */
 export async function runBuild(
   earthly: EarthlyPlan,
@@ -18,7 +18,7 @@ export async function runBuild(
   checkoutPath: string,
 ): Promise<void> {
   await writeFile(earthly.configPath, earthly.config);
-  core.info(`[command] ${installation.command} ${earthly.shownArgs.join(' ')}`);
+  core.info(`[command] ${installation.command} ${earthly.args.join(' ')}`);
   const env = { ...childEnv(), ...Object.fromEntries(earthly.secretEnv) };
   const result = await runEarthly(installation.binary, earthly.args, { cwd: checkoutPath, env });
   if (result.exitCode !== 0) throw earthlyFailure(result);

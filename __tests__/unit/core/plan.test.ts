@@ -210,7 +210,6 @@ describe('makePlan', () => {
         install: { version: 'v0.8.15', distribution: 'earthly', arch: 'amd64' },
         configPath,
         args: [...args, '--buildkit-image', mirror, '+build-provider-images'],
-        shownArgs: [...args, '--buildkit-image', mirror, '+build-provider-images'],
         secretEnv: [],
       },
       availableK8sVersions: ['1.29.0', '1.30.0', '1.31.0', '1.32.0'],
@@ -784,5 +783,91 @@ describe('renderArgFile', () => {
     expect(() => parseBuildArgs('WINDOWS_DIR=C:\\dir\\')).toThrow(
       'build-args: WINDOWS_DIR: the value must not end with \\',
     );
+  });
+});
+
+// spectrocloud/CanvOS Earthfile: `ARG UBUNTU_PRO_KEY` + `pro attach $UBUNTU_PRO_KEY` on every tag up
+// to v4.9.x; from v4.10.0 `ARG UBUNTU_PRO_ATTACH=false` and, inside
+// `IF [ "$UBUNTU_PRO_ATTACH" = "true" ]`, `RUN --secret UBUNTU_PRO_KEY`.
+const PRO_AS_ARG = `VERSION 0.6\nARG PE_VERSION=v4.9.38\nARG UBUNTU_PRO_KEY\nARG HTTP_PROXY\n\nbuild-provider-images:\n    IF [ ! -z "$UBUNTU_PRO_KEY" ]\n        RUN pro attach $UBUNTU_PRO_KEY\n    END\n`;
+const PRO_AS_SECRET = `VERSION 0.6\nARG PE_VERSION=v4.9.21\nARG UBUNTU_PRO_ATTACH=false\n\nbuild-provider-images:\n    IF [ "$UBUNTU_PRO_ATTACH" = "true" ]\n        RUN --secret UBUNTU_PRO_KEY \\\n            pro attach --attach-config /tmp/.pro-attach.yaml\n    END\n`;
+const PRO_KEY = 'C0ffee-Pro-Key-1234';
+
+describe('secrets and credentials reach Earthly through its environment only', () => {
+  const planFor = (earthfile: string, extra: Partial<Inputs> = {}) =>
+    makePlan(
+      inputs({ secrets: [['UBUNTU_PRO_KEY', PRO_KEY]], ...extra }),
+      checkoutV4_10({ earthfile }),
+    );
+  const argFile = (plan: ReturnType<typeof makePlan>) =>
+    godotenvRead(
+      checkoutFiles(plan.files, plan.k8sVersions).find((f) => f.path === '.arg')!.content,
+    );
+
+  it('UBUNTU_PRO_KEY read as an ARG (CanvOS up to v4.9.x) goes as --build-arg UBUNTU_PRO_KEY', () => {
+    const plan = planFor(PRO_AS_ARG);
+    const target = plan.earthly.args.indexOf('+build-provider-images');
+    expect(plan.earthly.args.slice(target - 2)).toEqual([
+      '--build-arg',
+      'UBUNTU_PRO_KEY',
+      '+build-provider-images',
+    ]);
+    expect(plan.earthly.args).not.toContain('--secret');
+    expect(plan.earthly.secretEnv).toEqual([['UBUNTU_PRO_KEY', PRO_KEY]]);
+    expect(JSON.stringify(plan.earthly.args)).not.toContain(PRO_KEY);
+    expect(argFile(plan)).not.toHaveProperty('UBUNTU_PRO_ATTACH');
+  });
+
+  it('UBUNTU_PRO_KEY read as a secret (CanvOS v4.10.0 on) goes as --secret, with UBUNTU_PRO_ATTACH=true', () => {
+    const plan = planFor(PRO_AS_SECRET);
+    const at = plan.earthly.args.indexOf('--secret');
+    expect(plan.earthly.args.slice(at, at + 2)).toEqual(['--secret', 'UBUNTU_PRO_KEY']);
+    expect(plan.earthly.args).not.toContain('--build-arg');
+    expect(plan.earthly.secretEnv).toEqual([['UBUNTU_PRO_KEY', PRO_KEY]]);
+    expect(argFile(plan)).toMatchObject({ UBUNTU_PRO_ATTACH: 'true' });
+  });
+
+  it('a build-args UBUNTU_PRO_ATTACH still wins (it comes last)', () => {
+    const plan = planFor(PRO_AS_SECRET, { buildArgs: [['UBUNTU_PRO_ATTACH', 'false']] });
+    expect(argFile(plan).UBUNTU_PRO_ATTACH).toBe('false');
+  });
+
+  it('a proxy URL with credentials is no argv word: --build-arg NAME, the value in the environment', () => {
+    const proxy = 'http://user:p%40ss@proxy.example.com:3128';
+    const plan = makePlan(inputs({ httpsProxy: proxy }), checkoutV4_10());
+    const target = plan.earthly.args.indexOf('+build-provider-images');
+    expect(target).toBe(plan.earthly.args.length - 1);
+    expect(plan.earthly.args.slice(target - 2, target)).toEqual(['--build-arg', 'HTTPS_PROXY']);
+    expect(plan.earthly.args.join(' ')).not.toMatch(/p%40ss|user:/);
+    expect(plan.earthly.secretEnv).toEqual([['HTTPS_PROXY', proxy]]);
+  });
+});
+
+describe('earthly-config against the chosen Earthly', () => {
+  // earthly/earthly config/config.go: disable_log_sharing and org exist up to v0.8.15 only;
+  // darwin_proxy_image and tlsca_key from v0.8 on (not in v0.7.4).
+  it.each([
+    ['v0.8.16', 'disable_log_sharing'],
+    ['v0.8.18', 'org'],
+    ['v0.7.4', 'tlsca_key'],
+  ])('Earthly %s refuses %s, listing the keys it knows', (version, key) => {
+    const distribution = version === 'v0.8.18' ? 'earthbuild' : 'earthly';
+    const error = thrown(InputError, () =>
+      makePlan(inputs({}, { version, distribution, config: [[key, 'x']] }), checkoutV4_10()),
+    );
+    expect(error.message).toMatch(
+      new RegExp(
+        `^earthly-config: ${key} is not a global setting Earthly ${version} knows .*it knows: buildkit_additional_args`,
+      ),
+    );
+    expect(error.message).not.toMatch(new RegExp(`knows: .*\\b${key}\\b`));
+  });
+
+  it('writes the keys it accepts', () => {
+    const plan = makePlan(
+      inputs({}, { version: 'v0.8.16', config: [['tlsca', '/etc/ca.pem']] }),
+      checkoutV4_10(),
+    );
+    expect(parseYaml(plan.earthly.config).global).toMatchObject({ tlsca: '/etc/ca.pem' });
   });
 });

@@ -15,8 +15,8 @@ function options(overrides: Partial<EarthlyCommandOptions> = {}): EarthlyCommand
     push: true,
     configPath: '/tmp/run/earthly-config.yml',
     secretNames: [],
+    envBuildArgs: [],
     extraArgs: [],
-    buildArgs: [],
     ...overrides,
   };
 }
@@ -27,10 +27,7 @@ const FULL = options({
   remoteCache: 'ghcr.io/acme/cache:canvos',
   secretNames: ['UBUNTU_PRO_KEY', 'OTHER_SECRET'],
   extraArgs: ['--no-cache', '--platform', 'linux/amd64'],
-  buildArgs: [
-    ['HTTPS_PROXY', 'http://user:p%40ss@proxy.example.com:3128'],
-    ['HTTP_PROXY', 'http://u:p@proxy:3128'],
-  ],
+  envBuildArgs: ['HTTPS_PROXY', 'HTTP_PROXY'],
 });
 
 describe('earthlyArguments', () => {
@@ -51,12 +48,14 @@ describe('earthlyArguments', () => {
       'UBUNTU_PRO_KEY',
       '--secret',
       'OTHER_SECRET',
+      '--build-arg',
+      'HTTPS_PROXY',
+      '--build-arg',
+      'HTTP_PROXY',
       '--no-cache',
       '--platform',
       'linux/amd64',
       '+build-provider-images',
-      '--HTTPS_PROXY=http://user:p%40ss@proxy.example.com:3128',
-      '--HTTP_PROXY=http://u:p@proxy:3128',
     ]);
   });
 
@@ -76,10 +75,7 @@ describe('earthlyArguments', () => {
     ]) {
       expect(options).toContain(flag);
     }
-    expect(args.slice(target + 1)).toEqual([
-      '--HTTPS_PROXY=http://user:p%40ss@proxy.example.com:3128',
-      '--HTTP_PROXY=http://u:p@proxy:3128',
-    ]);
+    expect(args.slice(target + 1)).toEqual([]);
   });
 
   it('the minimal list: push is --ci --push', () => {
@@ -117,12 +113,37 @@ describe('earthlyArguments', () => {
 
 describe('earthlyConfig', () => {
   it('turns analytics off and raises BuildKit open-file limit', () => {
-    expect(parseYaml(earthlyConfig())).toEqual({
+    expect(parseYaml(earthlyConfig('v0.8.15'))).toEqual({
       global: {
         disable_analytics: true,
         buildkit_additional_args: ['--ulimit', 'nofile=1048576:1048576'],
       },
     });
+  });
+
+  // disable_analytics is a GlobalConfig key up to earthly/earthly v0.8.15 (config/config.go) and
+  // gone from v0.8.16 and EarthBuild v0.8.18: there it would be ignored, so it is not written.
+  it.each(['v0.8.16', 'v0.8.18'])('writes no disable_analytics for %s', (version) => {
+    expect(parseYaml(earthlyConfig(version))).toEqual({
+      global: { buildkit_additional_args: ['--ulimit', 'nofile=1048576:1048576'] },
+    });
+  });
+});
+
+describe('the build args Earthly reads from its environment', () => {
+  // earthly/earthly variables/parse.go ParseCommandLineArgs (v0.7.4, v0.8.5, v0.8.15, v0.8.16 and
+  // EarthBuild v0.8.18): `--build-arg NAME` without `=` takes os.LookupEnv(NAME).
+  it('go as --build-arg NAME before the target, with no value', () => {
+    const args = earthlyArguments(options({ envBuildArgs: ['HTTP_PROXY', 'UBUNTU_PRO_KEY'] }));
+    const target = args.indexOf(BUILD_TARGET);
+    expect(target).toBe(args.length - 1);
+    expect(args.slice(target - 4, target)).toEqual([
+      '--build-arg',
+      'HTTP_PROXY',
+      '--build-arg',
+      'UBUNTU_PRO_KEY',
+    ]);
+    expect(args.some((arg) => arg.includes('='))).toBe(false);
   });
 });
 
@@ -176,7 +197,7 @@ describe('earthlyFailure', () => {
 describe('earthlyConfig with the workflow’s settings', () => {
   it('adds them under global: and lets buildkit_additional_args replace the default', () => {
     const config = parseYaml(
-      earthlyConfig([
+      earthlyConfig('v0.8.15', [
         ['tls_enabled', 'true'],
         ['buildkit_additional_args', '["--ulimit", "nofile=65536:65536"]'],
       ]),

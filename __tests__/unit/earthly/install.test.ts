@@ -203,6 +203,13 @@ describe('pure helpers', () => {
     ['earthly version v0.8.15-rc.1 abc', 'v0.8.15', false],
     ['earthly version v10.8.15', 'v0.8.15', false],
     ['earthly version v0.8.1', 'v0.8.15', false],
+    // EarthBuild v0.8.18 ships promoted staging builds: VERSION is `vX.Y.Z-<8-hex short sha>`
+    // (EarthBuild/earthbuild .github/workflows/ci-staging-deploy.yml, "Compute next version"),
+    // printed as "<name> version <VERSION> <GitSha> <platform>" (cmd/earthly/app/create.go).
+    ['earth version v0.8.18-1a2b3c4d 1a2b3c4d5e6f linux/amd64; Ubuntu 24.04', 'v0.8.18', true],
+    ['earth version v0.8.18-1a2b3c4 abc', 'v0.8.18', false],
+    ['earth version v0.8.18-1a2b3c4d5 abc', 'v0.8.18', false],
+    ['earth version v0.8.18-rc-3 abc', 'v0.8.18', false],
   ])('reportsVersion(%j, %s) = %s', (output, version, expected) => {
     expect(reportsVersion(output, version)).toBe(expected);
   });

@@ -1,5 +1,6 @@
 /** Inputs that choose and steer Earthly: version, download, checksum, flags, config, BuildKit. */
 import { InputError } from '../../errors.js';
+import { ANY_CONFIG_KEY } from '../../earthly/config-keys.js';
 import { downloadUrl, normalizeEarthlyVersion, normalizeSha256 } from '../../earthly/release.js';
 import type { KeyValue } from './types.js';
 import { quote, singleLine } from './values.js';
@@ -93,6 +94,12 @@ export function parseEarthlyArgs(value: string): string[] {
   return tokens;
 }
 
+/** Earthly ignores a key it does not know without a word: name the ones it reads instead. */
+export function unknownKey(key: string, known: readonly string[], version?: string): string {
+  const earthly = version ? `Earthly ${version}` : 'Earthly';
+  return `${key} is not a global setting ${earthly} knows (it would be ignored); it knows: ${[...known].sort().join(', ')}`;
+}
+
 /** `key: value` lines for Earthly's `global:` config; the values stay on their line. */
 export function parseEarthlyConfig(value: string): KeyValue[] {
   const input = 'earthly-config';
@@ -107,7 +114,12 @@ export function parseEarthlyConfig(value: string): KeyValue[] {
         `${quote(line)} is not a key: value line such as tls_enabled: true`,
       );
     if (match[1] === 'disable_analytics')
-      throw new InputError(input, 'disable_analytics is always true here');
+      throw new InputError(
+        input,
+        'disable_analytics is always true here (the setting exists up to Earthly v0.8.15 only)',
+      );
+    if (!ANY_CONFIG_KEY.has(match[1]))
+      throw new InputError(input, unknownKey(match[1], [...ANY_CONFIG_KEY]));
     if (settings.some(([key]) => key === match[1]))
       throw new InputError(input, `${match[1]} is given twice`);
     settings.push([match[1], match[2]]);

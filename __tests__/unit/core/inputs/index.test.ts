@@ -865,9 +865,9 @@ describe('parseInputs: invalid inputs', () => {
 
 describe('parseEarthlyConfig', () => {
   it('reads key: value lines and rejects anything else', () => {
-    expect(parseEarthlyConfig('tls_enabled: true\n# comment\ntls_ca: /etc/ca.pem\n')).toEqual([
+    expect(parseEarthlyConfig('tls_enabled: true\n# comment\ntlsca: /etc/ca.pem\n')).toEqual([
       ['tls_enabled', 'true'],
-      ['tls_ca', '/etc/ca.pem'],
+      ['tlsca', '/etc/ca.pem'],
     ]);
     expect(() => parseEarthlyConfig('global:\n  tls_enabled: true')).toThrow(
       /^earthly-config: "global:" is not a key: value line/,
@@ -875,8 +875,21 @@ describe('parseEarthlyConfig', () => {
     expect(() => parseEarthlyConfig('disable_analytics: false')).toThrow(
       'earthly-config: disable_analytics is always true here',
     );
-    expect(() => parseEarthlyConfig('tls_ca: a\ntls_ca: b')).toThrow(
-      'earthly-config: tls_ca is given twice',
+    expect(() => parseEarthlyConfig('tlsca: a\ntlsca: b')).toThrow(
+      'earthly-config: tlsca is given twice',
     );
   });
+
+  // Earthly's TLS keys are tlsca, tlscert, tlskey (GlobalConfig yaml tags in earthly/earthly
+  // config/config.go, v0.7.4 to v0.8.16, and EarthBuild v0.8.18); it ignores unknown keys silently.
+  it.each(['tls_ca', 'tls_cert', 'tls_key', 'buildkit_hots'])(
+    'refuses %s, listing the keys Earthly knows',
+    (key) => {
+      expect(() => parseEarthlyConfig(`${key}: /etc/buildkit/x.pem`)).toThrow(
+        new RegExp(
+          `^earthly-config: ${key} is not a global setting Earthly knows \\(it would be ignored\\); it knows: .*\\btlsca, tlsca_key, tlscert, tlskey\\b`,
+        ),
+      );
+    },
+  );
 });
