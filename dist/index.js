@@ -31952,7 +31952,7 @@ function errorMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5383);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2359);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 /**
@@ -31994,7 +31994,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5383:
+/***/ 2359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32513,6 +32513,58 @@ function parseSecrets(value) {
     return pairs;
 }
 
+;// CONCATENATED MODULE: ./src/earthly/config-keys.ts
+/**
+ * The `global:` keys each Earthly release reads from its config (the yaml tags of GlobalConfig in
+ * earthly/earthly config/config.go at v0.7.4, v0.8.15 and v0.8.16, and EarthBuild/earthbuild at
+ * v0.8.18). Earthly unmarshals the config leniently: an unknown key is ignored without a word.
+ */
+
+const COMMON = [
+    'cache_size_mb',
+    'cache_size_pct',
+    'buildkit_cache_keep_duration_s',
+    'buildkit_image',
+    'buildkit_restart_timeout_s',
+    'buildkit_additional_args',
+    'buildkit_additional_config',
+    'buildkit_max_parallelism',
+    'conversion_parallelism',
+    'cni_mtu',
+    'buildkit_host',
+    'local_registry_host',
+    'tlsca',
+    'tlscert',
+    'tlskey',
+    'buildkitd_tlscert',
+    'buildkitd_tlskey',
+    'tls_enabled',
+    'container_frontend',
+    'ip_tables',
+    'secret_provider',
+    'git_image',
+    'cache_path',
+    'buildkit_transport',
+];
+const ANALYTICS = ['disable_analytics', 'disable_log_sharing'];
+const DARWIN_AND_CA_KEY = ['darwin_proxy_image', 'darwin_proxy_wait', 'tlsca_key'];
+/** v0.7.x; v0.8.0-v0.8.15 add the darwin proxy, tlsca_key and org; v0.8.16 on drop analytics. */
+function knownConfigKeys(version) {
+    const v = (0,node_modules_semver.parse)(version);
+    if (v && v.major === 0 && v.minor < 8)
+        return [...ANALYTICS, ...COMMON];
+    if (v && v.major === 0 && v.minor === 8 && v.patch <= 15) {
+        return [...ANALYTICS, ...COMMON, ...DARWIN_AND_CA_KEY, 'org'];
+    }
+    return [...COMMON, ...DARWIN_AND_CA_KEY];
+}
+/** Every key any supported release knows: what the inputs accept before the version is known. */
+const ANY_CONFIG_KEY = new Set([
+    ...knownConfigKeys('v0.7.4'),
+    ...knownConfigKeys('v0.8.15'),
+    ...knownConfigKeys('v0.8.16'),
+]);
+
 ;// CONCATENATED MODULE: ./src/earthly/release.ts
 /**
  * What an Earthly release is, as pure rules: the binary's name, where its assets live, how its
@@ -32596,10 +32648,14 @@ function parseChecksumAsc(text, asset) {
     }
     return found;
 }
-/** True when `--version` output names `version` (with or without its `v`) as a whole word. */
+/**
+ * True when `--version` output names `version` (with or without its `v`) as a whole word.
+ * EarthBuild's releases are promoted staging builds whose version carries the commit's 8-hex short
+ * sha (`earth version v0.8.18-1a2b3c4d …`): that suffix, and nothing looser, is accepted too.
+ */
 function reportsVersion(output, version) {
     const bare = version.replace(/^v/, '').replace(/[.+]/g, '\\$&');
-    return new RegExp(`(^|[^\\w.-])v?${bare}(?![\\w.+-])`).test(output);
+    return new RegExp(`(^|[^\\w.-])v?${bare}(-[0-9a-f]{8})?(?![\\w.+-])`).test(output);
 }
 /** URL safe to print: no user-info, no query string (mirrors may carry tokens there). */
 function redactUrl(url) {
@@ -32661,6 +32717,7 @@ function describeDownloadFailure(error, url, auth) {
 
 ;// CONCATENATED MODULE: ./src/core/inputs/earthly.ts
 /** Inputs that choose and steer Earthly: version, download, checksum, flags, config, BuildKit. */
+
 
 
 
@@ -32754,6 +32811,11 @@ function parseEarthlyArgs(value) {
     }
     return tokens;
 }
+/** Earthly ignores a key it does not know without a word: name the ones it reads instead. */
+function unknownKey(key, known, version) {
+    const earthly = version ? `Earthly ${version}` : 'Earthly';
+    return `${key} is not a global setting ${earthly} knows (it would be ignored); it knows: ${[...known].sort().join(', ')}`;
+}
 /** `key: value` lines for Earthly's `global:` config; the values stay on their line. */
 function parseEarthlyConfig(value) {
     const input = 'earthly-config';
@@ -32766,7 +32828,9 @@ function parseEarthlyConfig(value) {
         if (!match)
             throw new errors/* InputError */.dz(input, `${quote(line)} is not a key: value line such as tls_enabled: true`);
         if (match[1] === 'disable_analytics')
-            throw new errors/* InputError */.dz(input, 'disable_analytics is always true here');
+            throw new errors/* InputError */.dz(input, 'disable_analytics is always true here (the setting exists up to Earthly v0.8.15 only)');
+        if (!ANY_CONFIG_KEY.has(match[1]))
+            throw new errors/* InputError */.dz(input, unknownKey(match[1], [...ANY_CONFIG_KEY]));
         if (settings.some(([key]) => key === match[1]))
             throw new errors/* InputError */.dz(input, `${match[1]} is given twice`);
         settings.push([match[1], match[2]]);
@@ -33025,6 +33089,7 @@ function parseRegistryAuth(username, password) {
  * the whole command is known before anything runs.
  */
 
+
 const BUILD_TARGET = '+build-provider-images';
 /**
  * The Earthly argument list. Every option goes before the target: Earthly reads everything after
@@ -33045,23 +33110,28 @@ function earthlyArguments(o) {
         args.push('--buildkit-host', o.buildkitHost);
     if (o.remoteCache)
         args.push('--remote-cache', o.remoteCache);
+    // Values come from Earthly's environment, so no secret is in its argv (/proc/<pid>/cmdline).
     for (const name of o.secretNames)
-        args.push('--secret', name); // the value comes from the environment
+        args.push('--secret', name);
+    // `--build-arg NAME` with no value reads NAME from the environment (variables/parse.go,
+    // ParseCommandLineArgs, in every Earthly from v0.7.4 to EarthBuild v0.8.18). After the target,
+    // `--NAME` would take the next word as its value instead.
+    for (const name of o.envBuildArgs)
+        args.push('--build-arg', name);
     args.push(...o.extraArgs, BUILD_TARGET);
-    for (const [key, value] of o.buildArgs)
-        args.push(`--${key}=${value}`);
     return args;
 }
 /**
- * Earthly's config: analytics off, and BuildKit started with a high open-file limit, the known
- * workaround for Docker 29's lower default that breaks BuildKit start-up in Earthly up to v0.8.16.
- * The workflow's own `global:` settings come last; its buildkit_additional_args replace ours.
+ * Earthly's config: analytics off where the version still has the switch (up to v0.8.15), and
+ * BuildKit started with a high open-file limit, the known workaround for Docker 29's lower default
+ * that breaks BuildKit start-up in Earthly up to v0.8.16. The workflow's own `global:` settings
+ * come last; its buildkit_additional_args replace ours.
  */
-function earthlyConfig(extra = []) {
-    const settings = new Map([
-        ['disable_analytics', 'true'],
-        ['buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]'],
-    ]);
+function earthlyConfig(version, extra = []) {
+    const settings = new Map();
+    if (knownConfigKeys(version).includes('disable_analytics'))
+        settings.set('disable_analytics', 'true');
+    settings.set('buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]');
     for (const [key, value] of extra)
         settings.set(key, value);
     return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
@@ -33141,6 +33211,15 @@ function readBuildkitMirror(earthlySh, earthlyVersion) {
         .replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, name) => vars[name] ?? `\0`);
     return expanded.includes('\0') ? undefined : expanded;
 }
+/**
+ * True when the Earthfile reads `name` as a plain `ARG` and never as an Earthly secret
+ * (`RUN --secret name`): CanvOS's UBUNTU_PRO_KEY up to v4.9.x, an Earthly secret from v4.10.0 on.
+ */
+function secretIsBuildArg(earthfile, name) {
+    const arg = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}(?:=|\\s*$)`, 'm');
+    const secret = new RegExp(`--secret[\\s=]+${name}(?![A-Za-z0-9_])`);
+    return arg.test(earthfile) && !secret.test(earthfile);
+}
 function certsLayout(earthfile) {
     if (/\bcerts\//.test(earthfile))
         return 'certs-dir';
@@ -33184,7 +33263,7 @@ function likelyEarthlyPin(tag) {
  */
 
 
-/** Build args that must not be written to disk: proxy URLs with credentials. */
+/** Build args that must not be written to disk: proxy URLs with credentials (Earthly reads them from its environment). */
 function commandLineArgs(inputs) {
     return proxies(inputs).filter(([, url]) => hasCredentials(url));
 }
@@ -33212,6 +33291,12 @@ function buildFilesPlan(inputs, files) {
         else {
             inputs.proxyCaCerts.forEach((cert, i) => otherFiles.push({ path: `certs/proxy-ca-${i + 1}.crt`, content: `${cert}\n` }));
         }
+    }
+    // From CanvOS v4.10.0 the key is an Earthly secret, read only when UBUNTU_PRO_ATTACH=true.
+    const proKey = inputs.secrets.some(([key]) => key === 'UBUNTU_PRO_KEY');
+    if (proKey && /^\s*ARG\s+UBUNTU_PRO_ATTACH\b/m.test(files.earthfile)) {
+        if (!secretIsBuildArg(files.earthfile, 'UBUNTU_PRO_KEY'))
+            argsAfter.push(['UBUNTU_PRO_ATTACH', 'true']);
     }
     const namedCustomConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];
     if (inputs.signingPublicKey) {
@@ -33291,6 +33376,7 @@ function renderArgFile(entries) {
 
 
 
+
 /** The newest EarthBuild release this action knows; `auto` picks it for the fork. */
 const DEFAULT_EARTHBUILD_VERSION = 'v0.8.18';
 /** The Earthly the workflow asked for, on the runner's arch, once its version is known. */
@@ -33307,8 +33393,9 @@ function earthlyInstall(inputs, version, runnerArch) {
  * The Earthly version (`auto`: the fork's newest, or the pin in the tag's earthly.sh), its BuildKit
  * image, and the command that builds the images from the checkout.
  */
-function earthlyPlan(inputs, earthlySh, tag, context) {
+function earthlyPlan(inputs, files, tag, context) {
     const { distribution, buildkitHost } = inputs.earthly;
+    const { earthlySh } = files;
     const pinned = earthlySh ? readEarthlyVersion(earthlySh) : undefined;
     let version = inputs.earthly.version;
     if (version === 'auto') {
@@ -33325,19 +33412,29 @@ function earthlyPlan(inputs, earthlySh, tag, context) {
         ? readBuildkitMirror(earthlySh, version)
         : undefined;
     const buildkitImage = buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+    const known = knownConfigKeys(version);
+    for (const [key] of inputs.earthly.config) {
+        if (!known.includes(key))
+            throw new errors/* InputError */.dz('earthly-config', unknownKey(key, known, version));
+    }
+    // An Earthly secret never fills an ARG: a secret the Earthfile reads as `ARG NAME` (UBUNTU_PRO_KEY
+    // up to CanvOS v4.9.x) goes as a build arg, like the proxy URLs with credentials.
+    const asArg = (name) => secretIsBuildArg(files.earthfile, name);
+    const envBuildArgs = [
+        ...commandLineArgs(inputs),
+        ...inputs.secrets.filter(([key]) => asArg(key)),
+    ];
     const configPath = (0,external_node_path_.join)(context.tempDir, 'earthly-config.yml');
-    const options = {
+    const args = earthlyArguments({
         push: inputs.push,
         configPath,
         buildkitImage,
         buildkitHost,
         remoteCache: inputs.earthly.remoteCache,
-        secretNames: inputs.secrets.map(([key]) => key),
+        secretNames: inputs.secrets.map(([key]) => key).filter((key) => !asArg(key)),
+        envBuildArgs: envBuildArgs.map(([key]) => key),
         extraArgs: inputs.earthly.args,
-        buildArgs: commandLineArgs(inputs),
-    };
-    // The command-line build args are proxy URLs with credentials: masked, but not left to masking.
-    const shown = options.buildArgs.map(([key, url]) => [key, redactUrl(url)]);
+    });
     return {
         version,
         distribution,
@@ -33345,10 +33442,9 @@ function earthlyPlan(inputs, earthlySh, tag, context) {
         buildkitHost,
         install: earthlyInstall(inputs, version, context.runnerArch),
         configPath,
-        config: earthlyConfig(inputs.earthly.config),
-        args: earthlyArguments(options),
-        shownArgs: earthlyArguments({ ...options, buildArgs: shown }),
-        secretEnv: inputs.secrets,
+        config: earthlyConfig(version, inputs.earthly.config),
+        args,
+        secretEnv: [...inputs.secrets, ...commandLineArgs(inputs)],
     };
 }
 
@@ -33435,7 +33531,7 @@ function makePlan(inputs, checkout, context) {
         canvosPath: checkout.path,
         canvosRepository: checkout.repository,
         peVersion,
-        earthly: earthlyPlan(inputs, files.earthlySh, tag, context),
+        earthly: earthlyPlan(inputs, files, tag, context),
         availableK8sVersions: [...available],
         newestK8sPatches: newestPatches(available),
         k8sVersions,
@@ -34801,11 +34897,11 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 /**
  * Runs the planned Earthly command in the checkout: its config written first, the secrets in its
- * environment (never on the command line), the command shown with credentials redacted.
+ * environment (never on the command line, so the command can be shown as it is).
  */
 async function runBuild(earthly, installation, checkoutPath) {
     await (0,promises_.writeFile)(earthly.configPath, earthly.config);
-    lib_core/* info */.pq(`[command] ${installation.command} ${earthly.shownArgs.join(' ')}`);
+    lib_core/* info */.pq(`[command] ${installation.command} ${earthly.args.join(' ')}`);
     const env = { ...(0,runner/* childEnv */.gf)(), ...Object.fromEntries(earthly.secretEnv) };
     const result = await runEarthly(installation.binary, earthly.args, { cwd: checkoutPath, env });
     if (result.exitCode !== 0)

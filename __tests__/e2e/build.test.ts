@@ -1,6 +1,7 @@
 // Build and publish end to end: dist/index.js and its post step against a real git server, a real
 // Earthly release server (tool-cache downloads), a real registry with htpasswd auth and a real Docker
 // engine, with the stand-in earthly making tiny images in it.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { type Server, createServer, request } from 'node:http';
 import { connect } from 'node:net';
@@ -286,5 +287,70 @@ describe('failures', () => {
     expect(post.stdout).toContain(`Logged out of ${harness.registry.host}`);
     expect(dockerAuths(workDir)).not.toHaveProperty(harness.registry.host);
     expect(existsSync(main.state['temp-dir'])).toBe(false);
+  });
+});
+
+describe('secrets reach the build, never Earthly’s command line', () => {
+  const PRO_KEY = 'Pr0-K3y-E2e-C0ffee-4242';
+  const PROXY = 'http://proxy-user:Pr0xy-E2e-Pa55@127.0.0.1:9';
+  const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+  async function provider(tag: string): Promise<Record<string, unknown>> {
+    const file = await harness.registry.readImageFile('edge/ubuntu', tag, 'provider.json');
+    return JSON.parse(file?.toString() ?? '{}');
+  }
+
+  // EarthBuild's `earth --version` prints `earth version v0.8.18-<8-hex sha> …`
+  // (EarthBuild/earthbuild .github/workflows/ci-staging-deploy.yml, cmd/earthly/app/create.go).
+  // CanvOS up to v4.9.x reads `ARG UBUNTU_PRO_KEY` (spectrocloud/CanvOS Earthfile at v4.9.38), and
+  // `--build-arg NAME` with no value makes Earthly read NAME from its environment
+  // (earthly/earthly variables/parse.go ParseCommandLineArgs).
+  it('EarthBuild on CanvOS v4.9.38: the Ubuntu Pro ARG and proxy credentials, from the environment', async () => {
+    const before = builds().length;
+    const { main } = await runJob({
+      inputs: baseInputs({
+        'k8s-version': '1.32.3',
+        'custom-tag': 'pro-arg',
+        'earthly-distribution': 'earthbuild',
+        'earthly-version': 'v0.8.18',
+        'earthly-download-url': harness.releases.urlTemplate('earthbuild'),
+        'https-proxy': PROXY,
+        secrets: `UBUNTU_PRO_KEY=${PRO_KEY}`,
+      }),
+      env: harness.env(),
+      workDir: harness.jobDir('pro-arg'),
+    });
+    expect(main.errors).toEqual([]);
+    expect(main.stdout).toMatch(/earth version v0\.8\.18-[0-9a-f]{8} /);
+    const [run] = builds().slice(before);
+    expect(run.argv.join(' ')).not.toContain(PRO_KEY);
+    expect(run.argv.join(' ')).not.toContain('Pr0xy-E2e-Pa55');
+    expect(run.globalFlags.buildArgs).toEqual(['HTTPS_PROXY', 'UBUNTU_PRO_KEY']);
+    expect(run.secretNames).toEqual([]);
+    expect(run.buildArgs.HTTPS_PROXY).toBe(PROXY);
+    const image = await provider('k3s-1.32.3-v4.9.38-pro-arg');
+    expect(image.ubuntuPro).toBe(short(PRO_KEY));
+    expect(everythingShown(main)).not.toContain(PRO_KEY);
+  });
+
+  // From v4.10.0 CanvOS reads `RUN --secret UBUNTU_PRO_KEY`, only with UBUNTU_PRO_ATTACH=true
+  // (spectrocloud/CanvOS Earthfile at v4.10.0).
+  it('CanvOS v4.10.0: the key as an Earthly secret, with UBUNTU_PRO_ATTACH=true', async () => {
+    const before = builds().length;
+    const { main } = await runJob({
+      inputs: baseInputs({
+        'canvos-version': 'v4.10.0',
+        'k8s-version': '1.32.3',
+        'custom-tag': 'pro-secret',
+        secrets: `UBUNTU_PRO_KEY=${PRO_KEY}`,
+      }),
+      env: harness.env(),
+      workDir: harness.jobDir('pro-secret'),
+    });
+    expect(main.errors).toEqual([]);
+    const [run] = builds().slice(before);
+    expect(run.secretNames).toEqual(['UBUNTU_PRO_KEY']);
+    expect(run.buildArgs.UBUNTU_PRO_ATTACH).toBe('true');
+    expect((await provider('k3s-1.32.3-v4.9.21-pro-secret')).ubuntuPro).toBe(short(PRO_KEY));
   });
 });
