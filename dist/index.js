@@ -31919,7 +31919,9 @@ function dockerConfigFile(configDir = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   lZ: () => (/* binding */ ActionError)
+/* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   oh: () => (/* binding */ failureMessage),
+/* harmony export */   vk: () => (/* binding */ addFailureHint)
 /* harmony export */ });
 /** A problem with one workflow input: reported as one line naming the input, before anything runs. */
 class InputError extends Error {
@@ -31941,6 +31943,15 @@ class ActionError extends Error {
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+/** Warnings worth repeating in whatever error ends the run (e.g. a YAML number taken literally). */
+const hints = [];
+function addFailureHint(hint) {
+    hints.push(hint);
+}
+/** The message the run fails with: the error, then any hint given earlier. */
+function failureMessage(error) {
+    return [errorMessage(error), ...hints.map((hint) => `(${hint})`)].join(' ');
 }
 
 
@@ -31984,7 +31995,7 @@ async function entry() {
             error.stack) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
         }
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .failureMessage */ .oh)(error));
     }
 }
 await entry();
@@ -32066,6 +32077,19 @@ function resolveCanvosTag(spec, tags, prerelease) {
         throw new errors/* InputError */.dz('canvos-version', `no CanvOS tag matches ${JSON.stringify(spec)}${hint}${known}`);
     }
     return releases.get(picked);
+}
+/**
+ * The runner turns an unquoted YAML `4.10` into the number 4.1, then the string "4.1". A real
+ * release line, so not refused; but when `vX.Y0.*` tags exist too, the workflow likely meant those.
+ */
+function yamlNumberHint(spec, tags) {
+    const match = /^v?(\d+)\.(\d)$/.exec(spec);
+    if (!match)
+        return undefined;
+    const meant = `${match[1]}.${match[2]}0`;
+    if (!tags.some((tag) => tag.startsWith(`v${meant}.`)))
+        return undefined;
+    return `canvos-version ${spec} picks the v${match[1]}.${match[2]} line; if you meant ${meant}, quote it ('${meant}'): YAML reads an unquoted ${meant} as the number ${match[1]}.${match[2]}`;
 }
 
 // EXTERNAL MODULE: ./src/runner.ts
@@ -32201,6 +32225,11 @@ async function cloneCanvos(source, tempDir, onTag = () => undefined) {
     }
     else {
         const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
+        const hint = yamlNumberHint(version, tags);
+        if (hint) {
+            lib_core/* warning */.$e(hint);
+            (0,errors/* addFailureHint */.vk)(hint);
+        }
         tag = resolveCanvosTag(version, tags, prerelease);
         lib_core/* info */.pq(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
     }
@@ -33485,6 +33514,10 @@ function selectK8sVersions(request, available, where) {
             : sorted.find((version) => version === item);
         if (!match) {
             const listed = isMinor ? newestPatches(sorted).map(minorOf) : sorted;
+            // The runner turns an unquoted YAML `1.30` into the number 1.3, then the string "1.3".
+            if (isMinor && listed.includes(`${item}0`)) {
+                throw new errors/* InputError */.dz('k8s-version', `${item} is not listed for ${where.distribution} at CanvOS ${where.tag}, but ${item}0 is: YAML reads an unquoted ${item}0 as the number ${item}; quote it ('${item}0')`);
+            }
             throw new errors/* InputError */.dz('k8s-version', `${item} is not listed for ${where.distribution} at CanvOS ${where.tag}; listed: ${listed.join(', ')}`);
         }
         chosen.add(match);

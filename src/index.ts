@@ -3,7 +3,7 @@
  * the main step leaves `isPost` in the saved state, so the second run knows it is the post step.
  */
 import * as core from '@actions/core';
-import { ActionError, InputError, errorMessage } from './errors.js';
+import { ActionError, InputError, errorMessage, failureMessage } from './errors.js';
 import { run } from './main.js';
 import { post } from './post.js';
 import { State } from './state.js';
@@ -28,7 +28,7 @@ async function entry(): Promise<void> {
     ) {
       core.debug(error.stack);
     }
-    core.setFailed(errorMessage(error));
+    core.setFailed(failureMessage(error));
   }
 }
 

@@ -7,11 +7,16 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
 import type { CheckoutFile } from '../core/build-files.js';
-import { exactTag, parseLsRemoteTags, resolveCanvosTag } from '../core/canvos-tags.js';
+import {
+  exactTag,
+  parseLsRemoteTags,
+  resolveCanvosTag,
+  yamlNumberHint,
+} from '../core/canvos-tags.js';
 import type { CanvosFiles } from '../core/canvos-source.js';
 import type { Inputs } from '../core/inputs/types.js';
 import type { CanvosCheckout, Plan } from '../core/plan.js';
-import { ActionError } from '../errors.js';
+import { ActionError, addFailureHint } from '../errors.js';
 import { serverUrl } from '../runner.js';
 import { type RestoreEntry, saveRestoreEntries } from '../state.js';
 import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
@@ -36,6 +41,11 @@ export async function cloneCanvos(
     core.info(`CanvOS ${tag} (exact tag, no listing needed)`);
   } else {
     const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
+    const hint = yamlNumberHint(version, tags);
+    if (hint) {
+      core.warning(hint);
+      addFailureHint(hint);
+    }
     tag = resolveCanvosTag(version, tags, prerelease);
     core.info(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
   }

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { exactTag, parseLsRemoteTags, resolveCanvosTag } from '../../../src/core/canvos-tags.js';
+import {
+  exactTag,
+  parseLsRemoteTags,
+  resolveCanvosTag,
+  yamlNumberHint,
+} from '../../../src/core/canvos-tags.js';
 import { inputError } from '../support.js';
 
 // CanvOS's real tag list: `git show-ref --tags -d`, as `<sha>\t<ref>` lines (the ls-remote shape).
@@ -139,5 +144,21 @@ describe('resolveCanvosTag on the real tag list', () => {
     expect(error.rule).toBe(
       'no CanvOS tag matches "^5"; newest tags: v4.10.0, v4.10.0-rc.10, v4.10.0-rc.9, v4.10.0-rc.8, v4.10.0-rc.7',
     );
+  });
+});
+
+// The runner hands `canvos-version: 4.10` (unquoted) over as "4.1" (FACTS: 15 significant digits).
+describe('yamlNumberHint on the real tag list', () => {
+  it('4.1 is a real release line: a hint, not a refusal, when v4.10.* exists', () => {
+    expect(resolveCanvosTag('4.1', TAGS, false)).toMatch(/^v4\.1\./);
+    expect(yamlNumberHint('4.1', TAGS)).toBe(
+      "canvos-version 4.1 picks the v4.1 line; if you meant 4.10, quote it ('4.10'): YAML reads an unquoted 4.10 as the number 4.1",
+    );
+  });
+
+  it('no hint where no X.Y0 line exists, or for a value that is no YAML number', () => {
+    expect(yamlNumberHint('4.9', TAGS)).toBeUndefined();
+    expect(yamlNumberHint('4.10', TAGS)).toBeUndefined();
+    expect(yamlNumberHint('~4.1', TAGS)).toBeUndefined();
   });
 });
