@@ -32866,13 +32866,26 @@ function parseEarthlyConfig(value) {
     }
     return settings;
 }
+/**
+ * What Earthly accepts (util/containerutil/shell_shared.go parseAndValidateURL): `tcp://` with a
+ * port, `docker-container://` or `podman-container://`; anything else fails only once it runs.
+ */
 function parseBuildkitHost(value) {
     if (value === '')
         return value;
     singleLine('buildkit-host', value);
-    if (!/^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/.test(value)) {
-        throw new errors/* InputError */.dz('buildkit-host', `${quote(value)} is not a BuildKit address such as tcp://host:8372`);
+    const refuse = () => new errors/* InputError */.dz('buildkit-host', `${quote(value)} is not a BuildKit address Earthly accepts: tcp://host:port, docker-container://name or podman-container://name`);
+    let url;
+    try {
+        url = new URL(value);
     }
+    catch {
+        throw refuse();
+    }
+    const container = url.protocol === 'docker-container:' || url.protocol === 'podman-container:';
+    const tcp = url.protocol === 'tcp:' && url.hostname !== '' && url.port !== '';
+    if (!(container && url.host !== '') && !tcp)
+        throw refuse();
     return value;
 }
 
@@ -33121,6 +33134,16 @@ function parseRegistryAuth(username, password) {
 
 const BUILD_TARGET = '+build-provider-images';
 /**
+ * A BuildKit address Earthly starts and manages itself: a loopback tcp host or a local container
+ * (util/containerutil/shell_shared.go IsLocal, earthly/earthly v0.8.15 and EarthBuild v0.8.18).
+ */
+function isLocalBuildkit(address) {
+    const url = new URL(address);
+    if (url.protocol === 'docker-container:' || url.protocol === 'podman-container:')
+        return true;
+    return ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+}
+/**
  * The Earthly argument list. Every option goes before the target: Earthly reads everything after
  * it as a build arg. Push mode sends images straight from BuildKit (`--ci --push`): no multi-GB
  * export into the local Docker and no second `docker push`.
@@ -33165,21 +33188,39 @@ function earthlyConfig(version, extra = []) {
         settings.set(key, value);
     return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
 }
+// Earthly's exit codes (earthly/earthly cmd/earthly/app/run.go, cmd/earthly/main.go): 9 is both a
+// missing privileged entitlement and a forced exit; 7 also covers a BuildKit that dies at start-up.
+const PRIVILEGED = 'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not), and a buildkit-host must run with --allow-insecure-entitlement security.insecure';
 const EXIT_HINTS = {
     2: 'the build was cancelled',
     6: 'Earthly could not reach BuildKit: check that Docker runs and can start privileged containers, or that buildkit-host answers',
-    7: 'BuildKit crashed: often out of memory or disk; free space or use a larger runner',
-    9: 'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not)',
+    7: 'BuildKit crashed or died at start-up: often out of memory or disk (free space or use a larger runner), or the Docker 29 open-file limit (see the README)',
+    9: PRIVILEGED,
 };
-/** A hint for an Earthly failure, from its exit code and the last lines it printed. */
+/** What Earthly's last lines say, which is more precise than its exit code. */
+const OUTPUT_HINTS = [
+    [
+        /no space left on device/i,
+        'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner',
+    ],
+    [
+        /toomanyrequests|rate limit/i,
+        'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror',
+    ],
+    [/security\.insecure is not allowed/i, PRIVILEGED],
+    [
+        /Forcing exit/,
+        'Earthly was forced to exit: it got a second signal, or its cleanup took longer than 30 seconds',
+    ],
+    [
+        /too many open files/i,
+        'BuildKit did not start: on Docker 29 raise its open-file limit (the README shows how) or use earthly-distribution: earthbuild',
+    ],
+];
+/** A hint for an Earthly failure, from the last lines it printed, else its exit code. */
 function failureHint(exitCode, tail) {
-    if (/no space left on device/i.test(tail)) {
-        return 'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner';
-    }
-    if (/toomanyrequests|rate limit/i.test(tail)) {
-        return 'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror';
-    }
-    return EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
+    const said = OUTPUT_HINTS.find(([pattern]) => pattern.test(tail));
+    return said?.[1] ?? EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
 }
 function earthlyFailure(result) {
     const tail = result.tail.slice(-8).join('\n');
@@ -33440,7 +33481,9 @@ function earthlyPlan(inputs, files, tag, context) {
     const mirror = distribution === 'earthly' && version === pinned && earthlySh
         ? readBuildkitMirror(earthlySh, version)
         : undefined;
-    const buildkitImage = buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+    // A loopback tcp:// or container address is a BuildKit Earthly still starts: it needs its image.
+    const remoteBuildkit = buildkitHost !== undefined && !isLocalBuildkit(buildkitHost);
+    const buildkitImage = remoteBuildkit ? undefined : (inputs.earthly.buildkitImage ?? mirror);
     const known = knownConfigKeys(version);
     for (const [key] of inputs.earthly.config) {
         if (!known.includes(key))
@@ -33469,6 +33512,7 @@ function earthlyPlan(inputs, files, tag, context) {
         distribution,
         buildkitImage,
         buildkitHost,
+        remoteBuildkit,
         install: earthlyInstall(inputs, version, context.runnerArch),
         configPath,
         config: earthlyConfig(version, inputs.earthly.config),
@@ -33558,13 +33602,14 @@ function makePlan(inputs, checkout, context) {
         tag,
     });
     const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
+    const earthly = earthlyPlan(inputs, files, tag, context);
     return {
         canvosVersion: tag,
         canvosCommit: checkout.commit,
         canvosPath: checkout.path,
         canvosRepository: checkout.repository,
         peVersion,
-        earthly: earthlyPlan(inputs, files, tag, context),
+        earthly,
         availableK8sVersions: [...available],
         newestK8sPatches: newestPatches(available),
         k8sVersions,
@@ -33574,7 +33619,7 @@ function makePlan(inputs, checkout, context) {
         push: inputs.push,
         skipExisting: inputs.skipExisting && inputs.push,
         // A remote BuildKit keeps its cache on its own disk.
-        diskCheck: inputs.earthly.buildkitHost ? 'off' : inputs.diskCheck,
+        diskCheck: earthly.remoteBuildkit ? 'off' : inputs.diskCheck,
         dryRun: inputs.dryRun,
     };
 }
@@ -34971,7 +35016,13 @@ function runEarthly(binary, args, options) {
             env: options.env,
             stdio: ['ignore', 'pipe', 'pipe'],
         });
+        // One signal only: Earthly cleans up on the first and forces an exit (code 9, BuildKit left
+        // mid-step) on a second (cmd/earthly/main.go), and the runner may follow SIGINT with SIGTERM.
+        let forwarded = false;
         const forward = (signal) => () => {
+            if (forwarded)
+                return lib_core/* info */.pq(`Received ${signal}: Earthly is already stopping`);
+            forwarded = true;
             lib_core/* warning */.$e(`Received ${signal}: stopping Earthly`);
             child.kill(signal);
         };
@@ -35006,9 +35057,20 @@ function runEarthly(binary, args, options) {
 class Phases {
     timings = [];
     async run(phase, work) {
+        return this.time(phase, () => lib_core/* group */.Os(phase, async () => work()));
+    }
+    /**
+     * A phase whose tool opens log groups of its own: Earthly does when GITHUB_ACTIONS is set, and
+     * the runner does not nest groups, so this one gets a plain heading instead.
+     */
+    async ungrouped(phase, work) {
+        lib_core/* info */.pq(`${phase}:`);
+        return this.time(phase, work);
+    }
+    async time(phase, work) {
         const start = Date.now();
         try {
-            return await lib_core/* group */.Os(phase, async () => work());
+            return await work();
         }
         finally {
             this.timings.push({ phase, ms: Date.now() - start });
@@ -35447,7 +35509,7 @@ async function run() {
     else {
         await phases.run('Disk check', () => checkDisk(plan.diskCheck, build.images.length));
         const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
-        await phases.run('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
+        await phases.ungrouped('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
         await phases.run('Verify', () => verifyImages(plan, images));
     }
     runner/* setOutputs */.n0(outputs(plan, images));

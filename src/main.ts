@@ -77,7 +77,7 @@ export async function run(): Promise<void> {
     const installation = await phases.run('Install Earthly', () =>
       earthly.installation(plan.earthly.version),
     );
-    await phases.run('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
+    await phases.ungrouped('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
     await phases.run('Verify', () => verifyImages(plan, images));
   }
 

@@ -5,9 +5,22 @@ import type { Timing } from './core/report.js';
 export class Phases {
   readonly timings: Timing[] = [];
   async run<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
+    return this.time(phase, () => core.group(phase, async () => work()));
+  }
+
+  /**
+   * A phase whose tool opens log groups of its own: Earthly does when GITHUB_ACTIONS is set, and
+   * the runner does not nest groups, so this one gets a plain heading instead.
+   */
+  async ungrouped<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
+    core.info(`${phase}:`);
+    return this.time(phase, work);
+  }
+
+  private async time<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
     const start = Date.now();
     try {
-      return await core.group(phase, async () => work());
+      return await work();
     } finally {
       this.timings.push({ phase, ms: Date.now() - start });
     }

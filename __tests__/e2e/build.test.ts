@@ -87,6 +87,18 @@ describe('push mode', () => {
       registryDigests.map((d) => [d, true]),
     );
 
+    // With GITHUB_ACTIONS set Earthly opens its own log groups (earthly/earthly
+    // conslogging/conslogging.go PrintPhaseHeader); the runner does not nest groups, so none of
+    // the action's may be open around them.
+    const lines = main.stdout.split('\n');
+    expect(lines).toContain('::group:: Build 🔧');
+    let depth = 0;
+    for (const line of lines) {
+      if (line.startsWith('::group::')) depth += 1;
+      if (line.startsWith('::endgroup::')) depth -= 1;
+      expect(depth, line).toBeLessThanOrEqual(1);
+    }
+
     // One Earthly run for both versions, straight from BuildKit: --ci --push, nothing in local Docker.
     const runs = builds().slice(invocationsBefore);
     expect(runs).toHaveLength(1);

@@ -89,6 +89,21 @@ function versionLine() {
   return `${version} ${gitSha} linux/${HOST_ARCH}; Ubuntu 24.04`;
 }
 
+// With GITHUB_ACTIONS set (the --github-annotations flag's variable), Earthly opens a runner log
+// group per phase: "::group:: <phase>" then "::endgroup:: <phase>", on stderr (earthly/earthly
+// conslogging/conslogging.go PrintPhaseHeader/PrintPhaseFooter, cmd/earthly/flag/global.go).
+const GITHUB_ANNOTATIONS = truthy(process.env.GITHUB_ACTIONS ?? '');
+
+function phaseHeader(phase) {
+  if (GITHUB_ANNOTATIONS) say(`::group:: ${phase}`);
+  say(` ${phase}`);
+  say('—'.repeat(80));
+}
+
+function phaseFooter(phase) {
+  if (GITHUB_ANNOTATIONS) say(`::endgroup:: ${phase}`);
+}
+
 function say(line) {
   process.stderr.write(line + '\n');
 }
@@ -561,7 +576,7 @@ async function main() {
   const pause = Number(process.env.STANDIN_EARTHLY_SLEEP ?? 0);
   if (pause > 0) await sleep(pause * 1000);
 
-  say(' Init 🚀');
+  phaseHeader('Init 🚀');
   if (!existsSync('Earthfile'))
     fail(
       1,
@@ -646,6 +661,8 @@ async function main() {
     };
   }
 
+  phaseFooter('Init 🚀');
+  phaseHeader('Build 🔧');
   // CanvOS builds every version concurrently; a small pool keeps a 2-core machine responsive.
   const queue = [...versions];
   const refs = [];
@@ -655,6 +672,7 @@ async function main() {
     }),
   );
 
+  phaseFooter('Build 🔧');
   if (!flags.ci) {
     for (const ref of record.refs) {
       if (output) say(`Image +provider-image output as ${ref}`);

@@ -406,13 +406,19 @@ function handWritten(): BadInputCase[] {
         '$(touch x)',
       ]),
     ),
-    ...cases('buildkit-host', /is not a BuildKit address such as tcp:\/\/host:8372$/, [
-      'host:8372',
-      'http://host:8372',
-      'tcp://',
-      'tcp://a b',
-      '--buildkit-host=tcp://x',
-    ]),
+    ...cases(
+      'buildkit-host',
+      /is not a BuildKit address Earthly accepts: tcp:\/\/host:port, docker-container:\/\/name or podman-container:\/\/name$/,
+      [
+        'host:8372',
+        'http://host:8372',
+        'tcp://',
+        'tcp://a b',
+        'tcp://host',
+        'unix:///run/buildkit/buildkitd.sock',
+        '--buildkit-host=tcp://x',
+      ],
+    ),
 
     // List inputs: one bad item among good ones is enough.
     ...cases('k8s-version', /is not a version: use x\.y\.z, x\.y, latest or all$/, [

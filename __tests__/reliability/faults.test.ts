@@ -342,7 +342,7 @@ describe('4. faults', () => {
 
     it('a remote buildkit-host skips the local disk check', async () => {
       const job = await onSmallDocker('disk-remote', 'error', {
-        'buildkit-host': 'tcp://127.0.0.1:8372',
+        'buildkit-host': 'tcp://buildkit.build.internal:8372',
       });
       expect(job.main.result.errors).toEqual([]);
       expect(job.main.result.stdout).not.toMatch(/GiB free/);

@@ -1,6 +1,6 @@
 /** The Earthly part of the plan: which release, how to install it, and its whole command. */
 import { join } from 'node:path';
-import { earthlyArguments, earthlyConfig } from '../earthly/command.js';
+import { earthlyArguments, earthlyConfig, isLocalBuildkit } from '../earthly/command.js';
 import { knownConfigKeys } from '../earthly/config-keys.js';
 import type { EarthlyInstallRequest } from '../earthly/install.js';
 import { InputError } from '../errors.js';
@@ -21,8 +21,10 @@ export interface EarthlyPlan {
   version: string;
   distribution: EarthlyDistribution;
   buildkitImage?: string;
-  /** A remote BuildKit: no local disk to check. */
+  /** The `buildkit-host` Earthly is pointed at, local or remote. */
   buildkitHost?: string;
+  /** A BuildKit Earthly does not start itself: no image to choose, no local disk to check. */
+  remoteBuildkit: boolean;
   install: EarthlyInstallRequest;
   configPath: string;
   config: string;
@@ -76,7 +78,9 @@ export function earthlyPlan(
     distribution === 'earthly' && version === pinned && earthlySh
       ? readBuildkitMirror(earthlySh, version)
       : undefined;
-  const buildkitImage = buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+  // A loopback tcp:// or container address is a BuildKit Earthly still starts: it needs its image.
+  const remoteBuildkit = buildkitHost !== undefined && !isLocalBuildkit(buildkitHost);
+  const buildkitImage = remoteBuildkit ? undefined : (inputs.earthly.buildkitImage ?? mirror);
   const known = knownConfigKeys(version);
   for (const [key] of inputs.earthly.config) {
     if (!known.includes(key))
@@ -105,6 +109,7 @@ export function earthlyPlan(
     distribution,
     buildkitImage,
     buildkitHost,
+    remoteBuildkit,
     install: earthlyInstall(inputs, version, context.runnerArch),
     configPath,
     config: earthlyConfig(version, inputs.earthly.config),

@@ -96,13 +96,14 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: Plan
     tag,
   });
   const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
+  const earthly = earthlyPlan(inputs, files, tag, context);
   return {
     canvosVersion: tag,
     canvosCommit: checkout.commit,
     canvosPath: checkout.path,
     canvosRepository: checkout.repository,
     peVersion,
-    earthly: earthlyPlan(inputs, files, tag, context),
+    earthly,
     availableK8sVersions: [...available],
     newestK8sPatches: newestPatches(available),
     k8sVersions,
@@ -112,7 +113,7 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: Plan
     push: inputs.push,
     skipExisting: inputs.skipExisting && inputs.push,
     // A remote BuildKit keeps its cache on its own disk.
-    diskCheck: inputs.earthly.buildkitHost ? 'off' : inputs.diskCheck,
+    diskCheck: earthly.remoteBuildkit ? 'off' : inputs.diskCheck,
     dryRun: inputs.dryRun,
   };
 }

@@ -8,6 +8,16 @@ import { knownConfigKeys } from './config-keys.js';
 
 export const BUILD_TARGET = '+build-provider-images';
 
+/**
+ * A BuildKit address Earthly starts and manages itself: a loopback tcp host or a local container
+ * (util/containerutil/shell_shared.go IsLocal, earthly/earthly v0.8.15 and EarthBuild v0.8.18).
+ */
+export function isLocalBuildkit(address: string): boolean {
+  const url = new URL(address);
+  if (url.protocol === 'docker-container:' || url.protocol === 'podman-container:') return true;
+  return ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+}
+
 export interface EarthlyCommandOptions {
   push: boolean;
   configPath: string;
@@ -61,22 +71,42 @@ export function earthlyConfig(version: string, extra: readonly KeyValue[] = []):
   return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
 }
 
+// Earthly's exit codes (earthly/earthly cmd/earthly/app/run.go, cmd/earthly/main.go): 9 is both a
+// missing privileged entitlement and a forced exit; 7 also covers a BuildKit that dies at start-up.
+const PRIVILEGED =
+  'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not), and a buildkit-host must run with --allow-insecure-entitlement security.insecure';
 const EXIT_HINTS: Record<number, string> = {
   2: 'the build was cancelled',
   6: 'Earthly could not reach BuildKit: check that Docker runs and can start privileged containers, or that buildkit-host answers',
-  7: 'BuildKit crashed: often out of memory or disk; free space or use a larger runner',
-  9: 'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not)',
+  7: 'BuildKit crashed or died at start-up: often out of memory or disk (free space or use a larger runner), or the Docker 29 open-file limit (see the README)',
+  9: PRIVILEGED,
 };
 
-/** A hint for an Earthly failure, from its exit code and the last lines it printed. */
+/** What Earthly's last lines say, which is more precise than its exit code. */
+const OUTPUT_HINTS: [RegExp, string][] = [
+  [
+    /no space left on device/i,
+    'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner',
+  ],
+  [
+    /toomanyrequests|rate limit/i,
+    'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror',
+  ],
+  [/security\.insecure is not allowed/i, PRIVILEGED],
+  [
+    /Forcing exit/,
+    'Earthly was forced to exit: it got a second signal, or its cleanup took longer than 30 seconds',
+  ],
+  [
+    /too many open files/i,
+    'BuildKit did not start: on Docker 29 raise its open-file limit (the README shows how) or use earthly-distribution: earthbuild',
+  ],
+];
+
+/** A hint for an Earthly failure, from the last lines it printed, else its exit code. */
 export function failureHint(exitCode: number, tail: string): string {
-  if (/no space left on device/i.test(tail)) {
-    return 'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner';
-  }
-  if (/toomanyrequests|rate limit/i.test(tail)) {
-    return 'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror';
-  }
-  return EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
+  const said = OUTPUT_HINTS.find(([pattern]) => pattern.test(tail));
+  return said?.[1] ?? EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
 }
 
 export interface RunResult {

@@ -56,7 +56,12 @@ export function runEarthly(
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // One signal only: Earthly cleans up on the first and forces an exit (code 9, BuildKit left
+    // mid-step) on a second (cmd/earthly/main.go), and the runner may follow SIGINT with SIGTERM.
+    let forwarded = false;
     const forward = (signal: NodeJS.Signals) => () => {
+      if (forwarded) return core.info(`Received ${signal}: Earthly is already stopping`);
+      forwarded = true;
       core.warning(`Received ${signal}: stopping Earthly`);
       child.kill(signal);
     };

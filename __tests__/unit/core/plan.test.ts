@@ -422,6 +422,25 @@ describe('makePlan', () => {
       });
     });
 
+    // util/containerutil/shell_shared.go IsLocal: 127.0.0.1, ::1, localhost and container
+    // addresses are a BuildKit Earthly starts and manages itself.
+    it.each([
+      'tcp://127.0.0.1:8372',
+      'tcp://localhost:8372',
+      'docker-container://earthly-buildkitd',
+    ])('a local buildkit-host (%s) keeps the BuildKit image and the disk check', (buildkitHost) => {
+      const plan = makePlan(inputs({}, { buildkitHost }), checkoutV4_10());
+      expect(plan.earthly).toMatchObject({ buildkitHost, remoteBuildkit: false });
+      expect(plan.earthly.buildkitImage).toMatch(/buildkitd:v0\.8\.15$/);
+      expect(plan.diskCheck).toBe('warn');
+    });
+
+    it('a remote buildkit-host turns the disk check off', () => {
+      const plan = makePlan(inputs({}, { buildkitHost: 'tcp://buildkit:8372' }), checkoutV4_10());
+      expect(plan.earthly.remoteBuildkit).toBe(true);
+      expect(plan.diskCheck).toBe('off');
+    });
+
     it('auto without an earthly.sh pin is an InputError on earthly-version', () => {
       const error = thrown(InputError, () =>
         makePlan(inputs(), checkoutV4_10({ earthlySh: undefined })),

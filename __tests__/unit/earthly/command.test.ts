@@ -147,6 +147,26 @@ describe('the build args Earthly reads from its environment', () => {
   });
 });
 
+describe('failureHint reads the output before the code', () => {
+  // earthly/earthly cmd/earthly/app/run.go: exit 9 for "security.insecure is not allowed";
+  // cmd/earthly/main.go: exit 9 too after "Received second signal … Forcing exit." or a 30 s
+  // cleanup timeout ("Timed out cleaning up. Forcing exit.").
+  it('exit 9 after a second signal is a forced exit, not privileged mode', () => {
+    expect(failureHint(9, 'Received second signal terminated. Forcing exit.')).toBe(
+      'Earthly was forced to exit: it got a second signal, or its cleanup took longer than 30 seconds',
+    );
+  });
+
+  it('security.insecure is not allowed is privileged mode, whatever the code', () => {
+    const tail = 'Error: failed to solve: granting entitlement security.insecure is not allowed';
+    expect(failureHint(1, tail)).toMatch(/^Earthly needs privileged mode/);
+  });
+
+  it('too many open files at start-up points at the open-file limit', () => {
+    expect(failureHint(7, 'buildkitd: too many open files')).toMatch(/open-file limit/);
+  });
+});
+
 describe('failureHint', () => {
   it.each([
     [2, 'the build was cancelled'],
@@ -154,10 +174,13 @@ describe('failureHint', () => {
       6,
       'Earthly could not reach BuildKit: check that Docker runs and can start privileged containers, or that buildkit-host answers',
     ],
-    [7, 'BuildKit crashed: often out of memory or disk; free space or use a larger runner'],
+    [
+      7,
+      'BuildKit crashed or died at start-up: often out of memory or disk (free space or use a larger runner), or the Docker 29 open-file limit (see the README)',
+    ],
     [
       9,
-      'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not)',
+      'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not), and a buildkit-host must run with --allow-insecure-entitlement security.insecure',
     ],
     [1, 'see the Earthly output above'],
     [137, 'see the Earthly output above'],

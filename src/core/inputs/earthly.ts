@@ -127,14 +127,26 @@ export function parseEarthlyConfig(value: string): KeyValue[] {
   return settings;
 }
 
+/**
+ * What Earthly accepts (util/containerutil/shell_shared.go parseAndValidateURL): `tcp://` with a
+ * port, `docker-container://` or `podman-container://`; anything else fails only once it runs.
+ */
 export function parseBuildkitHost(value: string): string {
   if (value === '') return value;
   singleLine('buildkit-host', value);
-  if (!/^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/.test(value)) {
-    throw new InputError(
+  const refuse = () =>
+    new InputError(
       'buildkit-host',
-      `${quote(value)} is not a BuildKit address such as tcp://host:8372`,
+      `${quote(value)} is not a BuildKit address Earthly accepts: tcp://host:port, docker-container://name or podman-container://name`,
     );
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw refuse();
   }
+  const container = url.protocol === 'docker-container:' || url.protocol === 'podman-container:';
+  const tcp = url.protocol === 'tcp:' && url.hostname !== '' && url.port !== '';
+  if (!(container && url.host !== '') && !tcp) throw refuse();
   return value;
 }

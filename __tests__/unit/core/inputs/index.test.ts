@@ -672,7 +672,27 @@ describe('parseInputs: invalid inputs', () => {
       'buildkit-host http',
       { 'buildkit-host': 'http://buildkit:8372' },
       'buildkit-host',
-      'is not a BuildKit address',
+      'is not a BuildKit address Earthly accepts',
+    ],
+    // util/containerutil/shell_shared.go parseAndValidateURL (earthly/earthly v0.8.15, EarthBuild
+    // v0.8.18): tcp (with a port), docker-container and podman-container only.
+    [
+      'buildkit-host unix socket',
+      { 'buildkit-host': 'unix:///run/buildkit/buildkitd.sock' },
+      'buildkit-host',
+      'is not a BuildKit address Earthly accepts: tcp://host:port, docker-container://name or podman-container://name',
+    ],
+    [
+      'buildkit-host tcp without a port',
+      { 'buildkit-host': 'tcp://buildkit.internal' },
+      'buildkit-host',
+      'is not a BuildKit address Earthly accepts',
+    ],
+    [
+      'buildkit-host kube-pod',
+      { 'buildkit-host': 'kube-pod://buildkitd-0' },
+      'buildkit-host',
+      'is not a BuildKit address Earthly accepts',
     ],
     [
       'buildkit-image with a space',
