@@ -237,6 +237,8 @@ describe('behind the runner’s HTTP proxy', () => {
       const lookups = proxy.seen.filter((line) => line.includes(registry));
       expect(lookups.length).toBeGreaterThan(0);
       expect(main.outputs.digests).toContain('@sha256:');
+      // undici's "EnvHttpProxyAgent is experimental" warning is not for the user's log.
+      expect(main.stderr).not.toMatch(/experimental|UNDICI-EHPA/i);
     } finally {
       proxy.server.closeAllConnections();
       await new Promise((resolve) => proxy.server.close(resolve));

@@ -245,12 +245,6 @@ const MALFORMED: { name: string; input: string; value: string; secret: string }[
     secret: 'Sup3r-S3cret-Next-5e6f',
   },
   {
-    name: 'a two-line registry-password',
-    input: 'registry-password',
-    value: 'Pa55-First-Line-77\nsecond',
-    secret: 'Pa55-First-Line-77',
-  },
-  {
     name: 'canvos-repository with credentials',
     input: 'canvos-repository',
     value: 'https://bot:Tok3n-In-Url-99aa@github.com/a/b.git',

@@ -60,7 +60,8 @@ export interface Plan {
   k8sVersions: string[];
   images: ImagePlan[];
   files: BuildFilesPlan;
-  registry: { host: string; credentials?: RegistryCredentials };
+  /** `ca`: the workflow's proxy CA certificates, trusted by registry lookups too. */
+  registry: { host: string; credentials?: RegistryCredentials; ca: string[] };
   push: boolean;
   skipExisting: boolean;
   diskCheck: DiskCheck;
@@ -109,7 +110,11 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: Plan
     k8sVersions,
     images,
     files: buildFilesPlan(inputs, files),
-    registry: { host: images[0].registry, credentials: inputs.registryAuth },
+    registry: {
+      host: images[0].registry,
+      credentials: inputs.registryAuth,
+      ca: inputs.proxyCaCerts,
+    },
     push: inputs.push,
     skipExisting: inputs.skipExisting && inputs.push,
     // A remote BuildKit keeps its cache on its own disk.

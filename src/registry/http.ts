@@ -2,15 +2,42 @@
  * HTTP to a registry: Docker's choice of scheme, the runner's proxy settings, and redirects that
  * never carry credentials to another origin.
  */
+import * as tls from 'node:tls';
 import { EnvHttpProxyAgent, Headers, type Response, fetch } from 'undici';
 import { DOCKER_HUB_ALIASES, isLoopbackHost } from '../core/image-ref.js';
 
 // Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
 // Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
-let proxyAgent: EnvHttpProxyAgent | undefined;
-function dispatcher(): EnvHttpProxyAgent {
-  proxyAgent ??= new EnvHttpProxyAgent();
-  return proxyAgent;
+const agents = new Map<string, EnvHttpProxyAgent>();
+function dispatcher(extraCa: readonly string[]): EnvHttpProxyAgent {
+  const key = extraCa.join('\n');
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = quietly(() => new EnvHttpProxyAgent({ connect: { ca: trustedCas(extraCa) } }));
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/**
+ * What Docker trusts: the bundled roots with NODE_EXTRA_CA_CERTS ('default'), the system store
+ * (a TLS-inspecting proxy's CA is usually installed there), and the workflow's proxy-ca-certs.
+ */
+function trustedCas(extraCa: readonly string[]): string[] {
+  const get = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+  const stores = get ? [...get('default'), ...get('system')] : [...tls.rootCertificates];
+  return [...new Set([...stores, ...extraCa])];
+}
+
+/** undici warns that EnvHttpProxyAgent is experimental: that is for us, not the user's log. */
+function quietly<T>(make: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = () => undefined;
+  try {
+    return make();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -31,9 +58,10 @@ export class TransientStatus extends Error {
 
 /** fetch, but redirects are followed by hand so Authorization never leaves the original origin. */
 export async function fetchFollowingRedirects(
-  method: 'GET' | 'HEAD',
+  method: 'GET' | 'HEAD' | 'POST',
   url: string,
   headers: Record<string, string>,
+  options: { ca?: readonly string[]; form?: URLSearchParams } = {},
 ): Promise<Response> {
   let current = new URL(url);
   const currentHeaders = new Headers({ 'user-agent': USER_AGENT, ...headers });
@@ -41,8 +69,9 @@ export async function fetchFollowingRedirects(
     const response = await fetch(current, {
       method,
       headers: currentHeaders,
+      body: options.form,
       redirect: 'manual',
-      dispatcher: dispatcher(),
+      dispatcher: dispatcher(options.ca ?? []),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const location = response.headers.get('location');

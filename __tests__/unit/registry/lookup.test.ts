@@ -16,6 +16,7 @@ import { closeServer, listen } from '../../harness/net.js';
 const USER = 'robot';
 const PASSWORD = 'pa55-w0rd-secret';
 const TOKEN = 'tok-secret-123';
+const REFRESH = 'refresh-secret-456';
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -37,6 +38,8 @@ class FakeRegistry {
   readonly manifests = new Map<string, Buffer>();
   readonly failures: number[] = [];
   readonly seen: Seen[] = [];
+  /** Forms POSTed to the token endpoint. */
+  readonly forms: Record<string, string>[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
   port = 0;
 
@@ -57,6 +60,7 @@ class FakeRegistry {
     this.manifests.clear();
     this.failures.length = 0;
     this.seen.length = 0;
+    this.forms.length = 0;
   }
   push(repository: string, tag: string, manifest: object): string {
     const body = Buffer.from(JSON.stringify(manifest));
@@ -72,6 +76,23 @@ class FakeRegistry {
       authorization: req.headers.authorization,
       accept: req.headers.accept,
     });
+    if (url.pathname === '/token' && req.method === 'POST') {
+      // distribution/distribution docs/spec/auth/oauth.md: a refresh token is POSTed as a form
+      // with grant_type=refresh_token; the answer carries access_token.
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        this.forms.push(Object.fromEntries(new URLSearchParams(body)));
+        const form = new URLSearchParams(body);
+        if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== REFRESH) {
+          res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: TOKEN, expires_in: 300 }));
+      });
+      return;
+    }
     if (url.pathname === '/token') {
       if (req.headers.authorization && req.headers.authorization !== basic(USER, PASSWORD)) {
         res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
@@ -476,6 +497,46 @@ describe('lookupDigest', () => {
     process.env.DOCKER_CONFIG = dir;
     await expect(lookupDigest(`${registry.host}/acme/ubuntu:t`, fast)).resolves.toBe(digest);
     expect(registry.seen[1].authorization).toBe(basic(USER, PASSWORD));
+  });
+});
+
+describe('identity tokens (az acr login)', () => {
+  // docker/cli stores an identity token as auths[host].identitytoken (cli/config/types/authconfig.go),
+  // or as the Secret of user "<token>" in a credential helper (cli/config/credentials/native_store.go).
+  it('reads identitytoken from config.json and trades it as a refresh token for a bearer', async () => {
+    registry.auth = 'bearer';
+    const digest = registry.push('acme/ubuntu', 'acr', manifest);
+    const dir = writeDockerConfig({
+      auths: { [registry.host]: { auth: '', identitytoken: REFRESH } },
+    });
+    await expect(
+      lookupDigest(`${registry.host}/acme/ubuntu:acr`, { ...fast, dockerConfigDir: dir }),
+    ).resolves.toBe(digest);
+    expect(registry.seen.map((s) => [s.method, s.url.split('?')[0], s.authorization])).toEqual([
+      ['HEAD', '/v2/acme/ubuntu/manifests/acr', undefined],
+      ['POST', '/token', undefined],
+      ['HEAD', '/v2/acme/ubuntu/manifests/acr', `Bearer ${TOKEN}`],
+    ]);
+    expect(registry.forms).toEqual([
+      {
+        grant_type: 'refresh_token',
+        refresh_token: REFRESH,
+        client_id: 'canvos-provider-images-action',
+        service: 'fake-registry',
+        scope: 'repository:acme/ubuntu:pull',
+      },
+    ]);
+  });
+
+  it('takes a credential helper’s "<token>" answer as an identity token', async () => {
+    fakeCommand(
+      'docker-credential-acr',
+      `[ "$1" = get ] || exit 3\nread -r server\necho '{"ServerURL":"x","Username":"<token>","Secret":"${REFRESH}"}'`,
+    );
+    const dir = writeDockerConfig({ credHelpers: { 'acme.azurecr.io': 'acr' } });
+    await expect(credentialsFromDockerConfig('acme.azurecr.io', dir)).resolves.toEqual({
+      identityToken: REFRESH,
+    });
   });
 });
 

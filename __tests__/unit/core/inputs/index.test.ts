@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseArch, parseBuildArgs, parseK8sVersion } from '../../../../src/core/inputs/build.js';
 import { parseEarthlyArgs, parseEarthlyConfig } from '../../../../src/core/inputs/earthly.js';
-import { parseInputs, parseRepository } from '../../../../src/core/inputs/index.js';
+import { parseInputs, parseRepository, secretValues } from '../../../../src/core/inputs/index.js';
 import {
   DEFAULT_CANVOS_REPOSITORY,
   type Inputs,
@@ -769,10 +769,10 @@ describe('parseInputs: invalid inputs', () => {
       'is required when registry-password is set',
     ],
     [
-      'multi-line password',
-      { 'registry-username': 'bot', 'registry-password': 'a\nb' },
-      'registry-password',
-      'must be a single line',
+      'bare ghcr.io (GHCR packages live under an owner)',
+      { 'image-registry': 'ghcr.io' },
+      'image-registry',
+      '"ghcr.io" needs an owner: write ghcr.io/<owner>',
     ],
     // CanvOS source
     [
@@ -912,4 +912,19 @@ describe('parseEarthlyConfig', () => {
       );
     },
   );
+});
+
+describe('a multi-line registry-password', () => {
+  // Google Artifact Registry's `_json_key` login takes a whole service-account key file; docker
+  // login reads it from stdin (docker/cli cli/command/registry/login.go --password-stdin).
+  it('is accepted, and masked whole and line by line (the runner masks per log line)', () => {
+    const key = '{\n  "type": "service_account",\n  "private_key_id": "0123456789abcdef"\n}';
+    const inputs = parse({ 'registry-username': '_json_key', 'registry-password': key });
+    expect(inputs.registryAuth).toEqual({ username: '_json_key', password: key });
+    const masked = secretValues(inputs);
+    expect(masked).toContain(key);
+    expect(masked).toContain('"private_key_id": "0123456789abcdef"');
+    expect(masked).not.toContain('{');
+    expect(masked).not.toContain('}');
+  });
 });
