@@ -31842,7 +31842,7 @@ function decodeAuthField(auth) {
 }
 /**
  * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
- * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
+ * credsStore), else `identitytoken` or the base64 `auth` in `auths`. Missing or unreadable → undefined.
  */
 async function credentialsFromDockerConfig(host, configDir = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerConfigDir */ .kG)()) {
     const config = await readDockerConfig(configDir);
@@ -31858,6 +31858,8 @@ async function credentialsFromDockerConfig(host, configDir = (0,_runner_js__WEBP
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         if (!configKeyMatches(key, host) || !entry)
             continue;
+        if (entry.identitytoken)
+            return { identityToken: entry.identitytoken };
         const credentials = entry.auth
             ? decodeAuthField(entry.auth)
             : entry.username && entry.password
@@ -31884,11 +31886,13 @@ async function credentialsFromHelper(helper, host) {
             return undefined;
         }
         const parsed = JSON.parse(result.stdout);
-        // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
         if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string')
             return undefined;
-        if (!parsed.Username || parsed.Username === '<token>' || !parsed.Secret)
+        if (!parsed.Username || !parsed.Secret)
             return undefined;
+        // "<token>" marks an identity (refresh) token, exchanged at the registry's token endpoint.
+        if (parsed.Username === '<token>')
+            return { identityToken: parsed.Secret };
         return { username: parsed.Username, password: parsed.Secret };
     }
     catch {
@@ -32923,6 +32927,9 @@ function parseRegistry(value) {
     if (!host.includes('.') && port === undefined && host !== 'localhost') {
         throw new errors/* InputError */.dz(input, `${quote(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`);
     }
+    if (host.toLowerCase() === 'ghcr.io' && path.length === 0) {
+        throw new errors/* InputError */.dz(input, '"ghcr.io" needs an owner: write ghcr.io/<owner> (GHCR keeps every package under a user or organization)');
+    }
     if (path.length)
         parseRepoPath(input, path.join('/'));
     return value;
@@ -33048,6 +33055,12 @@ function secretValues(inputs) {
     ];
     if (inputs.canvos.token)
         secrets.push(gitTokenCredentials(inputs.canvos.token));
+    // The runner masks per log line: a multi-line password (a JSON key) is masked line by line too.
+    const passwordLines = inputs.registryAuth?.password.split('\n') ?? [];
+    if (passwordLines.length > 1) {
+        // Not `{` or `}` alone: masking those would blank every brace in the log.
+        secrets.push(...passwordLines.map((line) => line.trim()).filter((line) => line.length >= 8));
+    }
     for (const url of [inputs.httpProxy, inputs.httpsProxy]) {
         if (!url)
             continue;
@@ -33120,8 +33133,7 @@ function parseRegistryAuth(username, password) {
     if (password === '')
         throw new errors/* InputError */.dz('registry-password', 'is required when registry-username is set');
     singleLine('registry-username', username);
-    if (/[\r\n]/.test(password))
-        throw new errors/* InputError */.dz('registry-password', 'must be a single line');
+    // May be several lines (a GAR `_json_key` is a whole JSON key file): it goes to docker login on stdin.
     return { username, password };
 }
 
@@ -33137,6 +33149,26 @@ const BUILD_TARGET = '+build-provider-images';
  * A BuildKit address Earthly starts and manages itself: a loopback tcp host or a local container
  * (util/containerutil/shell_shared.go IsLocal, earthly/earthly v0.8.15 and EarthBuild v0.8.18).
  */
+const PROXY_VARIABLES = (/* unused pure expression or super */ null && (['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']));
+/** Where the proxy CA certificates appear inside the BuildKit container. */
+const BUILDKIT_CA_DIR = '/etc/canvos-proxy-ca';
+/**
+ * `docker run` flags (Earthly's buildkit_additional_args, config/config.go) that give the
+ * BuildKit Earthly starts what CanvOS's earthly.sh gives its own: the proxy variables, upper and
+ * lower case, and the proxy CA certificates. A bare `-e NAME` makes docker take the value from its
+ * environment, which is Earthly's (util/containerutil/shell_shared.go runs docker with it), so no
+ * credential is written to the config. BuildKit is Go: SSL_CERT_DIR (colon-separated) adds the
+ * mounted CAs to the system roots for its own image pulls.
+ */
+function buildkitProxyArgs(proxyNames, ca) {
+    const args = proxyNames.flatMap((name) => ['-e', name, '-e', name.toLowerCase()]);
+    if (ca) {
+        const target = ca.isFile ? `${BUILDKIT_CA_DIR}/proxy-ca.crt` : BUILDKIT_CA_DIR;
+        args.push('-v', `${ca.path}:${target}:ro`);
+        args.push('-e', `SSL_CERT_DIR=/etc/ssl/certs:${BUILDKIT_CA_DIR}`);
+    }
+    return args;
+}
 function isLocalBuildkit(address) {
     const url = new URL(address);
     if (url.protocol === 'docker-container:' || url.protocol === 'podman-container:')
@@ -33179,11 +33211,12 @@ function earthlyArguments(o) {
  * that breaks BuildKit start-up in Earthly up to v0.8.16. The workflow's own `global:` settings
  * come last; its buildkit_additional_args replace ours.
  */
-function earthlyConfig(version, extra = []) {
+function earthlyConfig(version, extra = [], buildkitArgs = []) {
     const settings = new Map();
     if (knownConfigKeys(version).includes('disable_analytics'))
         settings.set('disable_analytics', 'true');
-    settings.set('buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]');
+    const dockerRunArgs = ['--ulimit', 'nofile=1048576:1048576', ...buildkitArgs];
+    settings.set('buildkit_additional_args', JSON.stringify(dockerRunArgs).replaceAll('","', '", "'));
     for (const [key, value] of extra)
         settings.set(key, value);
     return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
@@ -33496,6 +33529,15 @@ function earthlyPlan(inputs, files, tag, context) {
         ...commandLineArgs(inputs),
         ...inputs.secrets.filter(([key]) => asArg(key)),
     ];
+    // The proxies and CAs in .arg and certs/ reach RUN steps only; BuildKit's own image pulls need
+    // them too (CanvOS's earthly.sh starts its BuildKit with both). A remote BuildKit is its own.
+    const proxyEnv = remoteBuildkit ? [] : buildkitProxyEnv(inputs);
+    const scCrt = certsLayout(files.earthfile) === 'sc-crt';
+    const ca = !remoteBuildkit && inputs.proxyCaCerts.length
+        ? { path: (0,external_node_path_.join)(context.checkoutPath, scCrt ? 'sc.crt' : 'certs'), isFile: scCrt }
+        : undefined;
+    const proxyNames = proxyEnv.map(([key]) => key).filter((key) => key === key.toUpperCase());
+    const buildkitArgs = buildkitProxyArgs(proxyNames, ca);
     const configPath = (0,external_node_path_.join)(context.tempDir, 'earthly-config.yml');
     const args = earthlyArguments({
         push: inputs.push,
@@ -33515,10 +33557,22 @@ function earthlyPlan(inputs, files, tag, context) {
         remoteBuildkit,
         install: earthlyInstall(inputs, version, context.runnerArch),
         configPath,
-        config: earthlyConfig(version, inputs.earthly.config),
+        config: earthlyConfig(version, inputs.earthly.config, buildkitArgs),
         args,
-        secretEnv: [...inputs.secrets, ...commandLineArgs(inputs)],
+        secretEnv: dedupe([...inputs.secrets, ...commandLineArgs(inputs), ...proxyEnv]),
     };
+}
+/** The proxy inputs as Earthly's environment, in both cases, for `docker run -e NAME`. */
+function buildkitProxyEnv(inputs) {
+    const values = [
+        ['HTTP_PROXY', inputs.httpProxy],
+        ['HTTPS_PROXY', inputs.httpsProxy],
+        ['NO_PROXY', inputs.noProxy],
+    ];
+    return values.flatMap(([key, value]) => value ? [[key, value], [key.toLowerCase(), value]] : []);
+}
+function dedupe(entries) {
+    return [...new Map(entries.map(([key, value]) => [key, value])).entries()];
 }
 
 ;// CONCATENATED MODULE: ./src/core/k8s.ts
@@ -33602,7 +33656,7 @@ function makePlan(inputs, checkout, context) {
         tag,
     });
     const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
-    const earthly = earthlyPlan(inputs, files, tag, context);
+    const earthly = earthlyPlan(inputs, files, tag, { ...context, checkoutPath: checkout.path });
     return {
         canvosVersion: tag,
         canvosCommit: checkout.commit,
@@ -33615,7 +33669,11 @@ function makePlan(inputs, checkout, context) {
         k8sVersions,
         images,
         files: buildFilesPlan(inputs, files),
-        registry: { host: images[0].registry, credentials: inputs.registryAuth },
+        registry: {
+            host: images[0].registry,
+            credentials: inputs.registryAuth,
+            ca: inputs.proxyCaCerts,
+        },
         push: inputs.push,
         skipExisting: inputs.skipExisting && inputs.push,
         // A remote BuildKit keeps its cache on its own disk.
@@ -35132,7 +35190,41 @@ function parseWwwAuthenticate(header) {
 function basicAuthorization(credentials) {
     return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 }
+/**
+ * An identity token is an OAuth2 refresh token: POSTed to the realm as a form with
+ * grant_type=refresh_token (distribution/distribution docs/spec/auth/oauth.md; docker/distribution
+ * registry/client/auth/session.go fetchTokenWithOAuth). The answer's `access_token` is the bearer.
+ */
+function refreshTokenForm(url, refreshToken) {
+    const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: 'canvos-provider-images-action',
+    });
+    for (const key of ['service', 'scope']) {
+        const value = url.searchParams.get(key);
+        if (value)
+            form.set(key, value);
+    }
+    return form;
+}
+/** The bearer token in a token endpoint's JSON answer: `token`, or OAuth2's `access_token`. */
+async function tokenFromAnswer(response, endpoint) {
+    let body;
+    try {
+        body = (await response.json());
+    }
+    catch {
+        throw new Error(`${endpoint} did not answer JSON`);
+    }
+    const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
+    if (typeof token !== 'string' || !token)
+        throw new Error(`${endpoint} returned no token`);
+    return token;
+}
 
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/registry/http.ts
@@ -35142,12 +35234,38 @@ var undici = __nccwpck_require__(6752);
  */
 
 
+
 // Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
 // Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
-let proxyAgent;
-function dispatcher() {
-    proxyAgent ??= new undici/* EnvHttpProxyAgent */.J2();
-    return proxyAgent;
+const agents = new Map();
+function dispatcher(extraCa) {
+    const key = extraCa.join('\n');
+    let agent = agents.get(key);
+    if (!agent) {
+        agent = quietly(() => new undici/* EnvHttpProxyAgent */.J2({ connect: { ca: trustedCas(extraCa) } }));
+        agents.set(key, agent);
+    }
+    return agent;
+}
+/**
+ * What Docker trusts: the bundled roots with NODE_EXTRA_CA_CERTS ('default'), the system store
+ * (a TLS-inspecting proxy's CA is usually installed there), and the workflow's proxy-ca-certs.
+ */
+function trustedCas(extraCa) {
+    const get = external_node_tls_.getCACertificates;
+    const stores = get ? [...get('default'), ...get('system')] : [...external_node_tls_.rootCertificates];
+    return [...new Set([...stores, ...extraCa])];
+}
+/** undici warns that EnvHttpProxyAgent is experimental: that is for us, not the user's log. */
+function quietly(make) {
+    const emitWarning = process.emitWarning;
+    process.emitWarning = () => undefined;
+    try {
+        return make();
+    }
+    finally {
+        process.emitWarning = emitWarning;
+    }
 }
 const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
@@ -35166,15 +35284,16 @@ class TransientStatus extends Error {
     }
 }
 /** fetch, but redirects are followed by hand so Authorization never leaves the original origin. */
-async function fetchFollowingRedirects(method, url, headers) {
+async function fetchFollowingRedirects(method, url, headers, options = {}) {
     let current = new URL(url);
     const currentHeaders = new undici.Headers({ 'user-agent': USER_AGENT, ...headers });
     for (let hop = 0;; hop++) {
         const response = await (0,undici/* fetch */.hd)(current, {
             method,
             headers: currentHeaders,
+            body: options.form,
             redirect: 'manual',
-            dispatcher: dispatcher(),
+            dispatcher: dispatcher(options.ca ?? []),
             signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         const location = response.headers.get('location');
@@ -35260,13 +35379,17 @@ class RegistryClient {
         this.opts = opts;
     }
     /** One request, retried on 5xx / 429 / network errors. Any other status is returned. */
-    async send(method, url, authorization) {
+    async send(method, url, authorization, form) {
         const what = `${method} ${new URL(url).pathname}`;
         try {
             return await withRetry(async () => {
-                const response = await fetchFollowingRedirects(method, url, {
-                    accept: MANIFEST_MEDIA_TYPES.join(', '),
+                const headers = {
+                    accept: form ? 'application/json' : MANIFEST_MEDIA_TYPES.join(', '),
                     ...(authorization ? { authorization } : {}),
+                };
+                const response = await fetchFollowingRedirects(method, url, headers, {
+                    ca: this.opts.ca,
+                    form,
                 });
                 if (response.status >= 500 || response.status === 429) {
                     await response.body?.cancel();
@@ -35296,8 +35419,9 @@ class RegistryClient {
             this.authorization = `Bearer ${await this.fetchToken(bearer, credentials)}`;
         }
         else if (basic) {
-            if (!credentials) {
-                throw new Error(`Registry ${this.image.registry} needs credentials to read ${this.image.repository}, and none were given or found in the Docker config`);
+            // An identity token is only ever exchanged at a token endpoint (a Bearer challenge).
+            if (!credentials || 'identityToken' in credentials) {
+                throw new Error(`Registry ${this.image.registry} needs credentials (a user and password) to read ${this.image.repository}, and none were given or found in the Docker config`);
             }
             this.authorization = basicAuthorization(credentials);
         }
@@ -35317,20 +35441,19 @@ class RegistryClient {
         if (!realm) {
             throw new Error(`Registry ${this.image.registry} sent a Bearer challenge without a realm`);
         }
-        let url;
-        try {
-            url = new URL(realm);
-        }
-        catch {
+        const url = URL.canParse(realm) ? new URL(realm) : undefined;
+        if (!url)
             throw new Error(`Registry ${this.image.registry} sent an invalid token realm`);
-        }
         if (challenge.params['service'])
             url.searchParams.set('service', challenge.params['service']);
         url.searchParams.set('scope', challenge.params['scope'] || `repository:${this.image.repository}:pull`);
         if (credentials && url.protocol !== 'https:' && !(0,image_ref/* isLoopbackHost */.cW)(url.host)) {
             throw new Error(`Refusing to send registry credentials over plain HTTP to ${url.host}`);
         }
-        const response = await this.send('GET', url.toString(), credentials ? basicAuthorization(credentials) : undefined);
+        const refresh = credentials && 'identityToken' in credentials;
+        const response = refresh
+            ? await this.send('POST', realm, undefined, refreshTokenForm(url, credentials.identityToken))
+            : await this.send('GET', url.toString(), credentials && basicAuthorization(credentials));
         if (response.status !== 200) {
             await response.body?.cancel();
             const why = response.status === 401 || response.status === 403
@@ -35340,18 +35463,7 @@ class RegistryClient {
                 : '';
             throw new Error(`Registry ${this.image.registry}: token request to ${url.host} failed with HTTP ${response.status}${why}`);
         }
-        let body;
-        try {
-            body = (await response.json());
-        }
-        catch {
-            throw new Error(`Registry ${this.image.registry}: the token endpoint ${url.host} did not answer JSON`);
-        }
-        const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-        if (typeof token !== 'string' || !token) {
-            throw new Error(`Registry ${this.image.registry}: the token endpoint ${url.host} returned no token`);
-        }
-        return token;
+        return tokenFromAnswer(response, `Registry ${this.image.registry}: the token endpoint ${url.host}`);
     }
     async digestOfManifestBody(manifestUrl) {
         const response = await this.send('GET', manifestUrl, this.authorization);
@@ -35396,7 +35508,10 @@ async function existingImages(plan) {
     const present = new Map();
     for (const image of plan.images) {
         // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
-        const digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials }).catch((error) => {
+        const digest = await lookupDigest(image.ref, {
+            credentials: plan.registry.credentials,
+            ca: plan.registry.ca,
+        }).catch((error) => {
             lib_core/* warning */.$e(`Could not tell whether ${image.ref} exists (${(0,errors/* errorMessage */.gJ)(error)}): building it`);
             return undefined;
         });
@@ -35417,7 +35532,10 @@ async function verifyImages(plan, images) {
         if (image.skipped)
             continue;
         if (plan.push) {
-            image.digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials });
+            image.digest = await lookupDigest(image.ref, {
+                credentials: plan.registry.credentials,
+                ca: plan.registry.ca,
+            });
             image.pushed = image.digest !== undefined;
             image.status = 'pushed';
         }

@@ -368,3 +368,45 @@ describe('secrets reach the build, never Earthly’s command line', () => {
     expect((await provider('k3s-1.32.3-v4.9.21-pro-secret')).ubuntuPro).toBe(short(PRO_KEY));
   });
 });
+
+// CanvOS's earthly.sh starts its BuildKit with HTTP(S)_PROXY/NO_PROXY (both cases) and the certs/
+// CAs (spectrocloud/CanvOS earthly.sh at v4.10.0); Earthly's own start-up adds only what the
+// config's buildkit_additional_args says (earthly/earthly config/config.go, buildkitd/buildkitd.go).
+describe('BuildKit’s own image pulls behind a proxy', () => {
+  it('BuildKit starts with the proxy variables and trusts proxy-ca-certs', async () => {
+    const pem = readFileSync(new URL('../fixtures/proxy-ca-certs.pem', import.meta.url), 'utf8');
+    const proxy = 'http://bk-user:Bk-Pr0xy-Pa55@127.0.0.1:9';
+    const before = builds().length;
+    const { main } = await runJob({
+      inputs: baseInputs({
+        'canvos-version': 'v4.10.0',
+        'k8s-version': '1.32.3',
+        'custom-tag': 'bk-proxy',
+        'http-proxy': 'http://127.0.0.1:9',
+        'https-proxy': proxy,
+        'no-proxy': 'localhost,127.0.0.1',
+        'proxy-ca-certs': pem,
+      }),
+      env: harness.env(),
+      workDir: harness.jobDir('bk-proxy'),
+    });
+    expect(main.errors).toEqual([]);
+    const [run] = builds().slice(before);
+    const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+    expect(run.buildkitd?.env).toEqual({
+      HTTP_PROXY: short('http://127.0.0.1:9'),
+      http_proxy: short('http://127.0.0.1:9'),
+      HTTPS_PROXY: short(proxy),
+      https_proxy: short(proxy),
+      NO_PROXY: short('localhost,127.0.0.1'),
+      no_proxy: short('localhost,127.0.0.1'),
+      SSL_CERT_DIR: '/etc/ssl/certs:/etc/canvos-proxy-ca',
+    });
+    const certs = (run.buildkitd?.caCerts ?? []).map((cert) => cert.name);
+    expect(certs.length).toBeGreaterThan(0);
+    expect(certs.every((name) => /^proxy-ca-\d+\.crt$/.test(name))).toBe(true);
+    // The credentials are in Earthly's environment only: not in its config, not in its argv.
+    expect(run.configFile).not.toContain('Bk-Pr0xy-Pa55');
+    expect(run.argv.join(' ')).not.toContain('Bk-Pr0xy-Pa55');
+  });
+});

@@ -73,6 +73,7 @@ const record = {
   output: false,
   buildkitImage: null,
   configFile: null,
+  buildkitd: null,
   env: envSubset(),
   exitCode: null,
 };
@@ -102,6 +103,50 @@ function phaseHeader(phase) {
 
 function phaseFooter(phase) {
   if (GITHUB_ANNOTATIONS) say(`::endgroup:: ${phase}`);
+}
+
+// Earthly starts (and so configures) BuildKit itself only for a local address
+// (util/containerutil/shell_shared.go IsLocal: 127.0.0.1, ::1, localhost, container schemes).
+function startsBuildkit(host) {
+  if (!host) return true;
+  if (/^(docker|podman)-container:\/\//.test(host)) return true;
+  return /^tcp:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|$)/.test(host);
+}
+
+// What the earthly-buildkitd container would start with: Earthly appends the config's
+// global.buildkit_additional_args to its `docker run` (config/config.go,
+// util/containerutil/shell_shared.go), and docker resolves a bare `-e NAME` from its own
+// environment, which is Earthly's. Values are recorded as short hashes (they may hold credentials);
+// CA files are read from the `-v` mount named by SSL_CERT_DIR.
+function buildkitdStartup(configText) {
+  const line = /^\s*buildkit_additional_args:\s*(\[.*\])\s*$/m.exec(configText ?? '')?.[1];
+  const args = line ? JSON.parse(line) : [];
+  const env = {};
+  const mounts = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-e' || args[i] === '--env') {
+      const spec = args[++i];
+      const eq = spec.indexOf('=');
+      const name = eq >= 0 ? spec.slice(0, eq) : spec;
+      const value = eq >= 0 ? spec.slice(eq + 1) : process.env[name];
+      if (value !== undefined) env[name] = value;
+    } else if (args[i] === '-v' || args[i] === '--volume') {
+      const [source, target] = args[++i].split(':');
+      mounts.push({ source, target });
+    }
+  }
+  const certDirs = (env.SSL_CERT_DIR ?? '').split(':').filter(Boolean);
+  const caCerts = [];
+  for (const { source, target } of mounts) {
+    if (!certDirs.some((dir) => target === dir || target.startsWith(`${dir}/`))) continue;
+    if (!existsSync(source)) continue;
+    if (statSync(source).isDirectory()) caCerts.push(...listCerts(source));
+    else caCerts.push({ name: target.split('/').pop(), sha256: sha256(readFileSync(source)) });
+  }
+  const hashed = Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, k === 'SSL_CERT_DIR' ? v : sha256(v).slice(0, 16)]),
+  );
+  return { args: args.length, env: hashed, caCerts };
 }
 
 function say(line) {
@@ -563,6 +608,9 @@ async function main() {
       );
     record.configFile = readFileSync(flags.config, 'utf8');
   }
+  record.buildkitd = startsBuildkit(flags.buildkitHost)
+    ? buildkitdStartup(record.configFile)
+    : null;
   const output = flags.output === true || !(flags.ci || flags.noOutput);
   record.output = output;
   record.buildkitImage =

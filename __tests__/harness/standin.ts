@@ -101,6 +101,16 @@ export interface StandinInvocation {
   buildkitImage: string | null;
   /** Text of the --config file, if one was given. */
   configFile: string | null;
+  /**
+   * The BuildKit container Earthly would start (null for a remote one): its environment from
+   * buildkit_additional_args (values as 16-hex sha256 prefixes; SSL_CERT_DIR as is) and the CA
+   * certificates mounted where SSL_CERT_DIR points.
+   */
+  buildkitd: {
+    args: number;
+    env: Record<string, string>;
+    caCerts: { name: string; sha256: string }[];
+  } | null;
   env: Record<string, string>;
   exitCode: number | null;
 }

@@ -1,12 +1,18 @@
 /** The Earthly part of the plan: which release, how to install it, and its whole command. */
 import { join } from 'node:path';
-import { earthlyArguments, earthlyConfig, isLocalBuildkit } from '../earthly/command.js';
+import {
+  buildkitProxyArgs,
+  earthlyArguments,
+  earthlyConfig,
+  isLocalBuildkit,
+} from '../earthly/command.js';
 import { knownConfigKeys } from '../earthly/config-keys.js';
 import type { EarthlyInstallRequest } from '../earthly/install.js';
 import { InputError } from '../errors.js';
 import { commandLineArgs } from './build-files.js';
 import {
   type CanvosFiles,
+  certsLayout,
   readBuildkitMirror,
   readEarthlyVersion,
   secretIsBuildArg,
@@ -57,7 +63,7 @@ export function earthlyPlan(
   inputs: Inputs,
   files: CanvosFiles,
   tag: string,
-  context: { runnerArch: Arch; tempDir: string },
+  context: { runnerArch: Arch; tempDir: string; checkoutPath: string },
 ): EarthlyPlan {
   const { distribution, buildkitHost } = inputs.earthly;
   const { earthlySh } = files;
@@ -93,6 +99,16 @@ export function earthlyPlan(
     ...commandLineArgs(inputs),
     ...inputs.secrets.filter(([key]) => asArg(key)),
   ];
+  // The proxies and CAs in .arg and certs/ reach RUN steps only; BuildKit's own image pulls need
+  // them too (CanvOS's earthly.sh starts its BuildKit with both). A remote BuildKit is its own.
+  const proxyEnv = remoteBuildkit ? [] : buildkitProxyEnv(inputs);
+  const scCrt = certsLayout(files.earthfile) === 'sc-crt';
+  const ca =
+    !remoteBuildkit && inputs.proxyCaCerts.length
+      ? { path: join(context.checkoutPath, scCrt ? 'sc.crt' : 'certs'), isFile: scCrt }
+      : undefined;
+  const proxyNames = proxyEnv.map(([key]) => key).filter((key) => key === key.toUpperCase());
+  const buildkitArgs = buildkitProxyArgs(proxyNames, ca);
   const configPath = join(context.tempDir, 'earthly-config.yml');
   const args = earthlyArguments({
     push: inputs.push,
@@ -112,8 +128,24 @@ export function earthlyPlan(
     remoteBuildkit,
     install: earthlyInstall(inputs, version, context.runnerArch),
     configPath,
-    config: earthlyConfig(version, inputs.earthly.config),
+    config: earthlyConfig(version, inputs.earthly.config, buildkitArgs),
     args,
-    secretEnv: [...inputs.secrets, ...commandLineArgs(inputs)],
+    secretEnv: dedupe([...inputs.secrets, ...commandLineArgs(inputs), ...proxyEnv]),
   };
+}
+
+/** The proxy inputs as Earthly's environment, in both cases, for `docker run -e NAME`. */
+function buildkitProxyEnv(inputs: Inputs): KeyValue[] {
+  const values: [string, string | undefined][] = [
+    ['HTTP_PROXY', inputs.httpProxy],
+    ['HTTPS_PROXY', inputs.httpsProxy],
+    ['NO_PROXY', inputs.noProxy],
+  ];
+  return values.flatMap(([key, value]) =>
+    value ? [[key, value] as const, [key.toLowerCase(), value] as const] : [],
+  );
+}
+
+function dedupe(entries: KeyValue[]): KeyValue[] {
+  return [...new Map(entries.map(([key, value]) => [key, value])).entries()];
 }

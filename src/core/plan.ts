@@ -97,7 +97,7 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: Plan
     tag,
   });
   const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
-  const earthly = earthlyPlan(inputs, files, tag, context);
+  const earthly = earthlyPlan(inputs, files, tag, { ...context, checkoutPath: checkout.path });
   return {
     canvosVersion: tag,
     canvosCommit: checkout.commit,

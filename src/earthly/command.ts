@@ -12,6 +12,31 @@ export const BUILD_TARGET = '+build-provider-images';
  * A BuildKit address Earthly starts and manages itself: a loopback tcp host or a local container
  * (util/containerutil/shell_shared.go IsLocal, earthly/earthly v0.8.15 and EarthBuild v0.8.18).
  */
+export const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'] as const;
+/** Where the proxy CA certificates appear inside the BuildKit container. */
+export const BUILDKIT_CA_DIR = '/etc/canvos-proxy-ca';
+
+/**
+ * `docker run` flags (Earthly's buildkit_additional_args, config/config.go) that give the
+ * BuildKit Earthly starts what CanvOS's earthly.sh gives its own: the proxy variables, upper and
+ * lower case, and the proxy CA certificates. A bare `-e NAME` makes docker take the value from its
+ * environment, which is Earthly's (util/containerutil/shell_shared.go runs docker with it), so no
+ * credential is written to the config. BuildKit is Go: SSL_CERT_DIR (colon-separated) adds the
+ * mounted CAs to the system roots for its own image pulls.
+ */
+export function buildkitProxyArgs(
+  proxyNames: readonly string[],
+  ca?: { path: string; isFile: boolean },
+): string[] {
+  const args = proxyNames.flatMap((name) => ['-e', name, '-e', name.toLowerCase()]);
+  if (ca) {
+    const target = ca.isFile ? `${BUILDKIT_CA_DIR}/proxy-ca.crt` : BUILDKIT_CA_DIR;
+    args.push('-v', `${ca.path}:${target}:ro`);
+    args.push('-e', `SSL_CERT_DIR=/etc/ssl/certs:${BUILDKIT_CA_DIR}`);
+  }
+  return args;
+}
+
 export function isLocalBuildkit(address: string): boolean {
   const url = new URL(address);
   if (url.protocol === 'docker-container:' || url.protocol === 'podman-container:') return true;
@@ -62,11 +87,16 @@ export function earthlyArguments(o: EarthlyCommandOptions): string[] {
  * that breaks BuildKit start-up in Earthly up to v0.8.16. The workflow's own `global:` settings
  * come last; its buildkit_additional_args replace ours.
  */
-export function earthlyConfig(version: string, extra: readonly KeyValue[] = []): string {
+export function earthlyConfig(
+  version: string,
+  extra: readonly KeyValue[] = [],
+  buildkitArgs: readonly string[] = [],
+): string {
   const settings = new Map<string, string>();
   if (knownConfigKeys(version).includes('disable_analytics'))
     settings.set('disable_analytics', 'true');
-  settings.set('buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]');
+  const dockerRunArgs = ['--ulimit', 'nofile=1048576:1048576', ...buildkitArgs];
+  settings.set('buildkit_additional_args', JSON.stringify(dockerRunArgs).replaceAll('","', '", "'));
   for (const [key, value] of extra) settings.set(key, value);
   return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
 }

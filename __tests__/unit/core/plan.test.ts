@@ -858,7 +858,50 @@ describe('secrets and credentials reach Earthly through its environment only', (
     expect(target).toBe(plan.earthly.args.length - 1);
     expect(plan.earthly.args.slice(target - 2, target)).toEqual(['--build-arg', 'HTTPS_PROXY']);
     expect(plan.earthly.args.join(' ')).not.toMatch(/p%40ss|user:/);
-    expect(plan.earthly.secretEnv).toEqual([['HTTPS_PROXY', proxy]]);
+    expect(plan.earthly.secretEnv).toEqual([
+      ['HTTPS_PROXY', proxy],
+      ['https_proxy', proxy],
+    ]);
+  });
+
+  // CanvOS's earthly.sh starts its BuildKit with the proxy variables and the certs/ CAs; Earthly's
+  // buildkit_additional_args (config/config.go) are `docker run` flags for its own BuildKit.
+  it('a local BuildKit starts with the proxy variables and the CA certificates', () => {
+    const plan = makePlan(
+      inputs({ httpProxy: 'http://proxy:3128', proxyCaCerts: [CERT_1] }),
+      checkoutV4_10(),
+    );
+    expect(parseYaml(plan.earthly.config).global.buildkit_additional_args).toEqual([
+      '--ulimit',
+      'nofile=1048576:1048576',
+      '-e',
+      'HTTP_PROXY',
+      '-e',
+      'http_proxy',
+      '-v',
+      '/tmp/canvos/certs:/etc/canvos-proxy-ca:ro',
+      '-e',
+      'SSL_CERT_DIR=/etc/ssl/certs:/etc/canvos-proxy-ca',
+    ]);
+    expect(plan.earthly.secretEnv).toEqual([
+      ['HTTP_PROXY', 'http://proxy:3128'],
+      ['http_proxy', 'http://proxy:3128'],
+    ]);
+  });
+
+  it('a remote BuildKit is left as it is', () => {
+    const plan = makePlan(
+      inputs(
+        { httpProxy: 'http://proxy:3128', proxyCaCerts: [CERT_1] },
+        { buildkitHost: 'tcp://bk:8372' },
+      ),
+      checkoutV4_10(),
+    );
+    expect(parseYaml(plan.earthly.config).global.buildkit_additional_args).toEqual([
+      '--ulimit',
+      'nofile=1048576:1048576',
+    ]);
+    expect(plan.earthly.secretEnv).toEqual([]);
   });
 });
 
