@@ -9,6 +9,7 @@ import { makePlan, planBuild } from './core/plan.js';
 import { imageResults, outputs, planLines, summaryMarkdown } from './core/report.js';
 import { dockerLogin } from './docker/cli.js';
 import { checkDisk } from './docker/disk.js';
+import { checkEmulation } from './docker/emulation.js';
 import { EarthlyDownload } from './earthly/download.js';
 import { runBuild } from './earthly/run.js';
 import { Phases } from './phases.js';
@@ -73,7 +74,10 @@ export async function run(): Promise<void> {
   } else if (build.images.length === 0) {
     core.info('Every image already exists: nothing to build');
   } else {
-    await phases.run('Disk check', () => checkDisk(plan.diskCheck, build.images.length));
+    await phases.run('Emulation', () => checkEmulation(inputs.arch, runnerArch));
+    await phases.run('Disk check', () =>
+      checkDisk(plan.diskCheck, build.images.length, !plan.push),
+    );
     const installation = await phases.run('Install Earthly', () =>
       earthly.installation(plan.earthly.version),
     );

@@ -343,3 +343,13 @@ describe('YAML numbers, as the runner hands them over', () => {
     expect(result.errors[0]).toContain(`(${hint})`);
   });
 });
+
+describe('a tag that does not exist', () => {
+  it('is one error naming canvos-version and the nearest tags that do exist', async () => {
+    const result = await dryRun({ 'canvos-version': 'v4.9.39', 'k8s-version': '1.32.3' });
+    expect(result.code).toBe(1);
+    expect(result.errors).toEqual([
+      'canvos-version: v4.9.39 is not a tag of canvos-repository; nearest tags: v4.9.38, v4.4.12, v4.9.40, v4.10.0',
+    ]);
+  });
+});

@@ -86,8 +86,12 @@ let finished = false;
 // (EarthBuild/earthbuild .github/workflows/ci-staging-deploy.yml): `earth version v0.8.18-1a2b3c4d …`.
 function versionLine() {
   const gitSha = sha256(`${NAME} ${VERSION}`).slice(0, 40);
-  const version = NAME === 'earth' ? `${VERSION}-${gitSha.slice(0, 8)}` : VERSION;
+  const version = NAME === 'earth' ? earthVersion() : VERSION;
   return `${version} ${gitSha} linux/${HOST_ARCH}; Ubuntu 24.04`;
+}
+
+function earthVersion() {
+  return `${VERSION}-${sha256(`${NAME} ${VERSION}`).slice(0, 8)}`;
 }
 
 // With GITHUB_ACTIONS set (the --github-annotations flag's variable), Earthly opens a runner log
@@ -613,8 +617,13 @@ async function main() {
     : null;
   const output = flags.output === true || !(flags.ci || flags.noOutput);
   record.output = output;
+  // The default is baked in at release: earthly/buildkitd:<version>; EarthBuild v0.8.18's is
+  // docker.io/earthbuild/buildkitd:<its VERSION> (.github/workflows/ci-staging-deploy.yml).
   record.buildkitImage =
-    flags.buildkitImage ?? `${NAME === 'earth' ? 'earthbuild' : 'earthly'}/buildkitd:${VERSION}`;
+    flags.buildkitImage ??
+    (NAME === 'earth'
+      ? `docker.io/earthbuild/buildkitd:${earthVersion()}`
+      : `earthly/buildkitd:${VERSION}`);
 
   const injected = process.env.STANDIN_EARTHLY_EXIT;
   if (injected !== undefined && injected !== '') {

@@ -132,7 +132,7 @@ describe('4. faults', () => {
       });
       expectOneError(
         job,
-        /^Could not clone CanvOS v4\.9\.99 from .*: tag v4\.9\.99 does not exist there$/,
+        /^canvos-version: v4\.9\.99 is not a tag of canvos-repository; nearest tags: v4\.9\.40, v4\.9\.38, v4\.10\.0$/,
       );
       await expectCleanPost(job);
     });

@@ -112,7 +112,7 @@ const SCENARIOS: Scenario[] = [
     name: 'CanvOS tag gone',
     inputs: { 'canvos-version': 'v4.9.99' },
     code: 1,
-    error: /^Could not clone CanvOS v4\.9\.99 /,
+    error: /^canvos-version: v4\.9\.99 is not a tag of canvos-repository; nearest tags: /,
     earthly: false,
   },
 ];

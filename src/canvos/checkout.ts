@@ -9,6 +9,7 @@ import * as core from '@actions/core';
 import type { CheckoutFile } from '../core/build-files.js';
 import {
   exactTag,
+  nearestTags,
   parseLsRemoteTags,
   resolveCanvosTag,
   yamlNumberHint,
@@ -16,7 +17,7 @@ import {
 import type { CanvosFiles } from '../core/canvos-source.js';
 import type { Inputs } from '../core/inputs/types.js';
 import type { CanvosCheckout, Plan } from '../core/plan.js';
-import { ActionError, addFailureHint } from '../errors.js';
+import { ActionError, InputError, addFailureHint } from '../errors.js';
 import { serverUrl } from '../runner.js';
 import { type RestoreEntry, saveRestoreEntries } from '../state.js';
 import { type GitAuth, cloneTag, describeTag, headCommit, listRemoteTags } from './git.js';
@@ -36,7 +37,8 @@ export async function cloneCanvos(
   const auth: GitAuth | undefined = source.token
     ? { token: source.token, serverUrl: serverUrl() }
     : undefined;
-  let tag = exactTag(version);
+  const exact = exactTag(version);
+  let tag = exact;
   if (tag) {
     core.info(`CanvOS ${tag} (exact tag, no listing needed)`);
   } else {
@@ -51,9 +53,26 @@ export async function cloneCanvos(
   }
   onTag(tag);
   const path = join(tempDir, 'canvos');
-  const commit = await cloneTag(repository, tag, path, auth);
+  const commit = await cloneTag(repository, tag, path, auth).catch(async (error: unknown) => {
+    throw (exact && (await missingTag(repository, tag, auth))) || error;
+  });
   core.info(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
   return { tag, commit, path, repository, files: await readCanvosFiles(path) };
+}
+
+/** After a failed clone of an exact tag: an InputError when the repository has no such tag. */
+async function missingTag(
+  repository: string,
+  tag: string,
+  auth: GitAuth | undefined,
+): Promise<InputError | undefined> {
+  const tags = parseLsRemoteTags(await listRemoteTags(repository, auth).catch(() => ''));
+  if (tags.length === 0 || tags.includes(tag)) return undefined;
+  const nearest = nearestTags(tag, tags);
+  return new InputError(
+    'canvos-version',
+    `${tag} is not a tag of canvos-repository${nearest.length ? `; nearest tags: ${nearest.join(', ')}` : ''}`,
+  );
 }
 
 /** A checkout the workflow made itself (canvos-path): described by its tag, else its commit. */

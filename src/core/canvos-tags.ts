@@ -61,3 +61,15 @@ export function yamlNumberHint(spec: string, tags: string[]): string | undefined
   if (!tags.some((tag) => tag.startsWith(`v${meant}.`))) return undefined;
   return `canvos-version ${spec} picks the v${match[1]}.${match[2]} line; if you meant ${meant}, quote it ('${meant}'): YAML reads an unquoted ${meant} as the number ${match[1]}.${match[2]}`;
 }
+
+/** The release tags nearest to `tag` by semver precedence: two below and two above it. */
+export function nearestTags(tag: string, tags: string[]): string[] {
+  const target = semver.valid(tag.replace(/^v/, ''));
+  const releases = tags
+    .filter((t) => /^v\d/.test(t) && semver.valid(t.slice(1)) && !semver.prerelease(t.slice(1)))
+    .sort((a, b) => semver.compare(a.slice(1), b.slice(1)));
+  if (!target) return releases.slice(-4).reverse();
+  const above = releases.findIndex((t) => semver.gt(t.slice(1), target));
+  const at = above < 0 ? releases.length : above;
+  return [...releases.slice(Math.max(0, at - 2), at).reverse(), ...releases.slice(at, at + 2)];
+}

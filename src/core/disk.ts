@@ -3,8 +3,10 @@ const GiB = 1024 ** 3;
 export const IMAGE_SIZE_BYTES = 5 * GiB;
 export const BASE_CACHE_BYTES = 3 * GiB;
 
-export function bytesNeeded(imageCount: number): number {
-  return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * IMAGE_SIZE_BYTES;
+/** With `exported` (push: false), each image is also written into the local Docker: twice the room. */
+export function bytesNeeded(imageCount: number, exported = false): number {
+  const perImage = exported ? 2 * IMAGE_SIZE_BYTES : IMAGE_SIZE_BYTES;
+  return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * perImage;
 }
 
 export function formatGiB(bytes: number): string {
@@ -16,8 +18,9 @@ export function diskAdvice(
   path: string,
   freeBytes: number,
   imageCount: number,
+  exported = false,
 ): string | undefined {
-  const needed = bytesNeeded(imageCount);
+  const needed = bytesNeeded(imageCount, exported);
   if (freeBytes >= needed) return undefined;
   return (
     `Only ${formatGiB(freeBytes)} free at ${path}; ${imageCount} provider image(s) need about ${formatGiB(needed)}. ` +

@@ -3,6 +3,7 @@ import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import {
   exactTag,
+  nearestTags,
   parseLsRemoteTags,
   resolveCanvosTag,
   yamlNumberHint,
@@ -160,5 +161,18 @@ describe('yamlNumberHint on the real tag list', () => {
     expect(yamlNumberHint('4.9', TAGS)).toBeUndefined();
     expect(yamlNumberHint('4.10', TAGS)).toBeUndefined();
     expect(yamlNumberHint('~4.1', TAGS)).toBeUndefined();
+  });
+});
+
+describe('nearestTags', () => {
+  it('names the releases just below and above a tag that does not exist', () => {
+    const tags = ['v4.4.12', 'v4.9.38', 'v4.9.40', 'v4.10.0', 'v4.10.1-rc.1', 'v4.8.a'];
+    expect(nearestTags('v4.9.39', tags)).toEqual(['v4.9.38', 'v4.4.12', 'v4.9.40', 'v4.10.0']);
+    expect(nearestTags('v4.9.99', tags)).toEqual(['v4.9.40', 'v4.9.38', 'v4.10.0']);
+    expect(nearestTags('v9.0.0', tags)).toEqual(['v4.10.0', 'v4.9.40']);
+  });
+
+  it('works on the real tag list', () => {
+    expect(nearestTags('v4.9.999', TAGS)).toEqual(['v4.9.38', 'v4.9.37', 'v4.10.0']);
   });
 });

@@ -45,3 +45,10 @@ describe('diskAdvice', () => {
     );
   });
 });
+
+describe('push: false', () => {
+  it('counts the export into the local Docker: each image twice', () => {
+    expect(bytesNeeded(2, true)).toBe(3 * 1024 ** 3 + 2 * 10 * 1024 ** 3);
+    expect(bytesNeeded(2, true)).toBeGreaterThan(bytesNeeded(2));
+  });
+});
