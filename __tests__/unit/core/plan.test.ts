@@ -12,6 +12,7 @@ import {
   renderArgFile,
   signingConfig,
 } from '../../../src/core/build-files.js';
+import { readBuildLineVersions } from '../../../src/core/canvos-source.js';
 import { parseBuildArgs } from '../../../src/core/inputs/build.js';
 import type { Inputs, KeyValue } from '../../../src/core/inputs/types.js';
 import { DEFAULT_EARTHBUILD_VERSION } from '../../../src/core/earthly-plan.js';
@@ -931,5 +932,40 @@ describe('earthly-config against the chosen Earthly', () => {
       checkoutV4_10(),
     );
     expect(parseYaml(plan.earthly.config).global).toMatchObject({ tlsca: '/etc/ca.pem' });
+  });
+});
+
+// spectrocloud/CanvOS v4.4.2-v4.4.8 have no k8s_version.json: `build-provider-images` lists the
+// versions as `BUILD +$TARGET --K8S_VERSION=x` lines per distribution (Earthfile at v4.4.2).
+describe('tags before k8s_version.json', () => {
+  const oldTag = (): CanvosCheckout => ({
+    ...checkoutV4_4_12(),
+    tag: 'v4.4.2',
+    files: {
+      earthfile: `${fixture('Earthfile.v4.4.12.head.txt')}\n${fixture('Earthfile.v4.4.2.build-provider-images.txt')}`,
+      earthlySh: fixture('earthly.sh.v4.4.12.excerpt.txt'),
+    },
+  });
+
+  it('reads the versions from the Earthfile’s BUILD lines', () => {
+    const lists = readBuildLineVersions(oldTag().files.earthfile);
+    expect(Object.keys(lists).sort()).toEqual(['k3s', 'kubeadm', 'rke2']);
+    expect(lists.k3s.slice(-3)).toEqual(['1.28.2', '1.28.7', '1.29.2']);
+  });
+
+  it('plans one exact version, or a minor’s newest patch, through K8S_VERSION', () => {
+    const plan = makePlan(inputs({ k8sVersion: { kind: 'list', items: ['1.28'] } }), oldTag());
+    expect(plan.k8sVersions).toEqual(['1.28.7']);
+    const arg = godotenvRead(checkoutFiles(plan.files, plan.k8sVersions)[0].content);
+    expect(arg.K8S_VERSION).toBe('1.28.7');
+  });
+
+  it('several versions at once is one clear error: one version per job', () => {
+    const error = thrown(InputError, () =>
+      makePlan(inputs({ k8sVersion: { kind: 'all' } }), oldTag()),
+    );
+    expect(error.message).toBe(
+      'k8s-version: CanvOS v4.4.2 lists its versions in the Earthfile, not k8s_version.json: build one version per job (a matrix)',
+    );
   });
 });
