@@ -31967,7 +31967,7 @@ function failureMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2359);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3924);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 /**
@@ -32009,7 +32009,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2359:
+/***/ 3924:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32094,6 +32094,18 @@ function yamlNumberHint(spec, tags) {
     if (!tags.some((tag) => tag.startsWith(`v${meant}.`)))
         return undefined;
     return `canvos-version ${spec} picks the v${match[1]}.${match[2]} line; if you meant ${meant}, quote it ('${meant}'): YAML reads an unquoted ${meant} as the number ${match[1]}.${match[2]}`;
+}
+/** The release tags nearest to `tag` by semver precedence: two below and two above it. */
+function nearestTags(tag, tags) {
+    const target = semver_default().valid(tag.replace(/^v/, ''));
+    const releases = tags
+        .filter((t) => /^v\d/.test(t) && semver_default().valid(t.slice(1)) && !semver_default().prerelease(t.slice(1)))
+        .sort((a, b) => semver_default().compare(a.slice(1), b.slice(1)));
+    if (!target)
+        return releases.slice(-4).reverse();
+    const above = releases.findIndex((t) => semver_default().gt(t.slice(1), target));
+    const at = above < 0 ? releases.length : above;
+    return [...releases.slice(Math.max(0, at - 2), at).reverse(), ...releases.slice(at, at + 2)];
 }
 
 // EXTERNAL MODULE: ./src/runner.ts
@@ -32223,7 +32235,8 @@ async function cloneCanvos(source, tempDir, onTag = () => undefined) {
     const auth = source.token
         ? { token: source.token, serverUrl: (0,runner/* serverUrl */.Vd)() }
         : undefined;
-    let tag = exactTag(version);
+    const exact = exactTag(version);
+    let tag = exact;
     if (tag) {
         lib_core/* info */.pq(`CanvOS ${tag} (exact tag, no listing needed)`);
     }
@@ -32239,9 +32252,19 @@ async function cloneCanvos(source, tempDir, onTag = () => undefined) {
     }
     onTag(tag);
     const path = (0,external_node_path_.join)(tempDir, 'canvos');
-    const commit = await cloneTag(repository, tag, path, auth);
+    const commit = await cloneTag(repository, tag, path, auth).catch(async (error) => {
+        throw (exact && (await missingTag(repository, tag, auth))) || error;
+    });
     lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
     return { tag, commit, path, repository, files: await readCanvosFiles(path) };
+}
+/** After a failed clone of an exact tag: an InputError when the repository has no such tag. */
+async function missingTag(repository, tag, auth) {
+    const tags = parseLsRemoteTags(await listRemoteTags(repository, auth).catch(() => ''));
+    if (tags.length === 0 || tags.includes(tag))
+        return undefined;
+    const nearest = nearestTags(tag, tags);
+    return new errors/* InputError */.dz('canvos-version', `${tag} is not a tag of canvos-repository${nearest.length ? `; nearest tags: ${nearest.join(', ')}` : ''}`);
 }
 /** A checkout the workflow made itself (canvos-path): described by its tag, else its commit. */
 async function useCheckout(path) {
@@ -33357,6 +33380,35 @@ function likelyEarthlyPin(tag) {
         return 'v0.8.5';
     return 'v0.7.4';
 }
+/**
+ * Kubernetes versions from the Earthfile, for tags before k8s_version.json (v4.4.2-v4.4.8): the
+ * `BUILD +$TARGET --K8S_VERSION=x.y.z` lines of `build-provider-images`, under
+ * `IF [ "$K8S_DISTRIBUTION" = "<name>" ]` / `ELSE IF …` branches. Ascending, without repeats.
+ */
+function readBuildLineVersions(earthfile) {
+    const lists = {};
+    let inTarget = false;
+    let distribution;
+    for (const line of earthfile.split('\n')) {
+        if (/^[a-zA-Z][a-zA-Z0-9._-]*:\s*$/.test(line))
+            inTarget = line.trim() === 'build-provider-images:';
+        if (!inTarget)
+            continue;
+        const branch = /^\s*(?:ELSE\s+)?IF\s+\[\s*"\$K8S_DISTRIBUTION"\s*=\s*"([^"]+)"\s*\]/.exec(line);
+        if (branch)
+            distribution = branch[1];
+        else if (/^\s*(ELSE|END)\s*$/.test(line))
+            distribution = undefined;
+        const build = /^\s*BUILD\s.*--K8S_VERSION=(\d+\.\d+\.\d+)\s*$/.exec(line);
+        if (build && distribution)
+            (lists[distribution] ??= new Set()).add(build[1]);
+    }
+    return Object.fromEntries(Object.entries(lists).map(([name, versions]) => [name, [...versions].sort(byVersion)]));
+}
+function byVersion(a, b) {
+    const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+}
 
 ;// CONCATENATED MODULE: ./src/core/build-files.ts
 /**
@@ -33578,7 +33630,7 @@ function dedupe(entries) {
 ;// CONCATENATED MODULE: ./src/core/k8s.ts
 
 
-function byVersion(a, b) {
+function k8s_byVersion(a, b) {
     return semver_default().compare(semver_default().coerce(a) ?? '0.0.0', semver_default().coerce(b) ?? '0.0.0');
 }
 function minorOf(version) {
@@ -33587,7 +33639,7 @@ function minorOf(version) {
 /** The newest patch of each minor, ascending: a ready-made matrix. */
 function newestPatches(available) {
     const newest = new Map();
-    for (const version of [...available].sort(byVersion))
+    for (const version of [...available].sort(k8s_byVersion))
         newest.set(minorOf(version), version);
     return [...newest.values()];
 }
@@ -33596,7 +33648,7 @@ function newestPatches(available) {
  * at this CanvOS tag; anything else is an error that shows what is listed.
  */
 function selectK8sVersions(request, available, where) {
-    const sorted = [...available].sort(byVersion);
+    const sorted = [...available].sort(k8s_byVersion);
     if (sorted.length === 0) {
         throw new errors/* InputError */.dz('k8s-distribution', `CanvOS ${where.tag} lists no Kubernetes versions for ${where.distribution} in k8s_version.json`);
     }
@@ -33620,7 +33672,7 @@ function selectK8sVersions(request, available, where) {
         }
         chosen.add(match);
     }
-    return [...chosen].sort(byVersion);
+    return [...chosen].sort(k8s_byVersion);
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan.ts
@@ -33641,20 +33693,16 @@ function makePlan(inputs, checkout, context) {
     if (!peVersion) {
         throw new errors/* ActionError */.lZ(`The Earthfile at CanvOS ${tag} has no ARG PE_VERSION default; set PE_VERSION in build-args`);
     }
-    if (!files.k8sVersionJson)
-        throw new errors/* ActionError */.lZ(`CanvOS ${tag} has no k8s_version.json`);
-    let versionLists;
-    try {
-        versionLists = parseK8sVersionJson(files.k8sVersionJson);
-    }
-    catch (error) {
-        throw new errors/* ActionError */.lZ(`k8s_version.json at CanvOS ${tag} is not valid: ${error.message}`);
-    }
+    const versionLists = k8sVersionLists(files, tag);
     const available = versionLists[inputs.k8sDistribution] ?? [];
     const k8sVersions = selectK8sVersions(inputs.k8sVersion, available, {
         distribution: inputs.k8sDistribution,
         tag,
     });
+    // Before k8s_version.json the Earthfile's own BUILD lines decide: one version (K8S_VERSION) a run.
+    if (!files.k8sVersionJson && k8sVersions.length > 1) {
+        throw new errors/* InputError */.dz('k8s-version', `CanvOS ${tag} lists its versions in the Earthfile, not k8s_version.json: build one version per job (a matrix)`);
+    }
     const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
     const earthly = earthlyPlan(inputs, files, tag, { ...context, checkoutPath: checkout.path });
     return {
@@ -33689,6 +33737,21 @@ function planBuild(plan, present) {
     const images = plan.images.filter((image) => !present.has(image.ref));
     const versions = images.length ? images.map((image) => image.k8sVersion) : plan.k8sVersions;
     return { images, files: checkoutFiles(plan.files, versions) };
+}
+/** k8s_version.json, or on tags before it (v4.4.2-v4.4.8) the Earthfile's BUILD lines. */
+function k8sVersionLists(files, tag) {
+    if (!files.k8sVersionJson) {
+        const lists = readBuildLineVersions(files.earthfile);
+        if (Object.keys(lists).length)
+            return lists;
+        throw new errors/* ActionError */.lZ(`CanvOS ${tag} has no k8s_version.json`);
+    }
+    try {
+        return parseK8sVersionJson(files.k8sVersionJson);
+    }
+    catch (error) {
+        throw new errors/* ActionError */.lZ(`k8s_version.json at CanvOS ${tag} is not valid: ${error.message}`);
+    }
 }
 function buildArg(inputs, key) {
     return inputs.buildArgs.find(([k]) => k === key)?.[1];
@@ -33809,15 +33872,17 @@ const GiB = 1024 ** 3;
 /** A provider image takes 4-5 GB; the first also brings BuildKit's base layers and cache. */
 const IMAGE_SIZE_BYTES = 5 * GiB;
 const BASE_CACHE_BYTES = 3 * GiB;
-function bytesNeeded(imageCount) {
-    return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * IMAGE_SIZE_BYTES;
+/** With `exported` (push: false), each image is also written into the local Docker: twice the room. */
+function bytesNeeded(imageCount, exported = false) {
+    const perImage = exported ? 2 * IMAGE_SIZE_BYTES : IMAGE_SIZE_BYTES;
+    return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * perImage;
 }
 function formatGiB(bytes) {
     return `${(bytes / GiB).toFixed(1)} GiB`;
 }
 /** A sentence for the log when space is short, or undefined when there is enough. */
-function diskAdvice(path, freeBytes, imageCount) {
-    const needed = bytesNeeded(imageCount);
+function diskAdvice(path, freeBytes, imageCount, exported = false) {
+    const needed = bytesNeeded(imageCount, exported);
     if (freeBytes >= needed)
         return undefined;
     return (`Only ${formatGiB(freeBytes)} free at ${path}; ${imageCount} provider image(s) need about ${formatGiB(needed)}. ` +
@@ -33831,19 +33896,41 @@ function diskAdvice(path, freeBytes, imageCount) {
 
 
 
-async function checkDisk(mode, imageCount) {
+/** `exported`: the images are also exported into the local Docker (push: false, `--output`). */
+async function checkDisk(mode, imageCount, exported) {
     if (mode === 'off' || imageCount === 0)
         return;
     const root = (await (0,cli/* dockerRootDir */.KW)()) ?? '/var/lib/docker';
     const free = await (0,cli/* freeBytes */.go)(root);
     if (free === undefined)
         return lib_core/* info */.pq(`Could not measure free disk at ${root}; skipping the disk check`);
-    const advice = diskAdvice(root, free, imageCount);
+    const advice = diskAdvice(root, free, imageCount, exported);
     if (!advice)
         return lib_core/* info */.pq(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
     if (mode === 'error')
         throw new errors/* ActionError */.lZ(`Not enough disk: ${advice}`);
     lib_core/* warning */.$e(advice);
+}
+
+;// CONCATENATED MODULE: ./src/docker/emulation.ts
+/** Cross-arch builds: BuildKit runs the other arch's RUN steps through the kernel's QEMU handler. */
+
+
+
+/** The binfmt_misc handlers QEMU registers (tonistiigi/binfmt, which docker/setup-qemu-action runs). */
+const QEMU_HANDLERS = { arm64: 'qemu-aarch64', amd64: 'qemu-x86_64' };
+/**
+ * Fails before the build when images for another arch cannot run their RUN steps: the kernel
+ * needs an enabled QEMU handler for that arch, shared by Docker and BuildKit's containers.
+ */
+async function checkEmulation(target, runner, binfmtDir = '/proc/sys/fs/binfmt_misc') {
+    if (target === runner)
+        return;
+    const handler = (0,external_node_path_.join)(binfmtDir, QEMU_HANDLERS[target]);
+    const state = await (0,promises_.readFile)(handler, 'utf8').catch(() => '');
+    if (/^enabled$/m.test(state))
+        return;
+    throw new errors/* ActionError */.lZ(`arch: ${target} on an ${runner} runner needs QEMU, and ${handler} is not an enabled handler: add "- uses: docker/setup-qemu-action@v3" before this step`);
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
@@ -35573,6 +35660,7 @@ async function verifyImages(plan, images) {
 
 
 
+
 async function run() {
     lib_core/* saveState */.LZ(state/* State */.Uw.isPost, 'true');
     const phases = new Phases();
@@ -35625,7 +35713,8 @@ async function run() {
         lib_core/* info */.pq('Every image already exists: nothing to build');
     }
     else {
-        await phases.run('Disk check', () => checkDisk(plan.diskCheck, build.images.length));
+        await phases.run('Emulation', () => checkEmulation(inputs.arch, runnerArch));
+        await phases.run('Disk check', () => checkDisk(plan.diskCheck, build.images.length, !plan.push));
         const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
         await phases.ungrouped('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
         await phases.run('Verify', () => verifyImages(plan, images));
