@@ -601,7 +601,8 @@ async function main() {
   }
   if (!target) fail(1, 'Error: no target reference provided (e.g. +build-provider-images)');
   record.target = target;
-  record.cliBuildArgs = buildArgs;
+  record.cliBuildArgs = { ...buildArgs };
+  delete record.cliBuildArgs.UBUNTU_PRO_KEY; // a key, even as a build arg: never recorded
   const secrets = resolveSecrets(flags.secrets);
   record.secretNames = secrets.map((s) => s.name);
   if (flags.config) {
