@@ -20,3 +20,15 @@ export class ActionError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Warnings worth repeating in whatever error ends the run (e.g. a YAML number taken literally). */
+const hints: string[] = [];
+
+export function addFailureHint(hint: string): void {
+  hints.push(hint);
+}
+
+/** The message the run fails with: the error, then any hint given earlier. */
+export function failureMessage(error: unknown): string {
+  return [errorMessage(error), ...hints.map((hint) => `(${hint})`)].join(' ');
+}

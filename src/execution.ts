@@ -8,6 +8,7 @@ import { type DownloadPolicy, EarthlyDownload } from './earthly/download.js';
 export { dockerLogin } from './docker/cli.js';
 export { requireStoredCredentials } from './docker/config.js';
 export { checkDisk } from './docker/disk.js';
+export { checkEmulation } from './docker/emulation.js';
 export { runBuild } from './earthly/run.js';
 export { existingImages, verifyImages } from './registry/check.js';
 

@@ -1,6 +1,6 @@
 /** The main step's entry point (`main: dist/index.js`); the post step has its own (post-entry.ts). */
 import * as core from '@actions/core';
-import { ActionError, InputError, errorMessage } from './errors.js';
+import { ActionError, InputError, failureMessage } from './errors.js';
 import { run } from './main.js';
 
 async function entry(): Promise<void> {
@@ -15,7 +15,7 @@ async function entry(): Promise<void> {
     ) {
       core.debug(error.stack);
     }
-    core.setFailed(errorMessage(error));
+    core.setFailed(failureMessage(error));
   }
 }
 

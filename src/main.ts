@@ -57,12 +57,11 @@ async function runPhases(outcome: Outcome): Promise<void> {
           planFilesOnly: inputs.dryRun,
         }),
   );
-  const plan = await phases.run('Plan', () => {
+  const plan = (outcome.plan = await phases.run('Plan', () => {
     const plan = makePlan(inputs, checkout, { runnerArch, tempDir });
     for (const line of planLines(plan)) core.info(line);
     return plan;
-  });
-  outcome.plan = plan;
+  }));
   earthly?.startPlanned(plan.earthly.version);
 
   const { credentials, host } = plan.registry;
@@ -86,11 +85,14 @@ async function runPhases(outcome: Outcome): Promise<void> {
   } else if (build.images.length === 0) {
     core.info('Every image already exists: nothing to build');
   } else {
-    await phases.run('Disk check', () => execution.checkDisk(plan.diskCheck, build.images.length));
+    await phases.run('Emulation', () => execution.checkEmulation(inputs.arch, runnerArch));
+    await phases.run('Disk check', () =>
+      execution.checkDisk(plan.diskCheck, build.images.length, !plan.push),
+    );
     const installation = await phases.run('Install Earthly', () =>
       earthly.installation(plan.earthly.version),
     );
-    await phases.run('Build', () =>
+    await phases.ungrouped('Build', () =>
       execution.runBuild(plan.earthly, installation, plan.canvosPath),
     );
     await phases.run('Verify', () => execution.verifyImages(plan, images));

@@ -11,7 +11,7 @@ import {
   outputs,
   summaryMarkdown,
 } from './core/report.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, failureMessage } from './errors.js';
 import { Phases } from './phases.js';
 import * as runner from './runner.js';
 
@@ -39,7 +39,7 @@ export class Outcome {
       if (!this.summary) return;
       const failure = {
         phase: this.phases.failed ?? 'Setup',
-        message: this.redact(errorMessage(error)),
+        message: this.redact(failureMessage(error)),
       };
       await runner.writeSummary(failureMarkdown(failure, this.plan, images, this.phases.timings));
     } catch (reportError) {

@@ -17,6 +17,15 @@ export class Phases {
     return this.time(phase, work);
   }
 
+  /**
+   * A phase whose tool opens log groups of its own: Earthly does when GITHUB_ACTIONS is set, and
+   * the runner does not nest groups, so this one gets a plain heading instead.
+   */
+  async ungrouped<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
+    core.info(`${phase}:`);
+    return this.time(phase, work);
+  }
+
   private async time<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
     const start = Date.now();
     try {

@@ -1,6 +1,7 @@
 // Build and publish end to end: dist/index.js and its post step against a real git server, a real
 // Earthly release server (tool-cache downloads), a real registry with htpasswd auth and a real Docker
 // engine, with the stand-in earthly making tiny images in it.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { type Server, createServer, request } from 'node:http';
 import { connect } from 'node:net';
@@ -73,6 +74,18 @@ describe('push mode', () => {
     const json = JSON.parse(main.outputs.json) as { digest: string; pushed: boolean }[];
     expect(json.map((i) => [i.digest, i.pushed])).toEqual(registryDigests.map((d) => [d, true]));
 
+    // With GITHUB_ACTIONS set Earthly opens its own log groups (earthly/earthly
+    // conslogging/conslogging.go PrintPhaseHeader); the runner does not nest groups, so none of
+    // the action's may be open around them.
+    const lines = main.stdout.split('\n');
+    expect(lines).toContain('::group:: Build 🔧');
+    let depth = 0;
+    for (const line of lines) {
+      if (line.startsWith('::group::')) depth += 1;
+      if (line.startsWith('::endgroup::')) depth -= 1;
+      expect(depth, line).toBeLessThanOrEqual(1);
+    }
+
     // One Earthly run for both versions, straight from BuildKit: --ci --push, nothing in local Docker.
     const runs = builds().slice(invocationsBefore);
     expect(runs).toHaveLength(1);
@@ -142,24 +155,49 @@ describe('push mode', () => {
   });
 });
 
+// arm64 RUN steps on an amd64 runner go through the kernel's QEMU handler, which BuildKit's
+// containers share with the host: /proc/sys/fs/binfmt_misc/qemu-aarch64, "enabled" (registered by
+// docker/setup-qemu-action). What the action must do depends on the machine the tests run on.
+const hostHasQemu = /^enabled$/m.test(
+  existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64')
+    ? readFileSync('/proc/sys/fs/binfmt_misc/qemu-aarch64', 'utf8')
+    : '',
+);
+
 describe('arm64 images on an amd64 runner', () => {
-  it('installs the runner’s Earthly and builds arm64 images under their own tag', async () => {
-    const before = harness.releases.downloads().length;
+  it.skipIf(hostHasQemu)('without QEMU: one error with the fix, before Earthly runs', async () => {
+    const before = builds().length;
     const { main } = await runJob({
-      inputs: baseInputs({ 'k8s-version': '1.32.3', arch: 'arm64', 'custom-tag': 'arm64' }),
+      inputs: baseInputs({ 'k8s-version': '1.32.3', arch: 'arm64', 'custom-tag': 'no-qemu' }),
       env: harness.env(),
-      workDir: harness.jobDir('arm64'),
+      workDir: harness.jobDir('arm64-no-qemu'),
     });
-    expect(main.errors).toEqual([]);
-    const assets = harness.releases
-      .downloads()
-      .slice(before)
-      .map((r) => r.path.split('/').pop());
-    expect(assets).toEqual(['earthly-linux-amd64']);
-    const tag = 'k3s-1.32.3-v4.9.38-arm64';
-    expect((await harness.registry.imageConfig('edge/ubuntu', tag)).architecture).toBe('arm64');
-    expect((JSON.parse(main.outputs.json) as unknown[])[0]).toMatchObject({ arch: 'arm64', tag });
+    expect(main.errors).toEqual([
+      'arch: arm64 on an amd64 runner needs QEMU, and /proc/sys/fs/binfmt_misc/qemu-aarch64 is not an enabled handler: add "- uses: docker/setup-qemu-action@v3" before this step',
+    ]);
+    expect(builds().length).toBe(before);
   });
+
+  it.runIf(hostHasQemu)(
+    'installs the runner’s Earthly and builds arm64 images under their own tag',
+    async () => {
+      const before = harness.releases.downloads().length;
+      const { main } = await runJob({
+        inputs: baseInputs({ 'k8s-version': '1.32.3', arch: 'arm64', 'custom-tag': 'arm64' }),
+        env: harness.env(),
+        workDir: harness.jobDir('arm64'),
+      });
+      expect(main.errors).toEqual([]);
+      const assets = harness.releases
+        .downloads()
+        .slice(before)
+        .map((r) => r.path.split('/').pop());
+      expect(assets).toEqual(['earthly-linux-amd64']);
+      const tag = 'k3s-1.32.3-v4.9.38-arm64';
+      expect((await harness.registry.imageConfig('edge/ubuntu', tag)).architecture).toBe('arm64');
+      expect((JSON.parse(main.outputs.json) as unknown[])[0]).toMatchObject({ arch: 'arm64', tag });
+    },
+  );
 });
 
 /** A forward proxy on loopback that records what went through it (absolute-URI and CONNECT). */
@@ -220,6 +258,8 @@ describe('behind the runner’s HTTP proxy', () => {
       expect(lookups).toEqual([]);
       expect(main.outputs.digests).toContain('@sha256:');
       expect(harness.registry.requests.some((request) => request.authorization)).toBe(true);
+      // undici's "EnvHttpProxyAgent is experimental" warning is not for the user's log.
+      expect(main.stderr).not.toMatch(/experimental|UNDICI-EHPA/i);
     } finally {
       proxy.server.closeAllConnections();
       await new Promise((resolve) => proxy.server.close(resolve));
@@ -285,5 +325,112 @@ describe('failures', () => {
     expect(post.stdout).toContain(`Logged out of ${harness.registry.host}`);
     expect(dockerAuths(workDir)).not.toHaveProperty(harness.registry.host);
     expect(existsSync(main.state['temp-dir'])).toBe(false);
+  });
+});
+
+describe('secrets reach the build, never Earthly’s command line', () => {
+  const PRO_KEY = 'Pr0-K3y-E2e-C0ffee-4242';
+  const PROXY = 'http://proxy-user:Pr0xy-E2e-Pa55@127.0.0.1:9';
+  const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+  async function provider(tag: string): Promise<Record<string, unknown>> {
+    const file = await harness.registry.readImageFile('edge/ubuntu', tag, 'provider.json');
+    return JSON.parse(file?.toString() ?? '{}') as Record<string, unknown>;
+  }
+
+  // EarthBuild's `earth --version` prints `earth version v0.8.18-<8-hex sha> …`
+  // (EarthBuild/earthbuild .github/workflows/ci-staging-deploy.yml, cmd/earthly/app/create.go).
+  // CanvOS up to v4.9.x reads `ARG UBUNTU_PRO_KEY` (spectrocloud/CanvOS Earthfile at v4.9.38), and
+  // `--build-arg NAME` with no value makes Earthly read NAME from its environment
+  // (earthly/earthly variables/parse.go ParseCommandLineArgs).
+  it('EarthBuild on CanvOS v4.9.38: the Ubuntu Pro ARG and proxy credentials, from the environment', async () => {
+    const before = builds().length;
+    const { main } = await runJob({
+      inputs: baseInputs({
+        'k8s-version': '1.32.3',
+        'custom-tag': 'pro-arg',
+        'earthly-distribution': 'earthbuild',
+        'earthly-version': 'v0.8.18',
+        'earthly-download-url': harness.releases.urlTemplate('earthbuild'),
+        'https-proxy': PROXY,
+        secrets: `UBUNTU_PRO_KEY=${PRO_KEY}`,
+      }),
+      env: harness.env(),
+      workDir: harness.jobDir('pro-arg'),
+    });
+    expect(main.errors).toEqual([]);
+    expect(main.stdout).toMatch(/earth version v0\.8\.18-[0-9a-f]{8} /);
+    const [run] = builds().slice(before);
+    expect(run.argv.join(' ')).not.toContain(PRO_KEY);
+    expect(run.argv.join(' ')).not.toContain('Pr0xy-E2e-Pa55');
+    expect(run.globalFlags.buildArgs).toEqual(['HTTPS_PROXY', 'UBUNTU_PRO_KEY']);
+    expect(run.secretNames).toEqual([]);
+    expect(run.buildArgs.HTTPS_PROXY).toBe(PROXY);
+    const image = await provider('k3s-1.32.3-v4.9.38-pro-arg');
+    expect(image.ubuntuPro).toBe(short(PRO_KEY));
+    expect(everythingShown(main)).not.toContain(PRO_KEY);
+  });
+
+  // From v4.10.0 CanvOS reads `RUN --secret UBUNTU_PRO_KEY`, only with UBUNTU_PRO_ATTACH=true
+  // (spectrocloud/CanvOS Earthfile at v4.10.0).
+  it('CanvOS v4.10.0: the key as an Earthly secret, with UBUNTU_PRO_ATTACH=true', async () => {
+    const before = builds().length;
+    const { main } = await runJob({
+      inputs: baseInputs({
+        'canvos-version': 'v4.10.0',
+        'k8s-version': '1.32.3',
+        'custom-tag': 'pro-secret',
+        secrets: `UBUNTU_PRO_KEY=${PRO_KEY}`,
+      }),
+      env: harness.env(),
+      workDir: harness.jobDir('pro-secret'),
+    });
+    expect(main.errors).toEqual([]);
+    const [run] = builds().slice(before);
+    expect(run.secretNames).toEqual(['UBUNTU_PRO_KEY']);
+    expect(run.buildArgs.UBUNTU_PRO_ATTACH).toBe('true');
+    expect((await provider('k3s-1.32.3-v4.9.21-pro-secret')).ubuntuPro).toBe(short(PRO_KEY));
+  });
+});
+
+// CanvOS's earthly.sh starts its BuildKit with HTTP(S)_PROXY/NO_PROXY (both cases) and the certs/
+// CAs (spectrocloud/CanvOS earthly.sh at v4.10.0); Earthly's own start-up adds only what the
+// config's buildkit_additional_args says (earthly/earthly config/config.go, buildkitd/buildkitd.go).
+describe('BuildKit’s own image pulls behind a proxy', () => {
+  it('BuildKit starts with the proxy variables and trusts proxy-ca-certs', async () => {
+    const pem = readFileSync(new URL('../fixtures/proxy-ca-certs.pem', import.meta.url), 'utf8');
+    const proxy = 'http://bk-user:Bk-Pr0xy-Pa55@127.0.0.1:9';
+    const before = builds().length;
+    const { main } = await runJob({
+      inputs: baseInputs({
+        'canvos-version': 'v4.10.0',
+        'k8s-version': '1.32.3',
+        'custom-tag': 'bk-proxy',
+        'http-proxy': 'http://127.0.0.1:9',
+        'https-proxy': proxy,
+        'no-proxy': 'localhost,127.0.0.1',
+        'proxy-ca-certs': pem,
+      }),
+      env: harness.env(),
+      workDir: harness.jobDir('bk-proxy'),
+    });
+    expect(main.errors).toEqual([]);
+    const [run] = builds().slice(before);
+    const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+    expect(run.buildkitd?.env).toEqual({
+      HTTP_PROXY: short('http://127.0.0.1:9'),
+      http_proxy: short('http://127.0.0.1:9'),
+      HTTPS_PROXY: short(proxy),
+      https_proxy: short(proxy),
+      NO_PROXY: short('localhost,127.0.0.1'),
+      no_proxy: short('localhost,127.0.0.1'),
+      SSL_CERT_DIR: '/etc/ssl/certs:/etc/canvos-proxy-ca',
+    });
+    const certs = (run.buildkitd?.caCerts ?? []).map((cert) => cert.name);
+    expect(certs.length).toBeGreaterThan(0);
+    expect(certs.every((name) => /^proxy-ca-\d+\.crt$/.test(name))).toBe(true);
+    // The credentials are in Earthly's environment only: not in its config, not in its argv.
+    expect(run.configFile).not.toContain('Bk-Pr0xy-Pa55');
+    expect(run.argv.join(' ')).not.toContain('Bk-Pr0xy-Pa55');
   });
 });

@@ -87,7 +87,7 @@ describe('remote-cache', () => {
 
 describe('buildkit-host', () => {
   it('passes --buildkit-host, drops --buildkit-image and skips the local disk check', async () => {
-    const host = 'tcp://127.0.0.1:8372';
+    const host = 'tcp://buildkit.build.internal:8372';
     const { main, run } = await buildOnce(
       'buildkit-host',
       baseInputs({ 'k8s-version': '1.30.4', 'custom-tag': 'remote-bk', 'buildkit-host': host }),
@@ -99,6 +99,19 @@ describe('buildkit-host', () => {
     // No BuildKit is started on the runner, so its disk is not the one that fills up.
     expect(main.stdout).not.toMatch(/GiB free at/);
     expect(main.outputs.digests).toMatch(/@sha256:[0-9a-f]{64}$/);
+  });
+
+  // A loopback tcp:// host is a BuildKit Earthly starts itself (earthly/earthly
+  // util/containerutil/shell_shared.go IsLocal): it needs its image, and the runner's disk counts.
+  it('a loopback tcp:// host is local: the BuildKit image and the disk check stay', async () => {
+    const host = 'tcp://127.0.0.1:8372';
+    const { main, run } = await buildOnce(
+      'loopback-buildkit',
+      baseInputs({ 'k8s-version': '1.30.4', 'custom-tag': 'loopback-bk', 'buildkit-host': host }),
+    );
+    expect(optionValue(run.argv, '--buildkit-host')).toBe(host);
+    expect(optionValue(run.argv, '--buildkit-image')).toMatch(/\/earthly\/buildkitd:v0\.8\.15$/);
+    expect(main.stdout).toMatch(/GiB free at/);
   });
 
   it('without it, the BuildKit image is CanvOS’s mirror for the pinned Earthly', async () => {

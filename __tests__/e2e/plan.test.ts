@@ -3,12 +3,18 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HARNESS_GITHUB_TOKEN, runAction } from '../harness/index.js';
+import {
+  HARNESS_GITHUB_TOKEN,
+  type InputValue,
+  runAction,
+  runnerString,
+  unquoted,
+} from '../harness/index.js';
 import { useHarness } from '../harness/suite.js';
 
 const harness = useHarness();
 
-function dryRun(inputs: Record<string, string>, env: Record<string, string> = {}) {
+function dryRun(inputs: Record<string, InputValue>, env: Record<string, string> = {}) {
   return runAction({
     inputs: {
       'canvos-repository': harness.canvos.url,
@@ -286,4 +292,50 @@ describe('bad input', () => {
       expect(readdirSync(join(job, 'runner-temp'))).toEqual([]);
     },
   );
+});
+
+// The runner reads an unquoted `with:` value as a YAML scalar and turns a number back into a string
+// with 15 significant digits (actions/runner YamlObjectReader.cs, ExpressionConstants.NumberFormat
+// "G15"): `1.30` arrives as "1.3", `4.10` as "4.1" (the `python-version: 3.10` trap).
+describe('YAML numbers, as the runner hands them over', () => {
+  it('the harness turns unquoted values into what the action receives', () => {
+    expect(runnerString(unquoted('1.30'))).toBe('1.3');
+    expect(runnerString(unquoted('4.10'))).toBe('4.1');
+    expect(runnerString(unquoted('22.04'))).toBe('22.04');
+    expect(runnerString(unquoted('1.32.3'))).toBe('1.32.3');
+    expect(runnerString(unquoted('0x1F'))).toBe('31');
+    expect(runnerString(unquoted('True'))).toBe('true');
+    expect(runnerString(unquoted('~'))).toBe('');
+    expect(runnerString(0.1 + 0.2)).toBe('0.3');
+    expect(runnerString('1.30')).toBe('1.30');
+  });
+
+  it('k8s-version: 1.30 unquoted is one error that says to quote it', async () => {
+    const result = await dryRun({ 'canvos-version': 'v4.9.38', 'k8s-version': unquoted('1.30') });
+    expect(result.code).toBe(1);
+    expect(result.errors).toEqual([
+      "k8s-version: 1.3 is not listed for k3s at CanvOS v4.9.38, but 1.30 is: YAML reads an unquoted 1.30 as the number 1.3; quote it ('1.30')",
+    ]);
+  });
+
+  it('canvos-version: 4.10 unquoted warns, and the error that follows repeats the hint', async () => {
+    const result = await dryRun({ 'canvos-version': unquoted('4.10'), 'k8s-version': '1.32.3' });
+    const hint =
+      "canvos-version 4.1 picks the v4.1 line; if you meant 4.10, quote it ('4.10'): YAML reads an unquoted 4.10 as the number 4.1";
+    expect(result.warnings).toContain(hint);
+    expect(result.code).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/^canvos-version: no CanvOS tag matches "4\.1"/);
+    expect(result.errors[0]).toContain(`(${hint})`);
+  });
+});
+
+describe('a tag that does not exist', () => {
+  it('is one error naming canvos-version and the nearest tags that do exist', async () => {
+    const result = await dryRun({ 'canvos-version': 'v4.9.39', 'k8s-version': '1.32.3' });
+    expect(result.code).toBe(1);
+    expect(result.errors).toEqual([
+      'canvos-version: v4.9.39 is not a tag of canvos-repository; nearest tags: v4.9.38, v4.4.12, v4.9.40, v4.10.0',
+    ]);
+  });
 });

@@ -16,6 +16,12 @@ export interface FixtureTag {
   branch: string;
   /** The CanvOS tag whose real k8s_version.json this tag carries. */
   k8sVersionsFrom: string;
+  /**
+   * How the Earthfile reads UBUNTU_PRO_KEY: `ARG UBUNTU_PRO_KEY` up to v4.9.x, an Earthly secret
+   * (`RUN --secret UBUNTU_PRO_KEY`, only with UBUNTU_PRO_ATTACH=true) from v4.10.0 on
+   * (spectrocloud/CanvOS Earthfile at v4.9.38 and v4.10.0).
+   */
+  proKeySecret?: boolean;
 }
 
 const FIXTURES_DIR = new URL('../fixtures/', import.meta.url);
@@ -29,24 +35,19 @@ export const CANVOS_FIXTURE = {
     'v4.4.12': tag('v4.4.12', 'v0.8.5', 'proxy-cert-path', false, 'release-4.4', 'v4.4.12'),
     'v4.8.a': tag('v4.8.1', 'v0.8.15', 'certs-dir', false, 'main', 'v4.9.38'),
     'v4.9.38': tag('v4.9.38', 'v0.8.15', 'certs-dir', true, 'release-4.9', 'v4.9.38'),
-    'v4.10.0-rc.10': tag(
-      'v4.10.0-rc.10',
-      'v0.8.15',
-      'certs-dir',
-      true,
-      'release-4.10',
-      'v4.10.0-rc.10',
-    ),
+    'v4.10.0-rc.10': {
+      ...tag('v4.10.0-rc.10', 'v0.8.15', 'certs-dir', true, 'release-4.10', 'v4.10.0-rc.10'),
+      proKeySecret: true,
+    },
     // The Earthfile at v4.10.0 really says v4.9.21: PE_VERSION is not the tag name.
-    'v4.10.0': tag('v4.9.21', 'v0.8.15', 'certs-dir', true, 'release-4.10', 'v4.10.0-rc.10'),
-    'v4.10.1-rc.1': tag(
-      'v4.10.1-rc.1',
-      'v0.8.15',
-      'certs-dir',
-      true,
-      'release-4.10',
-      'v4.10.0-rc.10',
-    ),
+    'v4.10.0': {
+      ...tag('v4.9.21', 'v0.8.15', 'certs-dir', true, 'release-4.10', 'v4.10.0-rc.10'),
+      proKeySecret: true,
+    },
+    'v4.10.1-rc.1': {
+      ...tag('v4.10.1-rc.1', 'v0.8.15', 'certs-dir', true, 'release-4.10', 'v4.10.0-rc.10'),
+      proKeySecret: true,
+    },
     // Created last, so the newest tag by date is not the newest by semver.
     'v4.9.40': tag('v4.9.40', 'v0.8.15', 'certs-dir', false, 'release-4.9', 'v4.9.38'),
   } satisfies Record<string, FixtureTag>,
@@ -87,7 +88,7 @@ export function k8sVersionsJson(canvosTag: string): string {
 }
 
 /** An Earthfile with CanvOS's global ARGs and target names (no real build steps). */
-export function earthfile(peVersion: string, certsStyle: CertsStyle): string {
+export function earthfile(peVersion: string, certsStyle: CertsStyle, proKeySecret = false): string {
   const modern = certsStyle === 'certs-dir';
   return [
     modern ? 'VERSION --arg-scope-and-set --shell-out-anywhere 0.6' : 'VERSION 0.6',
@@ -122,7 +123,7 @@ export function earthfile(peVersion: string, certsStyle: CertsStyle): string {
     'ARG ARCH',
     'ARG DISABLE_SELINUX=true',
     'ARG CIS_HARDENING=false',
-    ...(modern ? [] : ['ARG UBUNTU_PRO_KEY']),
+    proKeySecret ? 'ARG UBUNTU_PRO_ATTACH=false' : 'ARG UBUNTU_PRO_KEY',
     'ARG FIPS_ENABLED=false',
     'ARG UPDATE_KERNEL=false',
     'ARG TWO_NODE=false',
@@ -161,13 +162,13 @@ export function earthfile(peVersion: string, certsStyle: CertsStyle): string {
     '',
     'provider-image:',
     '    FROM --platform=linux/${ARCH} +base-image',
-    ...(modern
+    ...(proKeySecret
       ? [
-          '    IF [ -n "$UBUNTU_PRO_KEY" ]',
-          '        RUN --secret UBUNTU_PRO_KEY pro attach "$UBUNTU_PRO_KEY"',
+          '    IF [ "$UBUNTU_PRO_ATTACH" = "true" ]',
+          '        RUN --secret UBUNTU_PRO_KEY printf \'token: %s\\n\' "$UBUNTU_PRO_KEY" > /tmp/.pro-attach.yaml',
           '    END',
         ]
-      : []),
+      : ['    IF [ ! -z "$UBUNTU_PRO_KEY" ]', '        RUN pro attach $UBUNTU_PRO_KEY', '    END']),
     '    COPY --if-exists "$EDGE_CUSTOM_CONFIG" /oem/.edge_custom_config.yaml',
     '    SAVE IMAGE --push $IMAGE_PATH',
     '',
@@ -248,10 +249,13 @@ export const ARG_TEMPLATE = [
 
 /** The files of one CanvOS release commit. */
 export function releaseFiles(
-  t: Pick<FixtureTag, 'peVersion' | 'earthlyVersion' | 'certsStyle' | 'k8sVersionsFrom'>,
+  t: Pick<
+    FixtureTag,
+    'peVersion' | 'earthlyVersion' | 'certsStyle' | 'k8sVersionsFrom' | 'proKeySecret'
+  >,
 ): Record<string, string> {
   return {
-    Earthfile: earthfile(t.peVersion, t.certsStyle),
+    Earthfile: earthfile(t.peVersion, t.certsStyle, t.proKeySecret),
     'earthly.sh': earthlySh(t.earthlyVersion, t.certsStyle),
     'k8s_version.json': k8sVersionsJson(t.k8sVersionsFrom),
     '.arg.template': ARG_TEMPLATE,
@@ -341,7 +345,12 @@ export async function makeCanvosRepo(
     await git('checkout', '-q', 'main');
     const tip = CANVOS_FIXTURE.mainTip;
     await commit(
-      releaseFiles({ ...tip, certsStyle: 'certs-dir', k8sVersionsFrom: 'v4.10.0-rc.10' }),
+      releaseFiles({
+        ...tip,
+        certsStyle: 'certs-dir',
+        k8sVersionsFrom: 'v4.10.0-rc.10',
+        proKeySecret: true,
+      }),
       'Main: 4.11 development',
     );
 

@@ -29,7 +29,47 @@ export const HARNESS_GITHUB_TOKEN = 'ghs_harnessTokenNotARealSecret0000000';
 /** Loopback port nothing listens on: proxying the internet there makes any escape fail fast. */
 export const BLACKHOLE_PROXY = 'http://127.0.0.1:9';
 
-export type InputValue = string | number | boolean | undefined;
+/** A `with:` value as written in the workflow, without quotes: the runner reads it as YAML. */
+export interface Unquoted {
+  yaml: string;
+}
+export type InputValue = string | number | boolean | Unquoted | undefined;
+
+/** `k8s-version: 1.30` in a workflow, which the action receives as "1.3". */
+export const unquoted = (yaml: string): Unquoted => ({ yaml });
+
+/**
+ * What the runner hands an action for one `with:` value. A quoted or non-scalar value is a string
+ * as is; an unquoted plain scalar is typed first (actions/runner
+ * src/Sdk/DTObjectTemplating/ObjectTemplating/Yaml/YamlObjectReader.cs: null, boolean, integer,
+ * 0x hex, 0o octal, float, .inf, .nan) and a number comes back as .NET's Double.ToString("G15")
+ * (ExpressionConstants.NumberFormat): 15 significant digits, so `1.30` arrives as "1.3".
+ */
+export function runnerString(value: string | number | boolean | Unquoted): string {
+  if (typeof value === 'number') return g15(value);
+  if (typeof value !== 'object') return String(value);
+  const text = value.yaml.trim();
+  if (/^(null|Null|NULL|~|)$/.test(text)) return '';
+  if (/^(true|True|TRUE)$/.test(text)) return 'true';
+  if (/^(false|False|FALSE)$/.test(text)) return 'false';
+  if (/^[-+]?[0-9]+$/.test(text)) return g15(Number(text));
+  if (/^0x[0-9a-fA-F]+$/.test(text)) return g15(Number.parseInt(text.slice(2), 16));
+  if (/^0o[0-7]+$/.test(text)) return g15(Number.parseInt(text.slice(2), 8));
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(text)) return g15(Number(text));
+  if (/^[-+]?(\.inf|\.Inf|\.INF)$/.test(text))
+    return text.startsWith('-') ? '-Infinity' : 'Infinity';
+  if (/^(\.nan|\.NaN|\.NAN)$/.test(text)) return 'NaN';
+  return text;
+}
+
+function g15(n: number): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
+  const rounded = Number(n.toPrecision(15));
+  const exponent = rounded === 0 ? 0 : Math.floor(Math.log10(Math.abs(rounded)));
+  if (exponent < 15 && exponent >= -5) return String(rounded);
+  const [mantissa, exp] = rounded.toExponential().split('e');
+  return `${mantissa}E${exp[0]}${exp.slice(1).padStart(2, '0')}`;
+}
 
 export interface RunActionOptions {
   inputs: Record<string, InputValue>;
@@ -187,7 +227,7 @@ export function withDefaults(
     );
   }
   for (const [name, value] of Object.entries(inputs)) {
-    if (value !== undefined) out[name] = String(value);
+    if (value !== undefined) out[name] = runnerString(value);
   }
   return out;
 }
@@ -410,7 +450,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionResult> {
 
 function stringify(inputs: Record<string, InputValue>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(inputs)) if (v !== undefined) out[k] = String(v);
+  for (const [k, v] of Object.entries(inputs)) if (v !== undefined) out[k] = runnerString(v);
   return out;
 }
 

@@ -40,6 +40,7 @@ const VALUE_FLAGS = {
   '--platform': 'platform',
   '--secret': 'secret',
   '-s': 'secret',
+  '--build-arg': 'buildArg',
 };
 // Environment equivalents of global flags (a command-line flag wins over its variable).
 const ENV_FLAGS = {
@@ -72,11 +73,85 @@ const record = {
   output: false,
   buildkitImage: null,
   configFile: null,
+  buildkitd: null,
   env: envSubset(),
   exitCode: null,
 };
 let current = null; // the docker child running now, killed on cancel
 let finished = false;
+
+// What `--version` prints after "<name> version ": "<VERSION> <GitSha> <platform>"
+// (cmd/earthly/app/create.go getVersionPlatform, in earthly/earthly and EarthBuild/earthbuild).
+// EarthBuild's releases are promoted staging builds whose VERSION carries the 8-hex short sha
+// (EarthBuild/earthbuild .github/workflows/ci-staging-deploy.yml): `earth version v0.8.18-1a2b3c4d …`.
+function versionLine() {
+  const gitSha = sha256(`${NAME} ${VERSION}`).slice(0, 40);
+  const version = NAME === 'earth' ? earthVersion() : VERSION;
+  return `${version} ${gitSha} linux/${HOST_ARCH}; Ubuntu 24.04`;
+}
+
+function earthVersion() {
+  return `${VERSION}-${sha256(`${NAME} ${VERSION}`).slice(0, 8)}`;
+}
+
+// With GITHUB_ACTIONS set (the --github-annotations flag's variable), Earthly opens a runner log
+// group per phase: "::group:: <phase>" then "::endgroup:: <phase>", on stderr (earthly/earthly
+// conslogging/conslogging.go PrintPhaseHeader/PrintPhaseFooter, cmd/earthly/flag/global.go).
+const GITHUB_ANNOTATIONS = truthy(process.env.GITHUB_ACTIONS ?? '');
+
+function phaseHeader(phase) {
+  if (GITHUB_ANNOTATIONS) say(`::group:: ${phase}`);
+  say(` ${phase}`);
+  say('—'.repeat(80));
+}
+
+function phaseFooter(phase) {
+  if (GITHUB_ANNOTATIONS) say(`::endgroup:: ${phase}`);
+}
+
+// Earthly starts (and so configures) BuildKit itself only for a local address
+// (util/containerutil/shell_shared.go IsLocal: 127.0.0.1, ::1, localhost, container schemes).
+function startsBuildkit(host) {
+  if (!host) return true;
+  if (/^(docker|podman)-container:\/\//.test(host)) return true;
+  return /^tcp:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|$)/.test(host);
+}
+
+// What the earthly-buildkitd container would start with: Earthly appends the config's
+// global.buildkit_additional_args to its `docker run` (config/config.go,
+// util/containerutil/shell_shared.go), and docker resolves a bare `-e NAME` from its own
+// environment, which is Earthly's. Values are recorded as short hashes (they may hold credentials);
+// CA files are read from the `-v` mount named by SSL_CERT_DIR.
+function buildkitdStartup(configText) {
+  const line = /^\s*buildkit_additional_args:\s*(\[.*\])\s*$/m.exec(configText ?? '')?.[1];
+  const args = line ? JSON.parse(line) : [];
+  const env = {};
+  const mounts = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-e' || args[i] === '--env') {
+      const spec = args[++i];
+      const eq = spec.indexOf('=');
+      const name = eq >= 0 ? spec.slice(0, eq) : spec;
+      const value = eq >= 0 ? spec.slice(eq + 1) : process.env[name];
+      if (value !== undefined) env[name] = value;
+    } else if (args[i] === '-v' || args[i] === '--volume') {
+      const [source, target] = args[++i].split(':');
+      mounts.push({ source, target });
+    }
+  }
+  const certDirs = (env.SSL_CERT_DIR ?? '').split(':').filter(Boolean);
+  const caCerts = [];
+  for (const { source, target } of mounts) {
+    if (!certDirs.some((dir) => target === dir || target.startsWith(`${dir}/`))) continue;
+    if (!existsSync(source)) continue;
+    if (statSync(source).isDirectory()) caCerts.push(...listCerts(source));
+    else caCerts.push({ name: target.split('/').pop(), sha256: sha256(readFileSync(source)) });
+  }
+  const hashed = Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, k === 'SSL_CERT_DIR' ? v : sha256(v).slice(0, 16)]),
+  );
+  return { args: args.length, env: hashed, caCerts };
+}
 
 function say(line) {
   process.stderr.write(line + '\n');
@@ -134,7 +209,7 @@ function truthy(value) {
 }
 
 function parseArgs(argv) {
-  const flags = { secrets: [] };
+  const flags = { secrets: [], buildArgs: [] };
   const explicit = new Set();
   let target = null;
   const buildArgs = {};
@@ -164,6 +239,7 @@ function parseArgs(argv) {
         value = argv[++i];
       }
       if (key === 'secret') flags.secrets.push(value);
+      else if (key === 'buildArg') flags.buildArgs.push(value);
       else {
         flags[key] = value;
         explicit.add(key);
@@ -181,7 +257,42 @@ function parseArgs(argv) {
     buildArgs[m[1]] = m[2] ?? '';
   }
   applyEnvFlags(flags, explicit);
-  return { flags, target, buildArgs, wantVersion };
+  return {
+    flags,
+    target,
+    buildArgs: { ...buildFlagArgs(flags.buildArgs), ...buildArgs },
+    wantVersion,
+  };
+}
+
+// `--build-arg NAME=value`, or `--build-arg NAME` whose value Earthly takes from its own
+// environment (earthly/earthly variables/parse.go ParseCommandLineArgs: os.LookupEnv, else
+// "env var NAME not set"). Like the args after the target, they win over .arg.
+function buildFlagArgs(specs) {
+  const out = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const name = eq >= 0 ? spec.slice(0, eq) : spec;
+    const value = eq >= 0 ? spec.slice(eq + 1) : process.env[name];
+    if (value === undefined) fail(1, `Error: parse build args: env var ${name} not set`);
+    out[name] = value;
+  }
+  return out;
+}
+
+// Whether UBUNTU_PRO_KEY reached `pro attach`, as CanvOS's Earthfile reads it: a plain
+// `ARG UBUNTU_PRO_KEY` up to v4.9.x; from v4.10.0 `RUN --secret UBUNTU_PRO_KEY`, only inside
+// `IF [ "$UBUNTU_PRO_ATTACH" = "true" ]`. An Earthly secret never fills an ARG. Returns a short
+// hash of the key that got attached (never the key), or null.
+function ubuntuProAttached(earthfile, args, secrets) {
+  let key;
+  if (/RUN --secret UBUNTU_PRO_KEY\b/.test(earthfile)) {
+    if (args.UBUNTU_PRO_ATTACH === 'true')
+      key = secrets.find((x) => x.name === 'UBUNTU_PRO_KEY')?.value;
+  } else if (/^ARG UBUNTU_PRO_KEY\s*$/m.test(earthfile)) {
+    key = args.UBUNTU_PRO_KEY;
+  }
+  return key ? sha256(key).slice(0, 16) : null;
 }
 
 function applyEnvFlags(flags, explicit) {
@@ -447,6 +558,7 @@ async function buildOne(ctx, k8sVersion) {
     certs: ctx.certs,
     proxyCert: ctx.proxyCert,
     edgeCustomConfig: ctx.edgeCustomConfig,
+    ubuntuPro: ctx.ubuntuPro,
     standin: { name: NAME, version: VERSION },
   };
   const loaded = await docker(['load', '--quiet'], imageArchive(ref, arch, provider));
@@ -477,15 +589,20 @@ async function main() {
   const argv = process.argv.slice(2);
   record.argv = redactArgv(argv);
   const { flags, target, buildArgs, wantVersion } = parseArgs(argv);
-  record.globalFlags = { ...flags, secrets: flags.secrets.map((s) => s.replace(/=.*/s, '')) };
+  record.globalFlags = {
+    ...flags,
+    secrets: flags.secrets.map((s) => s.replace(/=.*/s, '')),
+    buildArgs: flags.buildArgs.map((s) => s.replace(/=.*/s, '')),
+  };
 
   if (wantVersion) {
-    process.stdout.write(`${NAME} version ${VERSION} standin linux/${HOST_ARCH}; Linux\n`);
+    process.stdout.write(`${NAME} version ${versionLine()}\n`);
     finish(0);
   }
   if (!target) fail(1, 'Error: no target reference provided (e.g. +build-provider-images)');
   record.target = target;
-  record.cliBuildArgs = buildArgs;
+  record.cliBuildArgs = { ...buildArgs };
+  delete record.cliBuildArgs.UBUNTU_PRO_KEY; // a key, even as a build arg: never recorded
   const secrets = resolveSecrets(flags.secrets);
   record.secretNames = secrets.map((s) => s.name);
   if (flags.config) {
@@ -496,10 +613,18 @@ async function main() {
       );
     record.configFile = readFileSync(flags.config, 'utf8');
   }
+  record.buildkitd = startsBuildkit(flags.buildkitHost)
+    ? buildkitdStartup(record.configFile)
+    : null;
   const output = flags.output === true || !(flags.ci || flags.noOutput);
   record.output = output;
+  // The default is baked in at release: earthly/buildkitd:<version>; EarthBuild v0.8.18's is
+  // docker.io/earthbuild/buildkitd:<its VERSION> (.github/workflows/ci-staging-deploy.yml).
   record.buildkitImage =
-    flags.buildkitImage ?? `${NAME === 'earth' ? 'earthbuild' : 'earthly'}/buildkitd:${VERSION}`;
+    flags.buildkitImage ??
+    (NAME === 'earth'
+      ? `docker.io/earthbuild/buildkitd:${earthVersion()}`
+      : `earthly/buildkitd:${VERSION}`);
 
   const injected = process.env.STANDIN_EARTHLY_EXIT;
   if (injected !== undefined && injected !== '') {
@@ -509,7 +634,7 @@ async function main() {
   const pause = Number(process.env.STANDIN_EARTHLY_SLEEP ?? 0);
   if (pause > 0) await sleep(pause * 1000);
 
-  say(' Init 🚀');
+  phaseHeader('Init 🚀');
   if (!existsSync('Earthfile'))
     fail(
       1,
@@ -539,6 +664,8 @@ async function main() {
   const dotArg = existsSync('.arg') ? parseDotenv(readFileSync('.arg', 'utf8')) : {};
   const args = resolveArgs(earthfileArgs(earthfile), dotArg, buildArgs);
   for (const s of secrets) delete args[s.name];
+  const ubuntuPro = ubuntuProAttached(earthfile, args, secrets);
+  delete args.UBUNTU_PRO_KEY; // a key, even as an ARG: never recorded or baked in
   record.buildArgs = args;
 
   if (!args.K8S_DISTRIBUTION) {
@@ -574,6 +701,7 @@ async function main() {
     certs: [],
     proxyCert: null,
     edgeCustomConfig: null,
+    ubuntuPro,
   };
   if (/COPY --if-exists certs\//.test(earthfile)) ctx.certs = listCerts('certs');
   if (/COPY sc\.crt/.test(earthfile) && args.PROXY_CERT_PATH) {
@@ -591,6 +719,8 @@ async function main() {
     };
   }
 
+  phaseFooter('Init 🚀');
+  phaseHeader('Build 🔧');
   // CanvOS builds every version concurrently; a small pool keeps a 2-core machine responsive.
   const queue = [...versions];
   const refs = [];
@@ -600,6 +730,7 @@ async function main() {
     }),
   );
 
+  phaseFooter('Build 🔧');
   if (!flags.ci) {
     for (const ref of record.refs) {
       if (output) say(`Image +provider-image output as ${ref}`);

@@ -83,11 +83,13 @@ export interface StandinInvocation {
     platform?: string;
     /** Secret NAMES only. */
     secrets: string[];
+    /** `--build-arg` NAMES only (a bare NAME takes its value from Earthly's environment). */
+    buildArgs: string[];
   };
   target: string | null;
   /** Final build args: command line > .arg > Earthfile defaults (secrets excluded). */
   buildArgs: Record<string, string>;
-  /** Build args as given after the target. */
+  /** Build args from the command line: `--build-arg` (values from the environment) and after the target. */
   cliBuildArgs: Record<string, string>;
   secretNames: string[];
   refs: string[];
@@ -99,6 +101,16 @@ export interface StandinInvocation {
   buildkitImage: string | null;
   /** Text of the --config file, if one was given. */
   configFile: string | null;
+  /**
+   * The BuildKit container Earthly would start (null for a remote one): its environment from
+   * buildkit_additional_args (values as 16-hex sha256 prefixes; SSL_CERT_DIR as is) and the CA
+   * certificates mounted where SSL_CERT_DIR points.
+   */
+  buildkitd: {
+    args: number;
+    env: Record<string, string>;
+    caCerts: { name: string; sha256: string }[];
+  } | null;
   env: Record<string, string>;
   exitCode: number | null;
 }

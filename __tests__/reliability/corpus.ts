@@ -145,7 +145,7 @@ const SINGLE_LINE_INPUTS: Record<string, [string, string]> = {
   'buildkit-host': ['tcp://buildkit.example.com:8372', 'x'],
   'remote-cache': ['ghcr.io/acme/cache:k3s', 'x'],
   'registry-username': ['harness', '--password=x'],
-  'registry-password': ['harness-password', 'x'],
+  // registry-password may be several lines (a GAR `_json_key`): docker login reads it on stdin.
 };
 
 function generated(): BadInputCase[] {
@@ -172,9 +172,7 @@ function generated(): BadInputCase[] {
   for (const [input, [before, after]] of Object.entries(SINGLE_LINE_INPUTS)) {
     const values = [`${before}\n${after}`];
     // A lone carriage return too, where a value reaches a command line or a file line by line.
-    if (
-      ['image-registry', 'custom-tag', 'registry-username', 'registry-password'].includes(input)
-    ) {
+    if (['image-registry', 'custom-tag', 'registry-username'].includes(input)) {
       values.push(`${before}\r${after}`);
     }
     out.push(...cases(input, SINGLE_LINE, values));
@@ -422,15 +420,15 @@ function handWritten(): BadInputCase[] {
     ...cases('earthly-args', /could name a target: only flags go here$/, ['--verbose x+y']),
     ...cases('earthly-args', /is not a flag$/, ['-', '--', '---x']),
     ...cases('earthly-config', /^allows printable ASCII only/, [
-      'tls_ca: /ca.pem\u0085disable_analytics: false',
-      'tls_ca: a\u2028b: c',
-      'tls_ca: a\tb',
+      'tlsca: /ca.pem\u0085disable_analytics: false',
+      'tlsca: a\u2028b: c',
+      'tlsca: a\tb',
     ]),
     ...cases('earthly-config', /is not one YAML value on its line/, [
-      "tls_ca: '",
-      'tls_ca: [a',
-      'tls_ca: a: b',
-      'tls_ca: &anchor x',
+      "tlsca: '",
+      'tlsca: [a',
+      'tlsca: a: b',
+      'tlsca: &anchor x',
     ]),
     ...cases('earthly-args', /is not a flag or a flag's value$/, [
       'build',
@@ -446,13 +444,19 @@ function handWritten(): BadInputCase[] {
         '$(touch x)',
       ]),
     ),
-    ...cases('buildkit-host', /is not a BuildKit address such as tcp:\/\/host:8372$/, [
-      'host:8372',
-      'http://host:8372',
-      'tcp://',
-      'tcp://a b',
-      '--buildkit-host=tcp://x',
-    ]),
+    ...cases(
+      'buildkit-host',
+      /is not a BuildKit address Earthly accepts: tcp:\/\/host:port, docker-container:\/\/name or podman-container:\/\/name$/,
+      [
+        'host:8372',
+        'http://host:8372',
+        'tcp://',
+        'tcp://a b',
+        'tcp://host',
+        'unix:///run/buildkit/buildkitd.sock',
+        '--buildkit-host=tcp://x',
+      ],
+    ),
 
     // List inputs: one bad item among good ones is enough.
     ...cases('k8s-version', /is not a version: use x\.y\.z, x\.y, latest or all$/, [

@@ -206,7 +206,7 @@ describe('7. hardening', () => {
     const result = await runAction({
       workDir,
       inputs: buildInputs(s.h, {
-        'earthly-config': 'tls_ca: /ca.pem\u0085disable_analytics: false',
+        'earthly-config': 'tlsca: /ca.pem\u0085disable_analytics: false',
         'dry-run': 'true',
       }),
       env: s.h.env(),

@@ -145,18 +145,26 @@ function intendedEarthly(
     get('push') === 'false' ? '--output' : '--push',
     '--allow-privileged',
   ];
-  if (!get('buildkit-host')) options.push('--buildkit-image', get('buildkit-image') || MIRROR);
-  if (get('buildkit-host')) options.push('--buildkit-host', get('buildkit-host'));
+  // A loopback tcp:// or container address is a BuildKit Earthly starts itself: it keeps its image
+  // (earthly/earthly util/containerutil/shell_shared.go IsLocal).
+  const host = get('buildkit-host');
+  const local =
+    !host ||
+    /^tcp:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(host) ||
+    /^(docker|podman)-container:/.test(host);
+  if (local) options.push('--buildkit-image', get('buildkit-image') || MIRROR);
+  if (host) options.push('--buildkit-host', host);
   if (get('remote-cache')) options.push('--remote-cache', get('remote-cache'));
   for (const [key] of keyValueLines(inputs.secrets ?? '')) options.push('--secret', key);
-  options.push(...(inputs['earthly-args'] ?? '').split(/\s+/).filter(Boolean));
-  const buildArgs: string[] = [];
+  // Proxy URLs with credentials: `--build-arg NAME`, the value from Earthly's environment
+  // (earthly/earthly variables/parse.go); nothing after the target.
   for (const key of ['http-proxy', 'https-proxy']) {
     const url = get(key);
     if (url && hasCredentials(url))
-      buildArgs.push(`--${key.replace('-', '_').toUpperCase()}=${url}`);
+      options.push('--build-arg', key.replace('-', '_').toUpperCase());
   }
-  return { options, buildArgs };
+  options.push(...(inputs['earthly-args'] ?? '').split(/\s+/).filter(Boolean));
+  return { options, buildArgs: [] };
 }
 
 /** Every git and docker command the action may run, with exactly these arguments. */

@@ -95,5 +95,6 @@ const PURE_OUTSIDE_CORE = [
   'errors.ts',
   'earthly/release.ts',
   'earthly/command.ts',
+  'earthly/config-keys.ts',
   'canvos/token.ts',
 ];

@@ -8,11 +8,17 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
 import type { CheckoutFile } from '../core/build-files.js';
-import { exactTag, parseLsRemoteTags, resolveCanvosTag } from '../core/canvos-tags.js';
+import {
+  exactTag,
+  nearestTags,
+  parseLsRemoteTags,
+  resolveCanvosTag,
+  yamlNumberHint,
+} from '../core/canvos-tags.js';
 import type { CanvosFiles } from '../core/canvos-source.js';
 import type { Inputs } from '../core/inputs/types.js';
 import type { CanvosCheckout, Plan } from '../core/plan.js';
-import { ActionError, errorMessage } from '../errors.js';
+import { ActionError, InputError, addFailureHint, errorMessage } from '../errors.js';
 import { LinkError, assertNoLinks, readInside, replaceFile } from '../lib/safe-files.js';
 import { serverUrl } from '../runner.js';
 import { type RestoreEntry, saveRestoreEntries } from '../state.js';
@@ -46,30 +52,55 @@ export async function cloneCanvos(
   const auth: GitAuth | undefined = source.token
     ? { token: source.token, serverUrl: serverUrl() }
     : undefined;
-  let tag = exactTag(version);
+  const exact = exactTag(version);
+  let tag = exact;
   if (tag) {
     core.info(`CanvOS ${tag} (exact tag, no listing needed)`);
   } else {
     const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
+    const hint = yamlNumberHint(version, tags);
+    if (hint) {
+      core.warning(hint);
+      addFailureHint(hint);
+    }
     tag = resolveCanvosTag(version, tags, prerelease);
     core.info(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
   }
   onTag(tag);
   const path = join(tempDir, 'canvos');
   let commit: string;
-  if (planFilesOnly) {
-    const partial = await clonePaths(repository, tag, path, PLAN_FILES, auth);
-    commit = partial.commit;
-    core.info(
-      partial.filtered
-        ? `Fetched ${PLAN_FILES.join(', ')} of ${repository} at ${tag} (${commit}) into ${path}: a dry run reads nothing else`
-        : `${repository} does not allow partial clones: fetched the whole tree at ${tag} (${commit}), checked out ${PLAN_FILES.join(', ')} into ${path}`,
-    );
-  } else {
-    commit = await cloneTag(repository, tag, path, auth);
-    core.info(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+  try {
+    if (planFilesOnly) {
+      const partial = await clonePaths(repository, tag, path, PLAN_FILES, auth);
+      commit = partial.commit;
+      core.info(
+        partial.filtered
+          ? `Fetched ${PLAN_FILES.join(', ')} of ${repository} at ${tag} (${commit}) into ${path}: a dry run reads nothing else`
+          : `${repository} does not allow partial clones: fetched the whole tree at ${tag} (${commit}), checked out ${PLAN_FILES.join(', ')} into ${path}`,
+      );
+    } else {
+      commit = await cloneTag(repository, tag, path, auth);
+      core.info(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+    }
+  } catch (error) {
+    throw (exact && (await missingTag(repository, tag, auth))) || error;
   }
   return { tag, commit, path, repository, files: await readCanvosFiles(path) };
+}
+
+/** After a failed clone of an exact tag: an InputError when the repository has no such tag. */
+async function missingTag(
+  repository: string,
+  tag: string,
+  auth: GitAuth | undefined,
+): Promise<InputError | undefined> {
+  const tags = parseLsRemoteTags(await listRemoteTags(repository, auth).catch(() => ''));
+  if (tags.length === 0 || tags.includes(tag)) return undefined;
+  const nearest = nearestTags(tag, tags);
+  return new InputError(
+    'canvos-version',
+    `${tag} is not a tag of canvos-repository${nearest.length ? `; nearest tags: ${nearest.join(', ')}` : ''}`,
+  );
 }
 
 /** A checkout the workflow made itself (canvos-path): described by its tag, else its commit. */

@@ -9,6 +9,7 @@ import {
   certsLayout,
   parseK8sVersionJson,
   readEdgeCustomConfig,
+  secretIsBuildArg,
 } from './canvos-source.js';
 import type { Inputs, KeyValue } from './inputs/types.js';
 
@@ -33,7 +34,7 @@ export interface BuildFilesPlan {
   namedCustomConfig?: string;
 }
 
-/** Build args that must not be written to disk: proxy URLs with credentials. */
+/** Build args that must not be written to disk: proxy URLs with credentials (Earthly reads them from its environment). */
 export function commandLineArgs(inputs: Inputs): KeyValue[] {
   return proxies(inputs).filter(([, url]) => hasCredentials(url));
 }
@@ -63,6 +64,13 @@ export function buildFilesPlan(inputs: Inputs, files: CanvosFiles): BuildFilesPl
         otherFiles.push({ path: `certs/proxy-ca-${i + 1}.crt`, content: `${cert}\n` }),
       );
     }
+  }
+
+  // From CanvOS v4.10.0 the key is an Earthly secret, read only when UBUNTU_PRO_ATTACH=true.
+  const proKey = inputs.secrets.some(([key]) => key === 'UBUNTU_PRO_KEY');
+  if (proKey && /^\s*ARG\s+UBUNTU_PRO_ATTACH\b/m.test(files.earthfile)) {
+    if (!secretIsBuildArg(files.earthfile, 'UBUNTU_PRO_KEY'))
+      argsAfter.push(['UBUNTU_PRO_ATTACH', 'true']);
   }
 
   const namedCustomConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];

@@ -64,6 +64,16 @@ export function readBuildkitMirror(earthlySh: string, earthlyVersion: string): s
   return expanded.includes('\0') ? undefined : expanded;
 }
 
+/**
+ * True when the Earthfile reads `name` as a plain `ARG` and never as an Earthly secret
+ * (`RUN --secret name`): CanvOS's UBUNTU_PRO_KEY up to v4.9.x, an Earthly secret from v4.10.0 on.
+ */
+export function secretIsBuildArg(earthfile: string, name: string): boolean {
+  const arg = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}(?:=|\\s*$)`, 'm');
+  const secret = new RegExp(`--secret[\\s=]+${name}(?![A-Za-z0-9_])`);
+  return arg.test(earthfile) && !secret.test(earthfile);
+}
+
 export function certsLayout(earthfile: string): CertsLayout {
   if (/\bcerts\//.test(earthfile)) return 'certs-dir';
   return /\bPROXY_CERT_PATH\b/.test(earthfile) ? 'sc-crt' : 'certs-dir';
@@ -100,4 +110,33 @@ export function likelyEarthlyPin(tag: string): string | undefined {
   if (major > 4 || (major === 4 && minor >= 5)) return 'v0.8.15';
   if (major === 4 && minor >= 3) return 'v0.8.5';
   return 'v0.7.4';
+}
+
+/**
+ * Kubernetes versions from the Earthfile, for tags before k8s_version.json (v4.4.2-v4.4.8): the
+ * `BUILD +$TARGET --K8S_VERSION=x.y.z` lines of `build-provider-images`, under
+ * `IF [ "$K8S_DISTRIBUTION" = "<name>" ]` / `ELSE IF …` branches. Ascending, without repeats.
+ */
+export function readBuildLineVersions(earthfile: string): Record<string, string[]> {
+  const lists: Record<string, Set<string>> = {};
+  let inTarget = false;
+  let distribution: string | undefined;
+  for (const line of earthfile.split('\n')) {
+    if (/^[a-zA-Z][a-zA-Z0-9._-]*:\s*$/.test(line))
+      inTarget = line.trim() === 'build-provider-images:';
+    if (!inTarget) continue;
+    const branch = /^\s*(?:ELSE\s+)?IF\s+\[\s*"\$K8S_DISTRIBUTION"\s*=\s*"([^"]+)"\s*\]/.exec(line);
+    if (branch) distribution = branch[1];
+    else if (/^\s*(ELSE|END)\s*$/.test(line)) distribution = undefined;
+    const build = /^\s*BUILD\s.*--K8S_VERSION=(\d+\.\d+\.\d+)\s*$/.exec(line);
+    if (build && distribution) (lists[distribution] ??= new Set()).add(build[1]);
+  }
+  return Object.fromEntries(
+    Object.entries(lists).map(([name, versions]) => [name, [...versions].sort(byVersion)]),
+  );
+}
+
+function byVersion(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 }

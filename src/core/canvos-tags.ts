@@ -49,3 +49,27 @@ export function resolveCanvosTag(spec: string, tags: string[], prerelease: boole
   }
   return releases.get(picked)!;
 }
+
+/**
+ * The runner turns an unquoted YAML `4.10` into the number 4.1, then the string "4.1". A real
+ * release line, so not refused; but when `vX.Y0.*` tags exist too, the workflow likely meant those.
+ */
+export function yamlNumberHint(spec: string, tags: string[]): string | undefined {
+  const match = /^v?(\d+)\.(\d)$/.exec(spec);
+  if (!match) return undefined;
+  const meant = `${match[1]}.${match[2]}0`;
+  if (!tags.some((tag) => tag.startsWith(`v${meant}.`))) return undefined;
+  return `canvos-version ${spec} picks the v${match[1]}.${match[2]} line; if you meant ${meant}, quote it ('${meant}'): YAML reads an unquoted ${meant} as the number ${match[1]}.${match[2]}`;
+}
+
+/** The release tags nearest to `tag` by semver precedence: two below and two above it. */
+export function nearestTags(tag: string, tags: string[]): string[] {
+  const target = semver.valid(tag.replace(/^v/, ''));
+  const releases = tags
+    .filter((t) => /^v\d/.test(t) && semver.valid(t.slice(1)) && !semver.prerelease(t.slice(1)))
+    .sort((a, b) => semver.compare(a.slice(1), b.slice(1)));
+  if (!target) return releases.slice(-4).reverse();
+  const above = releases.findIndex((t) => semver.gt(t.slice(1), target));
+  const at = above < 0 ? releases.length : above;
+  return [...releases.slice(Math.max(0, at - 2), at).reverse(), ...releases.slice(at, at + 2)];
+}

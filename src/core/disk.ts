@@ -9,9 +9,11 @@ export const BASE_LAYERS_BYTES = 4 * GiB;
 export const K8S_LAYERS_BYTES = 1 * GiB;
 export const BUILD_CACHE_BYTES = 3 * GiB;
 
-export function bytesNeeded(imageCount: number): number {
+/** With `exported` (push: false), the images are also written into the local Docker: their layers twice. */
+export function bytesNeeded(imageCount: number, exported = false): number {
   if (imageCount === 0) return 0;
-  return BUILD_CACHE_BYTES + BASE_LAYERS_BYTES + imageCount * K8S_LAYERS_BYTES;
+  const images = BASE_LAYERS_BYTES + imageCount * K8S_LAYERS_BYTES;
+  return BUILD_CACHE_BYTES + (exported ? 2 : 1) * images;
 }
 
 export function formatGiB(bytes: number): string {
@@ -23,8 +25,9 @@ export function diskAdvice(
   path: string,
   freeBytes: number,
   imageCount: number,
+  exported = false,
 ): string | undefined {
-  const needed = bytesNeeded(imageCount);
+  const needed = bytesNeeded(imageCount, exported);
   if (freeBytes >= needed) return undefined;
   return (
     `Only ${formatGiB(freeBytes)} free at ${path}; ${imageCount} provider image(s) need about ${formatGiB(needed)}. ` +

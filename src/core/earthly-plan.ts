@@ -1,11 +1,23 @@
 /** The Earthly part of the plan: which release, how to install it, and its whole command. */
 import { join } from 'node:path';
-import { earthlyArguments, earthlyConfig } from '../earthly/command.js';
+import {
+  buildkitProxyArgs,
+  earthlyArguments,
+  earthlyConfig,
+  isLocalBuildkit,
+} from '../earthly/command.js';
+import { knownConfigKeys } from '../earthly/config-keys.js';
 import type { EarthlyInstallRequest } from '../earthly/install.js';
-import { redactUrl } from '../earthly/release.js';
 import { InputError } from '../errors.js';
 import { commandLineArgs } from './build-files.js';
-import { readBuildkitMirror, readEarthlyVersion } from './canvos-source.js';
+import {
+  type CanvosFiles,
+  certsLayout,
+  readBuildkitMirror,
+  readEarthlyVersion,
+  secretIsBuildArg,
+} from './canvos-source.js';
+import { unknownKey } from './inputs/earthly.js';
 import type { Arch, EarthlyDistribution, Inputs, KeyValue } from './inputs/types.js';
 
 /** The newest EarthBuild release this action knows; `auto` picks it for the fork. */
@@ -15,15 +27,16 @@ export interface EarthlyPlan {
   version: string;
   distribution: EarthlyDistribution;
   buildkitImage?: string;
-  /** A remote BuildKit: no local disk to check. */
+  /** The `buildkit-host` Earthly is pointed at, local or remote. */
   buildkitHost?: string;
+  /** A BuildKit Earthly does not start itself: no image to choose, no local disk to check. */
+  remoteBuildkit: boolean;
   install: EarthlyInstallRequest;
   configPath: string;
   config: string;
+  /** Earthly's whole argv: no secret in it (a local user can read /proc/<pid>/cmdline). */
   args: string[];
-  /** The same arguments with credentials in proxy URLs redacted, for the log. */
-  shownArgs: string[];
-  /** Secrets Earthly reads from its environment (`--secret NAME`). */
+  /** Secrets Earthly reads from its environment (`--secret NAME`, `--build-arg NAME`). */
   secretEnv: KeyValue[];
 }
 
@@ -48,11 +61,12 @@ export function earthlyInstall(
  */
 export function earthlyPlan(
   inputs: Inputs,
-  earthlySh: string | undefined,
+  files: CanvosFiles,
   tag: string,
-  context: { runnerArch: Arch; tempDir: string },
+  context: { runnerArch: Arch; tempDir: string; checkoutPath: string },
 ): EarthlyPlan {
   const { distribution, buildkitHost } = inputs.earthly;
+  const { earthlySh } = files;
   const pinned = earthlySh ? readEarthlyVersion(earthlySh) : undefined;
   let version = inputs.earthly.version;
   if (version === 'auto') {
@@ -70,30 +84,68 @@ export function earthlyPlan(
     distribution === 'earthly' && version === pinned && earthlySh
       ? readBuildkitMirror(earthlySh, version)
       : undefined;
-  const buildkitImage = buildkitHost ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+  // A loopback tcp:// or container address is a BuildKit Earthly still starts: it needs its image.
+  const remoteBuildkit = buildkitHost !== undefined && !isLocalBuildkit(buildkitHost);
+  const buildkitImage = remoteBuildkit ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+  const known = knownConfigKeys(version);
+  for (const [key] of inputs.earthly.config) {
+    if (!known.includes(key))
+      throw new InputError('earthly-config', unknownKey(key, known, version));
+  }
+  // An Earthly secret never fills an ARG: a secret the Earthfile reads as `ARG NAME` (UBUNTU_PRO_KEY
+  // up to CanvOS v4.9.x) goes as a build arg, like the proxy URLs with credentials.
+  const asArg = (name: string) => secretIsBuildArg(files.earthfile, name);
+  const envBuildArgs = [
+    ...commandLineArgs(inputs),
+    ...inputs.secrets.filter(([key]) => asArg(key)),
+  ];
+  // The proxies and CAs in .arg and certs/ reach RUN steps only; BuildKit's own image pulls need
+  // them too (CanvOS's earthly.sh starts its BuildKit with both). A remote BuildKit is its own.
+  const proxyEnv = remoteBuildkit ? [] : buildkitProxyEnv(inputs);
+  const scCrt = certsLayout(files.earthfile) === 'sc-crt';
+  const ca =
+    !remoteBuildkit && inputs.proxyCaCerts.length
+      ? { path: join(context.checkoutPath, scCrt ? 'sc.crt' : 'certs'), isFile: scCrt }
+      : undefined;
+  const proxyNames = proxyEnv.map(([key]) => key).filter((key) => key === key.toUpperCase());
+  const buildkitArgs = buildkitProxyArgs(proxyNames, ca);
   const configPath = join(context.tempDir, 'earthly-config.yml');
-  const options = {
+  const args = earthlyArguments({
     push: inputs.push,
     configPath,
     buildkitImage,
     buildkitHost,
     remoteCache: inputs.earthly.remoteCache,
-    secretNames: inputs.secrets.map(([key]) => key),
+    secretNames: inputs.secrets.map(([key]) => key).filter((key) => !asArg(key)),
+    envBuildArgs: envBuildArgs.map(([key]) => key),
     extraArgs: inputs.earthly.args,
-    buildArgs: commandLineArgs(inputs),
-  };
-  // The command-line build args are proxy URLs with credentials: masked, but not left to masking.
-  const shown = options.buildArgs.map(([key, url]) => [key, redactUrl(url)] as const);
+  });
   return {
     version,
     distribution,
     buildkitImage,
     buildkitHost,
+    remoteBuildkit,
     install: earthlyInstall(inputs, version, context.runnerArch),
     configPath,
-    config: earthlyConfig(inputs.earthly.config),
-    args: earthlyArguments(options),
-    shownArgs: earthlyArguments({ ...options, buildArgs: shown }),
-    secretEnv: inputs.secrets,
+    config: earthlyConfig(version, inputs.earthly.config, buildkitArgs),
+    args,
+    secretEnv: dedupe([...inputs.secrets, ...commandLineArgs(inputs), ...proxyEnv]),
   };
+}
+
+/** The proxy inputs as Earthly's environment, in both cases, for `docker run -e NAME`. */
+function buildkitProxyEnv(inputs: Inputs): KeyValue[] {
+  const values: [string, string | undefined][] = [
+    ['HTTP_PROXY', inputs.httpProxy],
+    ['HTTPS_PROXY', inputs.httpsProxy],
+    ['NO_PROXY', inputs.noProxy],
+  ];
+  return values.flatMap(([key, value]) =>
+    value ? [[key, value] as const, [key.toLowerCase(), value] as const] : [],
+  );
+}
+
+function dedupe(entries: KeyValue[]): KeyValue[] {
+  return [...new Map(entries.map(([key, value]) => [key, value])).entries()];
 }

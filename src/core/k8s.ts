@@ -43,6 +43,13 @@ export function selectK8sVersions(
       : sorted.find((version) => version === item);
     if (!match) {
       const listed = isMinor ? newestPatches(sorted).map(minorOf) : sorted;
+      // The runner turns an unquoted YAML `1.30` into the number 1.3, then the string "1.3".
+      if (isMinor && listed.includes(`${item}0`)) {
+        throw new InputError(
+          'k8s-version',
+          `${item} is not listed for ${where.distribution} at CanvOS ${where.tag}, but ${item}0 is: YAML reads an unquoted ${item}0 as the number ${item}; quote it ('${item}0')`,
+        );
+      }
       throw new InputError(
         'k8s-version',
         `${item} is not listed for ${where.distribution} at CanvOS ${where.tag}; listed: ${listed.join(', ')}`,

@@ -10,7 +10,12 @@ import {
   buildFilesPlan,
   checkoutFiles,
 } from './build-files.js';
-import { type CanvosFiles, parseK8sVersionJson, readPeVersion } from './canvos-source.js';
+import {
+  type CanvosFiles,
+  parseK8sVersionJson,
+  readBuildLineVersions,
+  readPeVersion,
+} from './canvos-source.js';
 import { type EarthlyPlan, earthlyPlan } from './earthly-plan.js';
 import { MAX_TAG_LENGTH, TAG } from './image-ref.js';
 import type { Arch, DiskCheck, Inputs, RegistryCredentials } from './inputs/types.js';
@@ -75,7 +80,8 @@ export interface Plan {
   k8sVersions: string[];
   images: ImagePlan[];
   files: BuildFilesPlan;
-  registry: { host: string; credentials?: RegistryCredentials };
+  /** `ca`: the workflow's proxy CA certificates, trusted by registry lookups too. */
+  registry: { host: string; credentials?: RegistryCredentials; ca: string[] };
   push: boolean;
   skipExisting: boolean;
   diskCheck: DiskCheck;
@@ -96,20 +102,19 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: Plan
       `The Earthfile at CanvOS ${tag} has no ARG PE_VERSION default; set PE_VERSION in build-args`,
     );
   }
-  if (!files.k8sVersionJson) throw new ActionError(`CanvOS ${tag} has no k8s_version.json`);
-  let versionLists: Record<string, string[]>;
-  try {
-    versionLists = parseK8sVersionJson(files.k8sVersionJson);
-  } catch (error) {
-    throw new ActionError(
-      `k8s_version.json at CanvOS ${tag} is not valid: ${(error as Error).message}`,
-    );
-  }
+  const versionLists = k8sVersionLists(files, tag);
   const available = versionLists[inputs.k8sDistribution] ?? [];
   const k8sVersions = selectK8sVersions(inputs.k8sVersion, available, {
     distribution: inputs.k8sDistribution,
     tag,
   });
+  // Before k8s_version.json the Earthfile's own BUILD lines decide: one version (K8S_VERSION) a run.
+  if (!files.k8sVersionJson && k8sVersions.length > 1) {
+    throw new InputError(
+      'k8s-version',
+      `CanvOS ${tag} lists its versions in the Earthfile, not k8s_version.json: build one version per job (a matrix)`,
+    );
+  }
   const naming: ImageNaming = {
     registry: inputs.imageRegistry,
     repo: inputs.imageRepo ?? inputs.osDistribution,
@@ -120,6 +125,7 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: Plan
     osVersion: inputs.osVersion,
   };
   const images = k8sVersions.map((version) => imagePlan(naming, inputs.arch, tag, version));
+  const earthly = earthlyPlan(inputs, files, tag, { ...context, checkoutPath: checkout.path });
   return {
     canvosVersion: tag,
     canvosCommit: checkout.commit,
@@ -127,17 +133,21 @@ export function makePlan(inputs: Inputs, checkout: CanvosCheckout, context: Plan
     canvosRepository: checkout.repository,
     peVersion,
     naming,
-    earthly: earthlyPlan(inputs, files.earthlySh, tag, context),
+    earthly,
     availableK8sVersions: [...available],
     newestK8sPatches: newestPatches(available),
     k8sVersions,
     images,
     files: buildFilesPlan(inputs, files),
-    registry: { host: images[0].registry, credentials: inputs.registryAuth },
+    registry: {
+      host: images[0].registry,
+      credentials: inputs.registryAuth,
+      ca: inputs.proxyCaCerts,
+    },
     push: inputs.push,
     skipExisting: inputs.skipExisting && inputs.push,
     // A remote BuildKit keeps its cache on its own disk.
-    diskCheck: inputs.earthly.buildkitHost ? 'off' : inputs.diskCheck,
+    diskCheck: earthly.remoteBuildkit ? 'off' : inputs.diskCheck,
     dryRun: inputs.dryRun,
   };
 }
@@ -150,6 +160,22 @@ export function planBuild(plan: Plan, present: ReadonlyMap<string, string>): Bui
   const images = plan.images.filter((image) => !present.has(image.ref));
   const versions = images.length ? images.map((image) => image.k8sVersion) : plan.k8sVersions;
   return { images, files: checkoutFiles(plan.files, versions) };
+}
+
+/** k8s_version.json, or on tags before it (v4.4.2-v4.4.8) the Earthfile's BUILD lines. */
+function k8sVersionLists(files: CanvosFiles, tag: string): Record<string, string[]> {
+  if (!files.k8sVersionJson) {
+    const lists = readBuildLineVersions(files.earthfile);
+    if (Object.keys(lists).length) return lists;
+    throw new ActionError(`CanvOS ${tag} has no k8s_version.json`);
+  }
+  try {
+    return parseK8sVersionJson(files.k8sVersionJson);
+  } catch (error) {
+    throw new ActionError(
+      `k8s_version.json at CanvOS ${tag} is not valid: ${(error as Error).message}`,
+    );
+  }
 }
 
 function buildArg(inputs: Inputs, key: string): string | undefined {

@@ -44,13 +44,21 @@ export interface DockerConfig {
 }
 
 /**
+ * What `docker login` stores: a user and password, or an identity token (an OAuth2 refresh token,
+ * e.g. from `az acr login`), which docker/cli keeps as `identitytoken` in config.json
+ * (cli/config/types/authconfig.go) or as the Secret of user `<token>` in a credential helper
+ * (cli/config/credentials/native_store.go).
+ */
+export type StoredCredentials = RegistryCredentials | { identityToken: string };
+
+/**
  * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
- * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
+ * credsStore), else `identitytoken` or the base64 `auth` in `auths`. Missing or unreadable → undefined.
  */
 export async function credentialsFromDockerConfig(
   host: string,
   configDir = defaultConfigDir(),
-): Promise<RegistryCredentials | undefined> {
+): Promise<StoredCredentials | undefined> {
   const config = await readDockerConfig(configDir);
   if (!config) return undefined;
 
@@ -65,6 +73,7 @@ export async function credentialsFromDockerConfig(
 
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
     if (!configKeyMatches(key, host) || !entry) continue;
+    if (entry.identitytoken) return { identityToken: entry.identitytoken };
     const credentials = entry.auth
       ? decodeAuthField(entry.auth)
       : entry.username && entry.password
@@ -79,15 +88,7 @@ export async function credentialsFromDockerConfig(
 async function credentialsFromHelper(
   helper: string,
   host: string,
-): Promise<RegistryCredentials | undefined> {
-  const answer = await askHelper(helper, host);
-  // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
-  if (!answer || answer.username === '<token>') return undefined;
-  return answer;
-}
-
-/** What `docker-credential-<helper> get` holds for `host`: a username (or `<token>`) and a secret. */
-async function askHelper(helper: string, host: string): Promise<RegistryCredentials | undefined> {
+): Promise<StoredCredentials | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) return undefined; // a name, not a path or command line
   const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
   try {
@@ -103,6 +104,8 @@ async function askHelper(helper: string, host: string): Promise<RegistryCredenti
     const parsed = JSON.parse(result.stdout) as { Username?: unknown; Secret?: unknown };
     if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string') return undefined;
     if (!parsed.Username || !parsed.Secret) return undefined;
+    // "<token>" marks an identity (refresh) token, exchanged at the registry's token endpoint.
+    if (parsed.Username === '<token>') return { identityToken: parsed.Secret };
     return { username: parsed.Username, password: parsed.Secret };
   } catch {
     core.debug(`docker-credential-${helper} could not be run or answered something unexpected`);
@@ -126,7 +129,7 @@ export async function dockerHoldsCredentials(
     configKeyMatches(key, host),
   );
   const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
-  if (helper) return (await askHelper(helper, host)) !== undefined;
+  if (helper) return (await credentialsFromHelper(helper, host)) !== undefined;
   return Object.entries(config.auths ?? {}).some(
     ([key, entry]) =>
       configKeyMatches(key, host) &&

@@ -5,7 +5,12 @@ import type { DiskCheck } from '../core/inputs/types.js';
 import { ActionError } from '../errors.js';
 import { dockerRootDir, freeBytes } from './cli.js';
 
-export async function checkDisk(mode: DiskCheck, imageCount: number): Promise<void> {
+/** `exported`: the images are also exported into the local Docker (push: false, `--output`). */
+export async function checkDisk(
+  mode: DiskCheck,
+  imageCount: number,
+  exported = false,
+): Promise<void> {
   if (mode === 'off')
     return core.info(
       'No disk check: disk-check is off, or the build runs on a remote buildkit-host',
@@ -15,7 +20,7 @@ export async function checkDisk(mode: DiskCheck, imageCount: number): Promise<vo
   const free = await freeBytes(root);
   if (free === undefined)
     return core.info(`Could not measure free disk at ${root}; skipping the disk check`);
-  const advice = diskAdvice(root, free, imageCount);
+  const advice = diskAdvice(root, free, imageCount, exported);
   if (!advice) return core.info(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
   if (mode === 'error') throw new ActionError(`Not enough disk: ${advice}`);
   core.warning(advice);

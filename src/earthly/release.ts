@@ -93,10 +93,14 @@ export function parseChecksumAsc(text: string, asset: string): string | undefine
   return found;
 }
 
-/** True when `--version` output names `version` (with or without its `v`) as a whole word. */
+/**
+ * True when `--version` output names `version` (with or without its `v`) as a whole word.
+ * EarthBuild's releases are promoted staging builds whose version carries the commit's 8-hex short
+ * sha (`earth version v0.8.18-1a2b3c4d …`): that suffix, and nothing looser, is accepted too.
+ */
 export function reportsVersion(output: string, version: string): boolean {
   const bare = version.replace(/^v/, '').replace(/[.+]/g, '\\$&');
-  return new RegExp(`(^|[^\\w.-])v?${bare}(?![\\w.+-])`).test(output);
+  return new RegExp(`(^|[^\\w.-])v?${bare}(-[0-9a-f]{8})?(?![\\w.+-])`).test(output);
 }
 
 /** URL safe to print: no user-info, no query string (mirrors may carry tokens there). */

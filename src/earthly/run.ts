@@ -10,7 +10,7 @@ import type { EarthlyInstallation } from './install.js';
 
 /**
  * Runs the planned Earthly command in the checkout: its config written first, the secrets in its
- * environment (never on the command line), the command shown with credentials redacted.
+ * environment (never on the command line, so the command can be shown as it is).
  */
 export async function runBuild(
   earthly: EarthlyPlan,
@@ -18,7 +18,7 @@ export async function runBuild(
   checkoutPath: string,
 ): Promise<void> {
   await writeFile(earthly.configPath, earthly.config);
-  core.info(`[command] ${installation.command} ${earthly.shownArgs.join(' ')}`);
+  core.info(`[command] ${installation.command} ${earthly.args.join(' ')}`);
   const env = { ...childEnv(), ...Object.fromEntries(earthly.secretEnv) };
   const result = await runEarthly(installation.binary, earthly.args, { cwd: checkoutPath, env });
   if (result.exitCode !== 0) throw earthlyFailure(result);
@@ -56,7 +56,12 @@ export function runEarthly(
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // One signal only: Earthly cleans up on the first and forces an exit (code 9, BuildKit left
+    // mid-step) on a second (cmd/earthly/main.go), and the runner may follow SIGINT with SIGTERM.
+    let forwarded = false;
     const forward = (signal: NodeJS.Signals) => () => {
+      if (forwarded) return core.info(`Received ${signal}: Earthly is already stopping`);
+      forwarded = true;
       core.warning(`Received ${signal}: stopping Earthly`);
       child.kill(signal);
     };

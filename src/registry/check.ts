@@ -11,14 +11,15 @@ export async function existingImages(plan: Plan): Promise<Map<string, string>> {
   const present = new Map<string, string>();
   for (const image of plan.images) {
     // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
-    const digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials }).catch(
-      (error) => {
-        core.warning(
-          `Could not tell whether ${image.ref} exists (${errorMessage(error)}): building it`,
-        );
-        return undefined;
-      },
-    );
+    const digest = await lookupDigest(image.ref, {
+      credentials: plan.registry.credentials,
+      ca: plan.registry.ca,
+    }).catch((error) => {
+      core.warning(
+        `Could not tell whether ${image.ref} exists (${errorMessage(error)}): building it`,
+      );
+      return undefined;
+    });
     if (!digest) continue;
     present.set(image.ref, digest);
     core.info(`${image.ref} already exists (${digest}): skipping`);
@@ -36,7 +37,10 @@ export async function verifyImages(plan: Plan, images: ImageResult[]): Promise<v
   for (const image of images) {
     if (image.skipped) continue;
     if (plan.push) {
-      image.digest = await lookupDigest(image.ref, { credentials: plan.registry.credentials });
+      image.digest = await lookupDigest(image.ref, {
+        credentials: plan.registry.credentials,
+        ca: plan.registry.ca,
+      });
       image.pushed = image.digest !== undefined;
       image.status = 'pushed';
     } else {

@@ -2,21 +2,50 @@
  * HTTP to a registry: Docker's choice of scheme, the runner's proxy settings, and redirects that
  * never carry credentials to another origin.
  */
+import * as tls from 'node:tls';
 import { Agent, EnvHttpProxyAgent, Headers, type Response, fetch } from 'undici';
 import { DOCKER_HUB_ALIASES, isLoopbackHost } from '../core/image-ref.js';
 
 // Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
 // Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
-let proxyAgent: EnvHttpProxyAgent | undefined;
-let directAgent: Agent | undefined;
+const agents = new Map<string, Agent | EnvHttpProxyAgent>();
 /**
  * Loopback never goes through a proxy, whatever NO_PROXY says, as in Docker (Go's
  * golang.org/x/net/http/httpproxy `useProxy`: localhost and loopback IPs are never proxied). A
  * loopback registry speaks plain HTTP, so a proxy would see its Basic credentials in clear text.
+ * Every other host goes through HTTP(S)_PROXY (minus NO_PROXY), trusting what Docker trusts.
  */
-function dispatcher(url: URL): Agent | EnvHttpProxyAgent {
-  if (isLoopbackHost(url.host)) return (directAgent ??= new Agent());
-  return (proxyAgent ??= new EnvHttpProxyAgent());
+function dispatcher(url: URL, extraCa: readonly string[]): Agent | EnvHttpProxyAgent {
+  const direct = isLoopbackHost(url.host);
+  const key = `${direct ? 'direct' : 'proxy'}\n${extraCa.join('\n')}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    const connect = { ca: trustedCas(extraCa) };
+    agent = direct ? new Agent({ connect }) : quietly(() => new EnvHttpProxyAgent({ connect }));
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/**
+ * What Docker trusts: the bundled roots with NODE_EXTRA_CA_CERTS ('default'), the system store
+ * (a TLS-inspecting proxy's CA is usually installed there), and the workflow's proxy-ca-certs.
+ */
+function trustedCas(extraCa: readonly string[]): string[] {
+  const get = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+  const stores = get ? [...get('default'), ...get('system')] : [...tls.rootCertificates];
+  return [...new Set([...stores, ...extraCa])];
+}
+
+/** undici warns that EnvHttpProxyAgent is experimental: that is for us, not the user's log. */
+function quietly<T>(make: () => T): T {
+  const emitWarning = process.emitWarning.bind(process);
+  process.emitWarning = () => undefined;
+  try {
+    return make();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -37,9 +66,10 @@ export class TransientStatus extends Error {
 
 /** fetch, but redirects are followed by hand so Authorization never leaves the original origin. */
 export async function fetchFollowingRedirects(
-  method: 'GET' | 'HEAD',
+  method: 'GET' | 'HEAD' | 'POST',
   url: string,
   headers: Record<string, string>,
+  options: { ca?: readonly string[]; form?: URLSearchParams } = {},
 ): Promise<Response> {
   let current = new URL(url);
   const currentHeaders = new Headers({ 'user-agent': USER_AGENT, ...headers });
@@ -47,8 +77,9 @@ export async function fetchFollowingRedirects(
     const response = await fetch(current, {
       method,
       headers: currentHeaders,
+      body: options.form,
       redirect: 'manual',
-      dispatcher: dispatcher(current),
+      dispatcher: dispatcher(current, options.ca ?? []),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const location = response.headers.get('location');

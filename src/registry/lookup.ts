@@ -7,9 +7,15 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'undici';
 import { type ImageRef, isLoopbackHost, parseImageRef } from '../core/image-ref.js';
 import type { RegistryCredentials } from '../core/inputs/types.js';
-import { credentialsFromDockerConfig } from '../docker/config.js';
+import { type StoredCredentials, credentialsFromDockerConfig } from '../docker/config.js';
 import { exponentialBackoff, withRetry } from '../lib/retry.js';
-import { type AuthChallenge, basicAuthorization, parseWwwAuthenticate } from './auth.js';
+import {
+  type AuthChallenge,
+  basicAuthorization,
+  parseWwwAuthenticate,
+  refreshTokenForm,
+  tokenFromAnswer,
+} from './auth.js';
 import {
   TransientStatus,
   describeFailure,
@@ -20,6 +26,8 @@ import {
 export interface LookupOptions {
   /** Used when the registry asks for them; otherwise the Docker config is consulted. */
   credentials?: RegistryCredentials;
+  /** CA certificates to trust besides the system's (proxy-ca-certs). */
+  ca?: readonly string[];
   /** Directory holding config.json; default $DOCKER_CONFIG or ~/.docker. */
   dockerConfigDir?: string;
   /** Attempts per request on 5xx / 429 / network errors (default 3). */
@@ -74,7 +82,7 @@ class RegistryClient {
   /** Set once a 401 challenge has been answered. */
   authorization?: string;
   private sentCredentials = false;
-  private loadedCredentials?: Promise<RegistryCredentials | undefined>;
+  private loadedCredentials?: Promise<StoredCredentials | undefined>;
 
   constructor(
     private readonly image: ImageRef,
@@ -83,17 +91,22 @@ class RegistryClient {
 
   /** One request, retried on 5xx / 429 / network errors. Any other status is returned. */
   async send(
-    method: 'GET' | 'HEAD',
+    method: 'GET' | 'HEAD' | 'POST',
     url: string,
     authorization: string | undefined,
+    form?: URLSearchParams,
   ): Promise<Response> {
     const what = `${method} ${new URL(url).pathname}`;
     try {
       return await withRetry(
         async () => {
-          const response = await fetchFollowingRedirects(method, url, {
-            accept: MANIFEST_MEDIA_TYPES.join(', '),
+          const headers = {
+            accept: form ? 'application/json' : MANIFEST_MEDIA_TYPES.join(', '),
             ...(authorization ? { authorization } : {}),
+          };
+          const response = await fetchFollowingRedirects(method, url, headers, {
+            ca: this.opts.ca,
+            form,
           });
           if (response.status >= 500 || response.status === 429) {
             await response.body?.cancel();
@@ -127,9 +140,10 @@ class RegistryClient {
     if (bearer) {
       this.authorization = `Bearer ${await this.fetchToken(bearer, credentials)}`;
     } else if (basic) {
-      if (!credentials) {
+      // An identity token is only ever exchanged at a token endpoint (a Bearer challenge).
+      if (!credentials || 'identityToken' in credentials) {
         throw new Error(
-          `Registry ${this.image.registry} needs credentials to read ${this.image.repository}, and none were given or found in the Docker config`,
+          `Registry ${this.image.registry} needs credentials (a user and password) to read ${this.image.repository}, and none were given or found in the Docker config`,
         );
       }
       this.authorization = basicAuthorization(credentials);
@@ -140,7 +154,7 @@ class RegistryClient {
     }
   }
 
-  private credentials(): Promise<RegistryCredentials | undefined> {
+  private credentials(): Promise<StoredCredentials | undefined> {
     // Read lazily: public images need no credentials, and a credential helper is a process.
     this.loadedCredentials ??= this.opts.credentials
       ? Promise.resolve(this.opts.credentials)
@@ -150,18 +164,14 @@ class RegistryClient {
 
   private async fetchToken(
     challenge: AuthChallenge,
-    credentials?: RegistryCredentials,
+    credentials?: StoredCredentials,
   ): Promise<string> {
     const realm = challenge.params['realm'];
     if (!realm) {
       throw new Error(`Registry ${this.image.registry} sent a Bearer challenge without a realm`);
     }
-    let url: URL;
-    try {
-      url = new URL(realm);
-    } catch {
-      throw new Error(`Registry ${this.image.registry} sent an invalid token realm`);
-    }
+    const url = URL.canParse(realm) ? new URL(realm) : undefined;
+    if (!url) throw new Error(`Registry ${this.image.registry} sent an invalid token realm`);
     if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
     url.searchParams.set(
       'scope',
@@ -171,11 +181,10 @@ class RegistryClient {
       throw new Error(`Refusing to send registry credentials over plain HTTP to ${url.host}`);
     }
 
-    const response = await this.send(
-      'GET',
-      url.toString(),
-      credentials ? basicAuthorization(credentials) : undefined,
-    );
+    const refresh = credentials && 'identityToken' in credentials;
+    const response = refresh
+      ? await this.send('POST', realm, undefined, refreshTokenForm(url, credentials.identityToken))
+      : await this.send('GET', url.toString(), credentials && basicAuthorization(credentials));
     if (response.status !== 200) {
       await response.body?.cancel();
       const why =
@@ -188,21 +197,10 @@ class RegistryClient {
         `Registry ${this.image.registry}: token request to ${url.host} failed with HTTP ${response.status}${why}`,
       );
     }
-    let body: { token?: unknown; access_token?: unknown };
-    try {
-      body = (await response.json()) as typeof body;
-    } catch {
-      throw new Error(
-        `Registry ${this.image.registry}: the token endpoint ${url.host} did not answer JSON`,
-      );
-    }
-    const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-    if (typeof token !== 'string' || !token) {
-      throw new Error(
-        `Registry ${this.image.registry}: the token endpoint ${url.host} returned no token`,
-      );
-    }
-    return token;
+    return tokenFromAnswer(
+      response,
+      `Registry ${this.image.registry}: the token endpoint ${url.host}`,
+    );
   }
 
   async digestOfManifestBody(manifestUrl: string): Promise<string | undefined> {

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { exactTag, parseLsRemoteTags, resolveCanvosTag } from '../../../src/core/canvos-tags.js';
+import {
+  exactTag,
+  nearestTags,
+  parseLsRemoteTags,
+  resolveCanvosTag,
+  yamlNumberHint,
+} from '../../../src/core/canvos-tags.js';
 import { inputError } from '../support.js';
 
 // CanvOS's real tag list: `git show-ref --tags -d`, as `<sha>\t<ref>` lines (the ls-remote shape).
@@ -139,5 +145,34 @@ describe('resolveCanvosTag on the real tag list', () => {
     expect(error.rule).toBe(
       'no CanvOS tag matches "^5"; newest tags: v4.10.0, v4.10.0-rc.10, v4.10.0-rc.9, v4.10.0-rc.8, v4.10.0-rc.7',
     );
+  });
+});
+
+// The runner hands `canvos-version: 4.10` (unquoted) over as "4.1" (FACTS: 15 significant digits).
+describe('yamlNumberHint on the real tag list', () => {
+  it('4.1 is a real release line: a hint, not a refusal, when v4.10.* exists', () => {
+    expect(resolveCanvosTag('4.1', TAGS, false)).toMatch(/^v4\.1\./);
+    expect(yamlNumberHint('4.1', TAGS)).toBe(
+      "canvos-version 4.1 picks the v4.1 line; if you meant 4.10, quote it ('4.10'): YAML reads an unquoted 4.10 as the number 4.1",
+    );
+  });
+
+  it('no hint where no X.Y0 line exists, or for a value that is no YAML number', () => {
+    expect(yamlNumberHint('4.9', TAGS)).toBeUndefined();
+    expect(yamlNumberHint('4.10', TAGS)).toBeUndefined();
+    expect(yamlNumberHint('~4.1', TAGS)).toBeUndefined();
+  });
+});
+
+describe('nearestTags', () => {
+  it('names the releases just below and above a tag that does not exist', () => {
+    const tags = ['v4.4.12', 'v4.9.38', 'v4.9.40', 'v4.10.0', 'v4.10.1-rc.1', 'v4.8.a'];
+    expect(nearestTags('v4.9.39', tags)).toEqual(['v4.9.38', 'v4.4.12', 'v4.9.40', 'v4.10.0']);
+    expect(nearestTags('v4.9.99', tags)).toEqual(['v4.9.40', 'v4.9.38', 'v4.10.0']);
+    expect(nearestTags('v9.0.0', tags)).toEqual(['v4.10.0', 'v4.9.40']);
+  });
+
+  it('works on the real tag list', () => {
+    expect(nearestTags('v4.9.999', TAGS)).toEqual(['v4.9.38', 'v4.9.37', 'v4.10.0']);
   });
 });

@@ -49,3 +49,11 @@ describe('diskAdvice', () => {
     );
   });
 });
+
+describe('push: false', () => {
+  it('counts the export into the local Docker: every image layer twice, the cache once', () => {
+    // 3 GiB of BuildKit cache, then (4 GiB shared base + 1 GiB per version) in BuildKit and in Docker.
+    expect(bytesNeeded(2, true)).toBe(3 * 1024 ** 3 + 2 * (4 + 2) * 1024 ** 3);
+    expect(bytesNeeded(2, true)).toBeGreaterThan(bytesNeeded(2));
+  });
+});

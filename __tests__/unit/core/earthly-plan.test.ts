@@ -91,15 +91,19 @@ describe('earthlyPlan, as makePlan uses it', () => {
 });
 
 describe('earthlyPlan', () => {
-  const context = { runnerArch: 'arm64' as const, tempDir: '/tmp/run' };
-  const earthlySh = checkoutV4_10().files.earthlySh;
+  const context = {
+    runnerArch: 'arm64' as const,
+    tempDir: '/tmp/run',
+    checkoutPath: '/tmp/canvos',
+  };
+  const files = checkoutV4_10().files;
 
   it('installs the planned version on the runner’s arch, with the download inputs', () => {
     const i = inputs(
       {},
       { downloadUrl: 'https://mirror.example/{version}/{asset}', sha256: 'a'.repeat(64) },
     );
-    expect(earthlyPlan(i, earthlySh, 'v4.10.0', context).install).toEqual({
+    expect(earthlyPlan(i, files, 'v4.10.0', context).install).toEqual({
       version: 'v0.8.15',
       distribution: 'earthly',
       arch: 'arm64',
@@ -114,18 +118,22 @@ describe('earthlyPlan', () => {
 
   it('writes its config into the temporary folder and reads secrets from the environment', () => {
     const i = inputs({ secrets: [['UBUNTU_PRO_KEY', 's3cr3t']] });
-    const plan = earthlyPlan(i, earthlySh, 'v4.10.0', context);
+    const plan = earthlyPlan(i, files, 'v4.10.0', context);
     expect(plan.configPath).toBe('/tmp/run/earthly-config.yml');
     expect(plan.args.slice(0, 2)).toEqual(['--config', '/tmp/run/earthly-config.yml']);
     expect(plan.secretEnv).toEqual([['UBUNTU_PRO_KEY', 's3cr3t']]);
     expect(plan.args.join(' ')).not.toContain('s3cr3t');
   });
 
-  it('shows proxy credentials redacted, but passes them to Earthly', () => {
+  // earthly/earthly variables/parse.go: `--build-arg NAME` with no value reads NAME from
+  // Earthly's environment, so the credentials are in no argv (nor in Earthly's target headers).
+  it('passes proxy credentials through Earthly’s environment, never its argv', () => {
     const proxy = 'http://user:pa55@proxy.example.com:3128';
-    const plan = earthlyPlan(inputs({ httpsProxy: proxy }), earthlySh, 'v4.10.0', context);
-    expect(plan.args).toContain(`--HTTPS_PROXY=${proxy}`);
-    expect(plan.shownArgs.join(' ')).not.toContain('pa55');
-    expect(plan.shownArgs).toContain('--HTTPS_PROXY=http://***@proxy.example.com:3128/');
+    const plan = earthlyPlan(inputs({ httpsProxy: proxy }), files, 'v4.10.0', context);
+    expect(plan.args.join(' ')).not.toContain('pa55');
+    const index = plan.args.indexOf('HTTPS_PROXY');
+    expect(plan.args[index - 1]).toBe('--build-arg');
+    expect(index).toBeLessThan(plan.args.indexOf('+build-provider-images'));
+    expect(plan.secretEnv).toContainEqual(['HTTPS_PROXY', proxy]);
   });
 });

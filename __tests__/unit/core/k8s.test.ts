@@ -156,3 +156,14 @@ describe('newestPatches', () => {
     expect(newestPatches([])).toEqual([]);
   });
 });
+
+// The runner hands `k8s-version: 1.30` (unquoted) over as "1.3" (FACTS: 15 significant digits).
+describe('selectK8sVersions and YAML numbers', () => {
+  it('1.3 where 1.30 is listed: one error that says to quote it', () => {
+    const where = { distribution: 'k3s', tag: 'v4.9.38' };
+    const request: K8sVersionRequest = { kind: 'list', items: ['1.3'] };
+    expect(() => selectK8sVersions(request, ['1.29.2', '1.30.4', '1.30.5'], where)).toThrow(
+      "k8s-version: 1.3 is not listed for k3s at CanvOS v4.9.38, but 1.30 is: YAML reads an unquoted 1.30 as the number 1.3; quote it ('1.30')",
+    );
+  });
+});

@@ -15,8 +15,8 @@ function options(overrides: Partial<EarthlyCommandOptions> = {}): EarthlyCommand
     push: true,
     configPath: '/tmp/run/earthly-config.yml',
     secretNames: [],
+    envBuildArgs: [],
     extraArgs: [],
-    buildArgs: [],
     ...overrides,
   };
 }
@@ -27,10 +27,7 @@ const FULL = options({
   remoteCache: 'ghcr.io/acme/cache:canvos',
   secretNames: ['UBUNTU_PRO_KEY', 'OTHER_SECRET'],
   extraArgs: ['--no-cache', '--platform', 'linux/amd64'],
-  buildArgs: [
-    ['HTTPS_PROXY', 'http://user:p%40ss@proxy.example.com:3128'],
-    ['HTTP_PROXY', 'http://u:p@proxy:3128'],
-  ],
+  envBuildArgs: ['HTTPS_PROXY', 'HTTP_PROXY'],
 });
 
 describe('earthlyArguments', () => {
@@ -51,12 +48,14 @@ describe('earthlyArguments', () => {
       'UBUNTU_PRO_KEY',
       '--secret',
       'OTHER_SECRET',
+      '--build-arg',
+      'HTTPS_PROXY',
+      '--build-arg',
+      'HTTP_PROXY',
       '--no-cache',
       '--platform',
       'linux/amd64',
       '+build-provider-images',
-      '--HTTPS_PROXY=http://user:p%40ss@proxy.example.com:3128',
-      '--HTTP_PROXY=http://u:p@proxy:3128',
     ]);
   });
 
@@ -76,10 +75,7 @@ describe('earthlyArguments', () => {
     ]) {
       expect(options).toContain(flag);
     }
-    expect(args.slice(target + 1)).toEqual([
-      '--HTTPS_PROXY=http://user:p%40ss@proxy.example.com:3128',
-      '--HTTP_PROXY=http://u:p@proxy:3128',
-    ]);
+    expect(args.slice(target + 1)).toEqual([]);
   });
 
   it('the minimal list: push is --ci --push', () => {
@@ -117,12 +113,57 @@ describe('earthlyArguments', () => {
 
 describe('earthlyConfig', () => {
   it('turns analytics off and raises BuildKit open-file limit', () => {
-    expect(parseYaml(earthlyConfig())).toEqual({
+    expect(parseYaml(earthlyConfig('v0.8.15'))).toEqual({
       global: {
         disable_analytics: true,
         buildkit_additional_args: ['--ulimit', 'nofile=1048576:1048576'],
       },
     });
+  });
+
+  // disable_analytics is a GlobalConfig key up to earthly/earthly v0.8.15 (config/config.go) and
+  // gone from v0.8.16 and EarthBuild v0.8.18: there it would be ignored, so it is not written.
+  it.each(['v0.8.16', 'v0.8.18'])('writes no disable_analytics for %s', (version) => {
+    expect(parseYaml(earthlyConfig(version))).toEqual({
+      global: { buildkit_additional_args: ['--ulimit', 'nofile=1048576:1048576'] },
+    });
+  });
+});
+
+describe('the build args Earthly reads from its environment', () => {
+  // earthly/earthly variables/parse.go ParseCommandLineArgs (v0.7.4, v0.8.5, v0.8.15, v0.8.16 and
+  // EarthBuild v0.8.18): `--build-arg NAME` without `=` takes os.LookupEnv(NAME).
+  it('go as --build-arg NAME before the target, with no value', () => {
+    const args = earthlyArguments(options({ envBuildArgs: ['HTTP_PROXY', 'UBUNTU_PRO_KEY'] }));
+    const target = args.indexOf(BUILD_TARGET);
+    expect(target).toBe(args.length - 1);
+    expect(args.slice(target - 4, target)).toEqual([
+      '--build-arg',
+      'HTTP_PROXY',
+      '--build-arg',
+      'UBUNTU_PRO_KEY',
+    ]);
+    expect(args.some((arg) => arg.includes('='))).toBe(false);
+  });
+});
+
+describe('failureHint reads the output before the code', () => {
+  // earthly/earthly cmd/earthly/app/run.go: exit 9 for "security.insecure is not allowed";
+  // cmd/earthly/main.go: exit 9 too after "Received second signal … Forcing exit." or a 30 s
+  // cleanup timeout ("Timed out cleaning up. Forcing exit.").
+  it('exit 9 after a second signal is a forced exit, not privileged mode', () => {
+    expect(failureHint(9, 'Received second signal terminated. Forcing exit.')).toBe(
+      'Earthly was forced to exit: it got a second signal, or its cleanup took longer than 30 seconds',
+    );
+  });
+
+  it('security.insecure is not allowed is privileged mode, whatever the code', () => {
+    const tail = 'Error: failed to solve: granting entitlement security.insecure is not allowed';
+    expect(failureHint(1, tail)).toMatch(/^Earthly needs privileged mode/);
+  });
+
+  it('too many open files at start-up points at the open-file limit', () => {
+    expect(failureHint(7, 'buildkitd: too many open files')).toMatch(/open-file limit/);
   });
 });
 
@@ -133,10 +174,13 @@ describe('failureHint', () => {
       6,
       'Earthly could not reach BuildKit: check that Docker runs and can start privileged containers, or that buildkit-host answers',
     ],
-    [7, 'BuildKit crashed: often out of memory or disk; free space or use a larger runner'],
+    [
+      7,
+      'BuildKit crashed or died at start-up: often out of memory or disk (free space or use a larger runner), or the Docker 29 open-file limit (see the README)',
+    ],
     [
       9,
-      'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not)',
+      'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not), and a buildkit-host must run with --allow-insecure-entitlement security.insecure',
     ],
     [1, 'see the Earthly output above'],
     [137, 'see the Earthly output above'],
@@ -176,7 +220,7 @@ describe('earthlyFailure', () => {
 describe('earthlyConfig with the workflow’s settings', () => {
   it('adds them under global: and lets buildkit_additional_args replace the default', () => {
     const config = parseYaml(
-      earthlyConfig([
+      earthlyConfig('v0.8.15', [
         ['tls_enabled', 'true'],
         ['buildkit_additional_args', '["--ulimit", "nofile=65536:65536"]'],
       ]),

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type EarthlyInstallRequest, installEarthly } from '../../../src/earthly/install.js';
+import { reportsVersion } from '../../../src/earthly/release.js';
 import { freePort } from '../../harness/net.js';
 import { clearSigned } from '../../harness/release-server.js';
 import { useReleaseServer } from '../../harness/suite.js';
@@ -206,5 +207,20 @@ describe('installEarthly', () => {
     const result = await installEarthly(request());
     expect(result.cacheHit).toBe(false);
     expect(fs.existsSync(lock)).toBe(false);
+  });
+});
+
+// The binary installEarthly accepts: its `--version` line names the version asked for.
+describe('reportsVersion: EarthBuild build versions', () => {
+  it.each([
+    // EarthBuild v0.8.18 ships promoted staging builds: VERSION is `vX.Y.Z-<8-hex short sha>`
+    // (EarthBuild/earthbuild .github/workflows/ci-staging-deploy.yml, "Compute next version"),
+    // printed as "<name> version <VERSION> <GitSha> <platform>" (cmd/earthly/app/create.go).
+    ['earth version v0.8.18-1a2b3c4d 1a2b3c4d5e6f linux/amd64; Ubuntu 24.04', 'v0.8.18', true],
+    ['earth version v0.8.18-1a2b3c4 abc', 'v0.8.18', false],
+    ['earth version v0.8.18-1a2b3c4d5 abc', 'v0.8.18', false],
+    ['earth version v0.8.18-rc-3 abc', 'v0.8.18', false],
+  ])('reportsVersion(%j, %s) = %s', (output, version, expected) => {
+    expect(reportsVersion(output, version)).toBe(expected);
   });
 });

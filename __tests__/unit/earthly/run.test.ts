@@ -51,9 +51,9 @@ const plan = () =>
       secrets: [['UBUNTU_PRO_KEY', 's3cr3t-key']],
       httpsProxy: 'http://user:pr0xy-pw@proxy.example.com:3128',
     }),
-    checkoutV4_10().files.earthlySh,
+    checkoutV4_10().files,
     'v4.10.0',
-    { runnerArch: 'amd64', tempDir: sandbox.dir },
+    { runnerArch: 'amd64', tempDir: sandbox.dir, checkoutPath: sandbox.dir },
   );
 
 describe('runBuild', () => {
@@ -63,7 +63,8 @@ describe('runBuild', () => {
     await runBuild(earthly, fakeEarthly(['building']), sandbox.dir);
     expect(readFileSync(earthly.configPath, 'utf8')).toBe(earthly.config);
     expect(recorded()).toEqual({ argv: earthly.args, cwd: sandbox.dir, secret: 's3cr3t-key' });
-    expect(printed).toContain(`[command] earthly ${earthly.shownArgs.join(' ')}`);
+    // Secrets and proxy credentials are off the command line, so it is shown as it is.
+    expect(printed).toContain(`[command] earthly ${earthly.args.join(' ')}`);
     expect(printed.join('\n')).not.toMatch(/s3cr3t-key|pr0xy-pw/);
     expect(printed).toContain('building');
   });
@@ -99,5 +100,41 @@ describe('runEarthly', () => {
     await expect(running).resolves.toEqual({ exitCode: 2, tail: ['started'] });
     expect(printed).toContain('::warning::Received SIGTERM: stopping Earthly');
     expect(process.listenerCount('SIGTERM')).toBe(listeners);
+  });
+
+  // earthly/earthly cmd/earthly/main.go: the first SIGINT/SIGTERM cancels and cleans up; a second
+  // one forces an exit with code 9, leaving BuildKit mid-step. The runner may send SIGINT and then
+  // SIGTERM: Earthly must hear one of them, not both.
+  it('forwards the first signal only', async () => {
+    captureStdout();
+    const log = join(sandbox.dir, 'signals');
+    const binary = join(sandbox.dir, 'earthly-traps');
+    writeFileSync(
+      binary,
+      [
+        '#!/bin/sh',
+        `trap 'echo INT >> ${log}; sleep 0.5; exit 2' INT`,
+        `trap 'echo TERM >> ${log}; sleep 0.5; exit 2' TERM`,
+        `echo ready >> ${log}`,
+        'while :; do sleep 0.05; done',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(binary, 0o755);
+    const running = runEarthly(binary, [], {
+      cwd: sandbox.dir,
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const started = Date.now();
+    while (!readFileSync(log, { flag: 'a+' }).toString().includes('ready')) {
+      if (Date.now() - started > 5000) throw new Error('the stand-in did not start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    process.emit('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.emit('SIGTERM');
+    const result = await running;
+    expect(result.exitCode).toBe(2);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['ready', 'INT']);
   });
 });

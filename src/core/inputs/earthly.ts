@@ -1,5 +1,6 @@
 /** Inputs that choose and steer Earthly: version, download, checksum, flags, config, BuildKit. */
 import { InputError } from '../../errors.js';
+import { ANY_CONFIG_KEY } from '../../earthly/config-keys.js';
 import { downloadUrl, normalizeEarthlyVersion, normalizeSha256 } from '../../earthly/release.js';
 import type { KeyValue } from './types.js';
 import { quote, singleLine } from './values.js';
@@ -101,6 +102,12 @@ export function parseEarthlyArgs(value: string): string[] {
   return tokens;
 }
 
+/** Earthly ignores a key it does not know without a word: name the ones it reads instead. */
+export function unknownKey(key: string, known: readonly string[], version?: string): string {
+  const earthly = version ? `Earthly ${version}` : 'Earthly';
+  return `${key} is not a global setting ${earthly} knows (it would be ignored); it knows: ${[...known].sort().join(', ')}`;
+}
+
 /** `key: value` lines for Earthly's `global:` config; the values stay on their line. */
 export function parseEarthlyConfig(value: string): KeyValue[] {
   const input = 'earthly-config';
@@ -124,7 +131,12 @@ export function parseEarthlyConfig(value: string): KeyValue[] {
       );
     }
     if (match[1] === 'disable_analytics')
-      throw new InputError(input, 'disable_analytics is always true here');
+      throw new InputError(
+        input,
+        'disable_analytics is always true here (the setting exists up to Earthly v0.8.15 only)',
+      );
+    if (!ANY_CONFIG_KEY.has(match[1]))
+      throw new InputError(input, unknownKey(match[1], [...ANY_CONFIG_KEY]));
     if (settings.some(([key]) => key === match[1]))
       throw new InputError(input, `${match[1]} is given twice`);
     settings.push([match[1], match[2]]);
@@ -151,14 +163,26 @@ export function isOneYamlValue(value: string): boolean {
   return ONE_YAML_VALUE.test(value);
 }
 
+/**
+ * What Earthly accepts (util/containerutil/shell_shared.go parseAndValidateURL): `tcp://` with a
+ * port, `docker-container://` or `podman-container://`; anything else fails only once it runs.
+ */
 export function parseBuildkitHost(value: string): string {
   if (value === '') return value;
   singleLine('buildkit-host', value);
-  if (!/^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/.test(value)) {
-    throw new InputError(
+  const refuse = () =>
+    new InputError(
       'buildkit-host',
-      `${quote(value)} is not a BuildKit address such as tcp://host:8372`,
+      `${quote(value)} is not a BuildKit address Earthly accepts: tcp://host:port, docker-container://name or podman-container://name`,
     );
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw refuse();
   }
+  const container = url.protocol === 'docker-container:' || url.protocol === 'podman-container:';
+  const tcp = url.protocol === 'tcp:' && url.hostname !== '' && url.port !== '';
+  if (!(container && url.host !== '') && !tcp) throw refuse();
   return value;
 }

@@ -36,6 +36,12 @@ export function parseRegistry(value: string, notices: string[] = []): string {
       `${quote(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`,
     );
   }
+  if (host.toLowerCase() === 'ghcr.io' && path.length === 0) {
+    throw new InputError(
+      input,
+      '"ghcr.io" needs an owner: write ghcr.io/<owner> (GHCR keeps every package under a user or organization)',
+    );
+  }
   if (!path.length) return value;
   const lowered = `${hostPort}/${path.join('/').toLowerCase()}`;
   parseRepoPath(input, path.join('/').toLowerCase());

@@ -98,6 +98,12 @@ export function secretValues(inputs: Inputs): string[] {
     ...inputs.secrets.map(([, value]) => value),
   ];
   if (inputs.canvos.token) secrets.push(gitTokenCredentials(inputs.canvos.token));
+  // The runner masks per log line: a multi-line password (a JSON key) is masked line by line too.
+  const passwordLines = inputs.registryAuth?.password.split('\n') ?? [];
+  if (passwordLines.length > 1) {
+    // Not `{` or `}` alone: masking those would blank every brace in the log.
+    secrets.push(...passwordLines.map((line) => line.trim()).filter((line) => line.length >= 8));
+  }
   for (const url of [inputs.httpProxy, inputs.httpsProxy]) {
     if (!url) continue;
     const { username, password } = new URL(url);
@@ -183,6 +189,6 @@ function parseRegistryAuth(username: string, password: string): Inputs['registry
   if (password === '')
     throw new InputError('registry-password', 'is required when registry-username is set');
   singleLine('registry-username', username);
-  if (/[\r\n]/.test(password)) throw new InputError('registry-password', 'must be a single line');
+  // May be several lines (a GAR `_json_key` is a whole JSON key file): it goes to docker login on stdin.
   return { username, password };
 }

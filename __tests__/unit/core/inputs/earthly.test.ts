@@ -132,9 +132,9 @@ describe('earthly inputs: invalid inputs', () => {
 
 describe('parseEarthlyConfig', () => {
   it('reads key: value lines and rejects anything else', () => {
-    expect(parseEarthlyConfig('tls_enabled: true\n# comment\ntls_ca: /etc/ca.pem\n')).toEqual([
+    expect(parseEarthlyConfig('tls_enabled: true\n# comment\ntlsca: /etc/ca.pem\n')).toEqual([
       ['tls_enabled', 'true'],
-      ['tls_ca', '/etc/ca.pem'],
+      ['tlsca', '/etc/ca.pem'],
     ]);
     expect(() => parseEarthlyConfig('global:\n  tls_enabled: true')).toThrow(
       /^earthly-config: "global:" is not a key: value line/,
@@ -142,8 +142,8 @@ describe('parseEarthlyConfig', () => {
     expect(() => parseEarthlyConfig('disable_analytics: false')).toThrow(
       'earthly-config: disable_analytics is always true here',
     );
-    expect(() => parseEarthlyConfig('tls_ca: a\ntls_ca: b')).toThrow(
-      'earthly-config: tls_ca is given twice',
+    expect(() => parseEarthlyConfig('tlsca: a\ntlsca: b')).toThrow(
+      'earthly-config: tlsca is given twice',
     );
   });
 });
@@ -157,7 +157,7 @@ describe('parseEarthlyConfig: values stay one YAML value', () => {
       'a\tb',
       'é',
     ]) {
-      expect(() => parseEarthlyConfig(`tls_ca: ${value}`)).toThrow(
+      expect(() => parseEarthlyConfig(`tlsca: ${value}`)).toThrow(
         'earthly-config: allows printable ASCII only (no tabs or line-break characters)',
       );
     }
@@ -175,13 +175,15 @@ describe('parseEarthlyConfig: values stay one YAML value', () => {
       const value = Array.from({ length }, () => pool[Math.floor(random() * pool.length)]).join('');
       let settings: ReturnType<typeof parseEarthlyConfig>;
       try {
-        settings = parseEarthlyConfig(`tls_ca: ${value}\ncache_size_mb: 1`);
+        settings = parseEarthlyConfig(`tlsca: ${value}\ncache_size_mb: 1`);
       } catch {
         continue;
       }
       let parsed: { global?: Record<string, unknown> };
       try {
-        parsed = parseYaml(earthlyConfig(settings), { logLevel: 'silent' }) as typeof parsed;
+        parsed = parseYaml(earthlyConfig('v0.8.15', settings), {
+          logLevel: 'silent',
+        }) as typeof parsed;
       } catch {
         continue; // Earthly refuses the whole config and fails: nothing was injected
       }
@@ -189,7 +191,7 @@ describe('parseEarthlyConfig: values stay one YAML value', () => {
         'buildkit_additional_args',
         'cache_size_mb',
         'disable_analytics',
-        'tls_ca',
+        'tlsca',
       ]);
       expect(parsed.global?.disable_analytics, JSON.stringify(value)).toBe(true);
     }

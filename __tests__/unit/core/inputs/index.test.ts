@@ -2,7 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parseInputs, parseRepository } from '../../../../src/core/inputs/index.js';
+import { parseEarthlyConfig } from '../../../../src/core/inputs/earthly.js';
+import { parseInputs, parseRepository, secretValues } from '../../../../src/core/inputs/index.js';
 import { DEFAULT_CANVOS_REPOSITORY, type Inputs } from '../../../../src/core/inputs/types.js';
 import {
   CA_PEM,
@@ -214,6 +215,32 @@ describe('parseInputs: valid inputs', () => {
 
 describe('parseInputs: invalid inputs', () => {
   itRejects([
+    // buildkit-host: util/containerutil/shell_shared.go parseAndValidateURL (earthly/earthly
+    // v0.8.15, EarthBuild v0.8.18): tcp (with a port), docker-container and podman-container only.
+    [
+      'buildkit-host http',
+      { 'buildkit-host': 'http://buildkit:8372' },
+      'buildkit-host',
+      'is not a BuildKit address Earthly accepts',
+    ],
+    [
+      'buildkit-host unix socket',
+      { 'buildkit-host': 'unix:///run/buildkit/buildkitd.sock' },
+      'buildkit-host',
+      'is not a BuildKit address Earthly accepts: tcp://host:port, docker-container://name or podman-container://name',
+    ],
+    [
+      'buildkit-host tcp without a port',
+      { 'buildkit-host': 'tcp://buildkit.internal' },
+      'buildkit-host',
+      'is not a BuildKit address Earthly accepts',
+    ],
+    [
+      'buildkit-host kube-pod',
+      { 'buildkit-host': 'kube-pod://buildkitd-0' },
+      'buildkit-host',
+      'is not a BuildKit address Earthly accepts',
+    ],
     // registry credentials
     [
       'username without password',
@@ -228,10 +255,10 @@ describe('parseInputs: invalid inputs', () => {
       'is required when registry-password is set',
     ],
     [
-      'multi-line password',
-      { 'registry-username': 'bot', 'registry-password': 'a\nb' },
-      'registry-password',
-      'must be a single line',
+      'bare ghcr.io (GHCR packages live under an owner)',
+      { 'image-registry': 'ghcr.io' },
+      'image-registry',
+      '"ghcr.io" needs an owner: write ghcr.io/<owner>',
     ],
     // CanvOS source
     [
@@ -368,5 +395,51 @@ describe('parseInputs: mixed-case owners', () => {
 
   it('says nothing when the path is already lowercase', () => {
     expect(parse({ 'image-registry': 'ghcr.io/acme' }).notices).toEqual([]);
+  });
+});
+
+describe('parseEarthlyConfig', () => {
+  it('reads key: value lines and rejects anything else', () => {
+    expect(parseEarthlyConfig('tls_enabled: true\n# comment\ntlsca: /etc/ca.pem\n')).toEqual([
+      ['tls_enabled', 'true'],
+      ['tlsca', '/etc/ca.pem'],
+    ]);
+    expect(() => parseEarthlyConfig('global:\n  tls_enabled: true')).toThrow(
+      /^earthly-config: "global:" is not a key: value line/,
+    );
+    expect(() => parseEarthlyConfig('disable_analytics: false')).toThrow(
+      'earthly-config: disable_analytics is always true here',
+    );
+    expect(() => parseEarthlyConfig('tlsca: a\ntlsca: b')).toThrow(
+      'earthly-config: tlsca is given twice',
+    );
+  });
+
+  // Earthly's TLS keys are tlsca, tlscert, tlskey (GlobalConfig yaml tags in earthly/earthly
+  // config/config.go, v0.7.4 to v0.8.16, and EarthBuild v0.8.18); it ignores unknown keys silently.
+  it.each(['tls_ca', 'tls_cert', 'tls_key', 'buildkit_hots'])(
+    'refuses %s, listing the keys Earthly knows',
+    (key) => {
+      expect(() => parseEarthlyConfig(`${key}: /etc/buildkit/x.pem`)).toThrow(
+        new RegExp(
+          `^earthly-config: ${key} is not a global setting Earthly knows \\(it would be ignored\\); it knows: .*\\btlsca, tlsca_key, tlscert, tlskey\\b`,
+        ),
+      );
+    },
+  );
+});
+
+describe('a multi-line registry-password', () => {
+  // Google Artifact Registry's `_json_key` login takes a whole service-account key file; docker
+  // login reads it from stdin (docker/cli cli/command/registry/login.go --password-stdin).
+  it('is accepted, and masked whole and line by line (the runner masks per log line)', () => {
+    const key = '{\n  "type": "service_account",\n  "private_key_id": "0123456789abcdef"\n}';
+    const inputs = parse({ 'registry-username': '_json_key', 'registry-password': key });
+    expect(inputs.registryAuth).toEqual({ username: '_json_key', password: key });
+    const masked = secretValues(inputs);
+    expect(masked).toContain(key);
+    expect(masked).toContain('"private_key_id": "0123456789abcdef"');
+    expect(masked).not.toContain('{');
+    expect(masked).not.toContain('}');
   });
 });
