@@ -31617,7 +31617,9 @@ module.exports = {
 /* harmony export */   Mi: () => (/* binding */ readPeVersion),
 /* harmony export */   Y3: () => (/* binding */ readEarthlyVersion),
 /* harmony export */   mh: () => (/* binding */ readBuildkitMirror),
+/* harmony export */   mw: () => (/* binding */ readBuildLineVersions),
 /* harmony export */   sG: () => (/* binding */ certsLayout),
+/* harmony export */   t_: () => (/* binding */ secretIsBuildArg),
 /* harmony export */   yD: () => (/* binding */ parseK8sVersionJson),
 /* harmony export */   zP: () => (/* binding */ readEdgeCustomConfig)
 /* harmony export */ });
@@ -31675,6 +31677,15 @@ function readBuildkitMirror(earthlySh, earthlyVersion) {
         .replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, name) => vars[name] ?? `\0`);
     return expanded.includes('\0') ? undefined : expanded;
 }
+/**
+ * True when the Earthfile reads `name` as a plain `ARG` and never as an Earthly secret
+ * (`RUN --secret name`): CanvOS's UBUNTU_PRO_KEY up to v4.9.x, an Earthly secret from v4.10.0 on.
+ */
+function secretIsBuildArg(earthfile, name) {
+    const arg = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}(?:=|\\s*$)`, 'm');
+    const secret = new RegExp(`--secret[\\s=]+${name}(?![A-Za-z0-9_])`);
+    return arg.test(earthfile) && !secret.test(earthfile);
+}
 function certsLayout(earthfile) {
     if (/\bcerts\//.test(earthfile))
         return 'certs-dir';
@@ -31715,6 +31726,35 @@ function likelyEarthlyPin(tag) {
     if (major === 4 && minor >= 3)
         return 'v0.8.5';
     return 'v0.7.4';
+}
+/**
+ * Kubernetes versions from the Earthfile, for tags before k8s_version.json (v4.4.2-v4.4.8): the
+ * `BUILD +$TARGET --K8S_VERSION=x.y.z` lines of `build-provider-images`, under
+ * `IF [ "$K8S_DISTRIBUTION" = "<name>" ]` / `ELSE IF …` branches. Ascending, without repeats.
+ */
+function readBuildLineVersions(earthfile) {
+    const lists = {};
+    let inTarget = false;
+    let distribution;
+    for (const line of earthfile.split('\n')) {
+        if (/^[a-zA-Z][a-zA-Z0-9._-]*:\s*$/.test(line))
+            inTarget = line.trim() === 'build-provider-images:';
+        if (!inTarget)
+            continue;
+        const branch = /^\s*(?:ELSE\s+)?IF\s+\[\s*"\$K8S_DISTRIBUTION"\s*=\s*"([^"]+)"\s*\]/.exec(line);
+        if (branch)
+            distribution = branch[1];
+        else if (/^\s*(ELSE|END)\s*$/.test(line))
+            distribution = undefined;
+        const build = /^\s*BUILD\s.*--K8S_VERSION=(\d+\.\d+\.\d+)\s*$/.exec(line);
+        if (build && distribution)
+            (lists[distribution] ??= new Set()).add(build[1]);
+    }
+    return Object.fromEntries(Object.entries(lists).map(([name, versions]) => [name, [...versions].sort(byVersion)]));
+}
+function byVersion(a, b) {
+    const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 }
 
 
@@ -32036,18 +32076,52 @@ function failureMarkdown(failure, plan, images, timings) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ai: () => (/* binding */ buildkitProxyArgs),
 /* harmony export */   _h: () => (/* binding */ earthlyFailure),
+/* harmony export */   a_: () => (/* binding */ isLocalBuildkit),
 /* harmony export */   ix: () => (/* binding */ earthlyConfig),
 /* harmony export */   kV: () => (/* binding */ earthlyArguments)
 /* harmony export */ });
-/* unused harmony exports BUILD_TARGET, failureHint */
+/* unused harmony exports BUILD_TARGET, PROXY_VARIABLES, BUILDKIT_CA_DIR, failureHint */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _config_keys_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4726);
 /**
  * Earthly's command line and config, and what its exit codes mean: pure rules the plan uses, so
  * the whole command is known before anything runs.
  */
 
+
 const BUILD_TARGET = '+build-provider-images';
+/**
+ * A BuildKit address Earthly starts and manages itself: a loopback tcp host or a local container
+ * (util/containerutil/shell_shared.go IsLocal, earthly/earthly v0.8.15 and EarthBuild v0.8.18).
+ */
+const PROXY_VARIABLES = (/* unused pure expression or super */ null && (['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']));
+/** Where the proxy CA certificates appear inside the BuildKit container. */
+const BUILDKIT_CA_DIR = '/etc/canvos-proxy-ca';
+/**
+ * `docker run` flags (Earthly's buildkit_additional_args, config/config.go) that give the
+ * BuildKit Earthly starts what CanvOS's earthly.sh gives its own: the proxy variables, upper and
+ * lower case, and the proxy CA certificates. A bare `-e NAME` makes docker take the value from its
+ * environment, which is Earthly's (util/containerutil/shell_shared.go runs docker with it), so no
+ * credential is written to the config. BuildKit is Go: SSL_CERT_DIR (colon-separated) adds the
+ * mounted CAs to the system roots for its own image pulls.
+ */
+function buildkitProxyArgs(proxyNames, ca) {
+    const args = proxyNames.flatMap((name) => ['-e', name, '-e', name.toLowerCase()]);
+    if (ca) {
+        const target = ca.isFile ? `${BUILDKIT_CA_DIR}/proxy-ca.crt` : BUILDKIT_CA_DIR;
+        args.push('-v', `${ca.path}:${target}:ro`);
+        args.push('-e', `SSL_CERT_DIR=/etc/ssl/certs:${BUILDKIT_CA_DIR}`);
+    }
+    return args;
+}
+function isLocalBuildkit(address) {
+    const url = new URL(address);
+    if (url.protocol === 'docker-container:' || url.protocol === 'podman-container:')
+        return true;
+    return ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+}
 /**
  * The Earthly argument list. Every option goes before the target: Earthly reads everything after
  * it as a build arg. Push mode sends images straight from BuildKit (`--ci --push`): no multi-GB
@@ -32067,52 +32141,134 @@ function earthlyArguments(o) {
         args.push('--buildkit-host', o.buildkitHost);
     if (o.remoteCache)
         args.push('--remote-cache', o.remoteCache);
+    // Values come from Earthly's environment, so no secret is in its argv (/proc/<pid>/cmdline).
     for (const name of o.secretNames)
-        args.push('--secret', name); // the value comes from the environment
+        args.push('--secret', name);
+    // `--build-arg NAME` with no value reads NAME from the environment (variables/parse.go,
+    // ParseCommandLineArgs, in every Earthly from v0.7.4 to EarthBuild v0.8.18). After the target,
+    // `--NAME` would take the next word as its value instead.
+    for (const name of o.envBuildArgs)
+        args.push('--build-arg', name);
     args.push(...o.extraArgs, BUILD_TARGET);
-    for (const [key, value] of o.buildArgs)
-        args.push(`--${key}=${value}`);
     return args;
 }
 /**
-<<<<<<< HEAD
- * Earthly's config: analytics off, and BuildKit started with a high open-file limit, the known
- * workaround for Docker 29's lower default that breaks BuildKit start-up in Earthly up to v0.8.16.
- * The workflow's own `global:` settings come last; its buildkit_additional_args replace ours.
-=======
- * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
- * credsStore), else `identitytoken` or the base64 `auth` in `auths`. Missing or unreadable → undefined.
->>>>>>> issue-9
+ * Earthly's config: analytics off where the version still has the switch (up to v0.8.15), and
+ * BuildKit started with a high open-file limit, the known workaround for Docker 29's lower default
+ * that breaks BuildKit start-up in Earthly up to v0.8.16. The workflow's own `global:` settings
+ * come last; its buildkit_additional_args replace ours.
  */
-function earthlyConfig(extra = []) {
-    const settings = new Map([
-        ['disable_analytics', 'true'],
-        ['buildkit_additional_args', '["--ulimit", "nofile=1048576:1048576"]'],
-    ]);
+function earthlyConfig(version, extra = [], buildkitArgs = []) {
+    const settings = new Map();
+    if ((0,_config_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .knownConfigKeys */ .S)(version).includes('disable_analytics'))
+        settings.set('disable_analytics', 'true');
+    const dockerRunArgs = ['--ulimit', 'nofile=1048576:1048576', ...buildkitArgs];
+    settings.set('buildkit_additional_args', JSON.stringify(dockerRunArgs).replaceAll('","', '", "'));
     for (const [key, value] of extra)
         settings.set(key, value);
     return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
 }
+// Earthly's exit codes (earthly/earthly cmd/earthly/app/run.go, cmd/earthly/main.go): 9 is both a
+// missing privileged entitlement and a forced exit; 7 also covers a BuildKit that dies at start-up.
+const PRIVILEGED = 'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not), and a buildkit-host must run with --allow-insecure-entitlement security.insecure';
 const EXIT_HINTS = {
     2: 'the build was cancelled',
     6: 'Earthly could not reach BuildKit: check that Docker runs and can start privileged containers, or that buildkit-host answers',
-    7: 'BuildKit crashed: often out of memory or disk; free space or use a larger runner',
-    9: 'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not)',
+    7: 'BuildKit crashed or died at start-up: often out of memory or disk (free space or use a larger runner), or the Docker 29 open-file limit (see the README)',
+    9: PRIVILEGED,
 };
-/** A hint for an Earthly failure, from its exit code and the last lines it printed. */
+/** What Earthly's last lines say, which is more precise than its exit code. */
+const OUTPUT_HINTS = [
+    [
+        /no space left on device/i,
+        'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner',
+    ],
+    [
+        /toomanyrequests|rate limit/i,
+        'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror',
+    ],
+    [/security\.insecure is not allowed/i, PRIVILEGED],
+    [
+        /Forcing exit/,
+        'Earthly was forced to exit: it got a second signal, or its cleanup took longer than 30 seconds',
+    ],
+    [
+        /too many open files/i,
+        'BuildKit did not start: on Docker 29 raise its open-file limit (the README shows how) or use earthly-distribution: earthbuild',
+    ],
+];
+/** A hint for an Earthly failure, from the last lines it printed, else its exit code. */
 function failureHint(exitCode, tail) {
-    if (/no space left on device/i.test(tail)) {
-        return 'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner';
-    }
-    if (/toomanyrequests|rate limit/i.test(tail)) {
-        return 'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror';
-    }
-    return EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
+    const said = OUTPUT_HINTS.find(([pattern]) => pattern.test(tail));
+    return said?.[1] ?? EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
 }
 function earthlyFailure(result) {
     const tail = result.tail.slice(-8).join('\n');
     return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`Earthly failed with exit code ${result.exitCode}: ${failureHint(result.exitCode, tail)}.\nLast lines of its output:\n${tail}`);
 }
+
+
+/***/ }),
+
+/***/ 4726:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ ANY_CONFIG_KEY),
+/* harmony export */   S: () => (/* binding */ knownConfigKeys)
+/* harmony export */ });
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The `global:` keys each Earthly release reads from its config (the yaml tags of GlobalConfig in
+ * earthly/earthly config/config.go at v0.7.4, v0.8.15 and v0.8.16, and EarthBuild/earthbuild at
+ * v0.8.18). Earthly unmarshals the config leniently: an unknown key is ignored without a word.
+ */
+
+const COMMON = [
+    'cache_size_mb',
+    'cache_size_pct',
+    'buildkit_cache_keep_duration_s',
+    'buildkit_image',
+    'buildkit_restart_timeout_s',
+    'buildkit_additional_args',
+    'buildkit_additional_config',
+    'buildkit_max_parallelism',
+    'conversion_parallelism',
+    'cni_mtu',
+    'buildkit_host',
+    'local_registry_host',
+    'tlsca',
+    'tlscert',
+    'tlskey',
+    'buildkitd_tlscert',
+    'buildkitd_tlskey',
+    'tls_enabled',
+    'container_frontend',
+    'ip_tables',
+    'secret_provider',
+    'git_image',
+    'cache_path',
+    'buildkit_transport',
+];
+const ANALYTICS = ['disable_analytics', 'disable_log_sharing'];
+const DARWIN_AND_CA_KEY = ['darwin_proxy_image', 'darwin_proxy_wait', 'tlsca_key'];
+/** v0.7.x; v0.8.0-v0.8.15 add the darwin proxy, tlsca_key and org; v0.8.16 on drop analytics. */
+function knownConfigKeys(version) {
+    const v = (0,semver__WEBPACK_IMPORTED_MODULE_0__.parse)(version);
+    if (v && v.major === 0 && v.minor < 8)
+        return [...ANALYTICS, ...COMMON];
+    if (v && v.major === 0 && v.minor === 8 && v.patch <= 15) {
+        return [...ANALYTICS, ...COMMON, ...DARWIN_AND_CA_KEY, 'org'];
+    }
+    return [...COMMON, ...DARWIN_AND_CA_KEY];
+}
+/** Every key any supported release knows: what the inputs accept before the version is known. */
+const ANY_CONFIG_KEY = new Set([
+    ...knownConfigKeys('v0.7.4'),
+    ...knownConfigKeys('v0.8.15'),
+    ...knownConfigKeys('v0.8.16'),
+]);
 
 
 /***/ }),
@@ -32207,7 +32363,6 @@ function parseChecksumAsc(text, asset) {
         const match = /^([0-9a-fA-F]{64})\s+\*?(.+?)\s*$/.exec(line.trim());
         if (!match)
             continue;
-<<<<<<< HEAD
         const name = match[2];
         // sha256sum run from another directory prints "dist/earthly-linux-amd64".
         if (name !== asset && node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(name) !== asset)
@@ -32217,55 +32372,17 @@ function parseChecksumAsc(text, asset) {
             throw new Error(`checksum.asc lists ${asset} twice with different hashes`);
         }
         found = hash;
-=======
-        if (entry.identitytoken)
-            return { identityToken: entry.identitytoken };
-        const credentials = entry.auth
-            ? decodeAuthField(entry.auth)
-            : entry.username && entry.password
-                ? { username: entry.username, password: entry.password }
-                : undefined;
-        if (credentials)
-            return credentials;
-    }
-    return undefined;
-}
-/** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
-async function credentialsFromHelper(helper, host) {
-    if (!/^[A-Za-z0-9._-]+$/.test(helper))
-        return undefined; // a name, not a path or command line
-    const serverUrl = _core_image_ref_js__WEBPACK_IMPORTED_MODULE_5__/* .DOCKER_HUB_ALIASES */ .Kd.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
-    try {
-        const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(`docker-credential-${helper}`, ['get'], {
-            input: Buffer.from(serverUrl),
-            silent: true,
-            ignoreReturnCode: true,
-        });
-        if (result.exitCode !== 0) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} has no credentials for ${host}`);
-            return undefined;
-        }
-        const parsed = JSON.parse(result.stdout);
-        if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string')
-            return undefined;
-        if (!parsed.Username || !parsed.Secret)
-            return undefined;
-        // "<token>" marks an identity (refresh) token, exchanged at the registry's token endpoint.
-        if (parsed.Username === '<token>')
-            return { identityToken: parsed.Secret };
-        return { username: parsed.Username, password: parsed.Secret };
-    }
-    catch {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker-credential-${helper} could not be run or answered something unexpected`);
-        return undefined;
->>>>>>> issue-9
     }
     return found;
 }
-/** True when `--version` output names `version` (with or without its `v`) as a whole word. */
+/**
+ * True when `--version` output names `version` (with or without its `v`) as a whole word.
+ * EarthBuild's releases are promoted staging builds whose version carries the commit's 8-hex short
+ * sha (`earth version v0.8.18-1a2b3c4d …`): that suffix, and nothing looser, is accepted too.
+ */
 function reportsVersion(output, version) {
     const bare = version.replace(/^v/, '').replace(/[.+]/g, '\\$&');
-    return new RegExp(`(^|[^\\w.-])v?${bare}(?![\\w.+-])`).test(output);
+    return new RegExp(`(^|[^\\w.-])v?${bare}(-[0-9a-f]{8})?(?![\\w.+-])`).test(output);
 }
 /** URL safe to print: no user-info, no query string (mirrors may carry tokens there). */
 function redactUrl(url) {
@@ -32378,20 +32495,8 @@ function failureMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-<<<<<<< HEAD
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9870);
 /** The main step's entry point (`main: dist/index.js`); the post step has its own (post-entry.ts). */
-=======
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3924);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
-/**
- * The action's entry point, for both the main step and the post step (`post: dist/index.js`):
- * the main step leaves `isPost` in the saved state, so the second run knows it is the post step.
- */
-
-
->>>>>>> issue-9
 
 
 
@@ -32416,11 +32521,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-<<<<<<< HEAD
 /***/ 9870:
-=======
-/***/ 3924:
->>>>>>> issue-9
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32805,25 +32906,23 @@ async function cloneCanvos(source, tempDir, onTag = () => undefined, { planFiles
     }
     onTag(tag);
     const path = (0,external_node_path_.join)(tempDir, 'canvos');
-<<<<<<< HEAD
     let commit;
-    if (planFilesOnly) {
-        const partial = await clonePaths(repository, tag, path, PLAN_FILES, auth);
-        commit = partial.commit;
-        lib_core/* info */.pq(partial.filtered
-            ? `Fetched ${PLAN_FILES.join(', ')} of ${repository} at ${tag} (${commit}) into ${path}: a dry run reads nothing else`
-            : `${repository} does not allow partial clones: fetched the whole tree at ${tag} (${commit}), checked out ${PLAN_FILES.join(', ')} into ${path}`);
+    try {
+        if (planFilesOnly) {
+            const partial = await clonePaths(repository, tag, path, PLAN_FILES, auth);
+            commit = partial.commit;
+            lib_core/* info */.pq(partial.filtered
+                ? `Fetched ${PLAN_FILES.join(', ')} of ${repository} at ${tag} (${commit}) into ${path}: a dry run reads nothing else`
+                : `${repository} does not allow partial clones: fetched the whole tree at ${tag} (${commit}), checked out ${PLAN_FILES.join(', ')} into ${path}`);
+        }
+        else {
+            commit = await cloneTag(repository, tag, path, auth);
+            lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+        }
     }
-    else {
-        commit = await cloneTag(repository, tag, path, auth);
-        lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
-    }
-=======
-    const commit = await cloneTag(repository, tag, path, auth).catch(async (error) => {
+    catch (error) {
         throw (exact && (await missingTag(repository, tag, auth))) || error;
-    });
-    lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
->>>>>>> issue-9
+    }
     return { tag, commit, path, repository, files: await readCanvosFiles(path) };
 }
 /** After a failed clone of an exact tag: an InputError when the repository has no such tag. */
@@ -33192,213 +33291,10 @@ function parseSecrets(value) {
     return pairs;
 }
 
-<<<<<<< HEAD
+// EXTERNAL MODULE: ./src/earthly/config-keys.ts
+var config_keys = __nccwpck_require__(4726);
 // EXTERNAL MODULE: ./src/earthly/release.ts
 var release = __nccwpck_require__(3422);
-=======
-;// CONCATENATED MODULE: ./src/earthly/config-keys.ts
-/**
- * The `global:` keys each Earthly release reads from its config (the yaml tags of GlobalConfig in
- * earthly/earthly config/config.go at v0.7.4, v0.8.15 and v0.8.16, and EarthBuild/earthbuild at
- * v0.8.18). Earthly unmarshals the config leniently: an unknown key is ignored without a word.
- */
-
-const COMMON = [
-    'cache_size_mb',
-    'cache_size_pct',
-    'buildkit_cache_keep_duration_s',
-    'buildkit_image',
-    'buildkit_restart_timeout_s',
-    'buildkit_additional_args',
-    'buildkit_additional_config',
-    'buildkit_max_parallelism',
-    'conversion_parallelism',
-    'cni_mtu',
-    'buildkit_host',
-    'local_registry_host',
-    'tlsca',
-    'tlscert',
-    'tlskey',
-    'buildkitd_tlscert',
-    'buildkitd_tlskey',
-    'tls_enabled',
-    'container_frontend',
-    'ip_tables',
-    'secret_provider',
-    'git_image',
-    'cache_path',
-    'buildkit_transport',
-];
-const ANALYTICS = ['disable_analytics', 'disable_log_sharing'];
-const DARWIN_AND_CA_KEY = ['darwin_proxy_image', 'darwin_proxy_wait', 'tlsca_key'];
-/** v0.7.x; v0.8.0-v0.8.15 add the darwin proxy, tlsca_key and org; v0.8.16 on drop analytics. */
-function knownConfigKeys(version) {
-    const v = (0,node_modules_semver.parse)(version);
-    if (v && v.major === 0 && v.minor < 8)
-        return [...ANALYTICS, ...COMMON];
-    if (v && v.major === 0 && v.minor === 8 && v.patch <= 15) {
-        return [...ANALYTICS, ...COMMON, ...DARWIN_AND_CA_KEY, 'org'];
-    }
-    return [...COMMON, ...DARWIN_AND_CA_KEY];
-}
-/** Every key any supported release knows: what the inputs accept before the version is known. */
-const ANY_CONFIG_KEY = new Set([
-    ...knownConfigKeys('v0.7.4'),
-    ...knownConfigKeys('v0.8.15'),
-    ...knownConfigKeys('v0.8.16'),
-]);
-
-;// CONCATENATED MODULE: ./src/earthly/release.ts
-/**
- * What an Earthly release is, as pure rules: the binary's name, where its assets live, how its
- * checksum.asc lists them, and how it reports its version.
- */
-
-const DEFAULT_DOWNLOAD_URL_TEMPLATES = {
-    earthly: 'https://github.com/earthly/earthly/releases/download/{version}/{asset}',
-    earthbuild: 'https://github.com/EarthBuild/earthbuild/releases/download/{version}/{asset}',
-};
-const EARTHLY_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
-/** The CLI name: the fork renamed the binary to `earth`. Also used as the tool cache name. */
-function commandName(distribution) {
-    return distribution === 'earthbuild' ? 'earth' : 'earthly';
-}
-function assetName(distribution, arch) {
-    return `${commandName(distribution)}-linux-${arch}`;
-}
-function downloadUrl(template, version, asset) {
-    // Without {asset} the binary and checksum.asc would share one URL.
-    if (!template.includes('{asset}')) {
-        throw new Error(`Earthly download URL template must contain {asset}: ${redactUrl(template)}`);
-    }
-    return template.replaceAll('{version}', version).replaceAll('{asset}', asset);
-}
-function checksumUrl(template, version) {
-    return downloadUrl(template, version, 'checksum.asc');
-}
-/** Tool cache arch folder: runners name them like Node's os.arch() (`x64`, `arm64`). */
-function toolCacheArch(arch) {
-    return arch === 'amd64' ? 'x64' : 'arm64';
-}
-/** `v0.8.15` from `v0.8.15` or `0.8.15`; throws on anything that is not a release version. */
-function normalizeEarthlyVersion(version) {
-    const trimmed = version.trim();
-    if (!EARTHLY_VERSION.test(trimmed)) {
-        throw new Error(`Earthly version must look like v0.8.15, got "${version}"`);
-    }
-    return trimmed.startsWith('v') ? trimmed : `v${trimmed}`;
-}
-/** Lower-case 64-hex sha256, the form sha256sum prints; throws otherwise. */
-function normalizeSha256(value) {
-    const hex = value.trim().toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(hex)) {
-        throw new Error(`earthly-sha256 must be 64 hexadecimal characters, got "${value.trim()}"`);
-    }
-    return hex;
-}
-/**
- * Finds the sha256 of `asset` in a checksum.asc: a PGP clear-signed `sha256sum` listing.
- * Only the signed body is read (RFC 4880 §7: armor headers end at the first blank line, body
- * lines starting with '-' are dash-escaped as '- '); the signature block is ignored. Plain,
- * unsigned sha256sum output is accepted too. The signature itself is not verified.
- */
-function parseChecksumAsc(text, asset) {
-    const lines = text.split(/\r?\n/);
-    let body = lines;
-    const begin = lines.findIndex((l) => l.trim() === '-----BEGIN PGP SIGNED MESSAGE-----');
-    if (begin >= 0) {
-        let start = begin + 1;
-        while (start < lines.length && lines[start].trim() !== '')
-            start++; // skip "Hash: ..." headers
-        const end = lines.findIndex((l, i) => i > start && l.trim() === '-----BEGIN PGP SIGNATURE-----');
-        body = lines.slice(start + 1, end < 0 ? lines.length : end);
-    }
-    let found;
-    for (const raw of body) {
-        const line = raw.startsWith('- ') ? raw.slice(2) : raw;
-        const match = /^([0-9a-fA-F]{64})\s+\*?(.+?)\s*$/.exec(line.trim());
-        if (!match)
-            continue;
-        const name = match[2];
-        // sha256sum run from another directory prints "dist/earthly-linux-amd64".
-        if (name !== asset && external_node_path_.posix.basename(name) !== asset)
-            continue;
-        const hash = match[1].toLowerCase();
-        if (found && found !== hash) {
-            throw new Error(`checksum.asc lists ${asset} twice with different hashes`);
-        }
-        found = hash;
-    }
-    return found;
-}
-/**
- * True when `--version` output names `version` (with or without its `v`) as a whole word.
- * EarthBuild's releases are promoted staging builds whose version carries the commit's 8-hex short
- * sha (`earth version v0.8.18-1a2b3c4d …`): that suffix, and nothing looser, is accepted too.
- */
-function reportsVersion(output, version) {
-    const bare = version.replace(/^v/, '').replace(/[.+]/g, '\\$&');
-    return new RegExp(`(^|[^\\w.-])v?${bare}(-[0-9a-f]{8})?(?![\\w.+-])`).test(output);
-}
-/** URL safe to print: no user-info, no query string (mirrors may carry tokens there). */
-function redactUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.username || u.password) {
-            u.username = '***';
-            u.password = '';
-        }
-        if (u.search)
-            u.search = '?***';
-        u.hash = '';
-        return u.toString();
-    }
-    catch {
-        return url.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '?***');
-    }
-}
-/** The host a URL points at, for the log; a redacted URL when it does not parse. */
-function hostOf(url) {
-    try {
-        return new URL(url).host;
-    }
-    catch {
-        return redactUrl(url);
-    }
-}
-const NETWORK_FAILURES = {
-    ECONNREFUSED: 'connection refused',
-    ECONNRESET: 'the connection broke off before the download finished',
-    ETIMEDOUT: 'the connection timed out',
-    ENOTFOUND: 'host not found',
-    EAI_AGAIN: 'host name lookup failed',
-    CERT_HAS_EXPIRED: 'the TLS certificate has expired',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the TLS certificate is not trusted',
-    SELF_SIGNED_CERT_IN_CHAIN: 'the TLS certificate is not trusted',
-};
-/** The message for a failed tool-cache download (its HTTPError carries httpStatusCode), never including the auth value. */
-function describeDownloadFailure(error, url, auth) {
-    const shown = redactUrl(url);
-    const status = error?.httpStatusCode;
-    let message;
-    if (typeof status === 'number') {
-        const hint = status === 404
-            ? ' (no such release asset: check the Earthly version and the download URL template)'
-            : status === 401 || status === 403
-                ? ' (the host refused access: check the credentials for this mirror)'
-                : '';
-        message = `Earthly download failed: HTTP ${status} for ${shown}${hint}`;
-    }
-    else {
-        const err = error;
-        const detail = err?.message || String(error);
-        const reason = (err?.code && NETWORK_FAILURES[err.code]) || '';
-        message = `Earthly download failed: ${reason ? `${reason} (${detail})` : detail} for ${shown}`;
-    }
-    return auth ? message.split(auth).join('***') : message;
-}
-
->>>>>>> issue-9
 ;// CONCATENATED MODULE: ./src/core/inputs/earthly.ts
 /** Inputs that choose and steer Earthly: version, download, checksum, flags, config, BuildKit. */
 
@@ -33524,15 +33420,14 @@ function parseEarthlyConfig(value) {
         }
         if (match[1] === 'disable_analytics')
             throw new errors/* InputError */.dz(input, 'disable_analytics is always true here (the setting exists up to Earthly v0.8.15 only)');
-        if (!ANY_CONFIG_KEY.has(match[1]))
-            throw new errors/* InputError */.dz(input, unknownKey(match[1], [...ANY_CONFIG_KEY]));
+        if (!config_keys/* ANY_CONFIG_KEY */.G.has(match[1]))
+            throw new errors/* InputError */.dz(input, unknownKey(match[1], [...config_keys/* ANY_CONFIG_KEY */.G]));
         if (settings.some(([key]) => key === match[1]))
             throw new errors/* InputError */.dz(input, `${match[1]} is given twice`);
         settings.push([match[1], match[2]]);
     }
     return settings;
 }
-<<<<<<< HEAD
 // One YAML value that cannot reach past its line: a quoted string, a plain scalar, or a flow list
 // of those (buildkit_additional_args). An open quote or bracket would swallow the next lines, a
 // `: ` or ` #` would start a mapping or a comment, a leading indicator an anchor, alias or tag.
@@ -33548,12 +33443,10 @@ const ONE_YAML_VALUE = new RegExp(`^(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${FLOW_
 function isOneYamlValue(value) {
     return ONE_YAML_VALUE.test(value);
 }
-=======
 /**
  * What Earthly accepts (util/containerutil/shell_shared.go parseAndValidateURL): `tcp://` with a
  * port, `docker-container://` or `podman-container://`; anything else fails only once it runs.
  */
->>>>>>> issue-9
 function parseBuildkitHost(value) {
     if (value === '')
         return value;
@@ -33611,19 +33504,10 @@ function parseRegistry(value, notices = []) {
     if (!host.includes('.') && port === undefined && host !== 'localhost') {
         throw new errors/* InputError */.dz(input, `${quote(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`);
     }
-<<<<<<< HEAD
-    if (!path.length)
-=======
     if (host.toLowerCase() === 'ghcr.io' && path.length === 0) {
         throw new errors/* InputError */.dz(input, '"ghcr.io" needs an owner: write ghcr.io/<owner> (GHCR keeps every package under a user or organization)');
     }
-    if (path.length)
-        parseRepoPath(input, path.join('/'));
-    return value;
-}
-function parseRepoPath(input, value) {
-    if (value === '')
->>>>>>> issue-9
+    if (!path.length)
         return value;
     const lowered = `${hostPort}/${path.join('/').toLowerCase()}`;
     parseRepoPath(input, path.join('/').toLowerCase());
@@ -33858,263 +33742,10 @@ function parseRegistryAuth(username, password) {
     return { username, password };
 }
 
-<<<<<<< HEAD
 // EXTERNAL MODULE: ./src/earthly/command.ts
 var command = __nccwpck_require__(7334);
 // EXTERNAL MODULE: ./src/core/canvos-source.ts
 var canvos_source = __nccwpck_require__(5347);
-=======
-;// CONCATENATED MODULE: ./src/earthly/command.ts
-/**
- * Earthly's command line and config, and what its exit codes mean: pure rules the plan uses, so
- * the whole command is known before anything runs.
- */
-
-
-const BUILD_TARGET = '+build-provider-images';
-/**
- * A BuildKit address Earthly starts and manages itself: a loopback tcp host or a local container
- * (util/containerutil/shell_shared.go IsLocal, earthly/earthly v0.8.15 and EarthBuild v0.8.18).
- */
-const PROXY_VARIABLES = (/* unused pure expression or super */ null && (['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']));
-/** Where the proxy CA certificates appear inside the BuildKit container. */
-const BUILDKIT_CA_DIR = '/etc/canvos-proxy-ca';
-/**
- * `docker run` flags (Earthly's buildkit_additional_args, config/config.go) that give the
- * BuildKit Earthly starts what CanvOS's earthly.sh gives its own: the proxy variables, upper and
- * lower case, and the proxy CA certificates. A bare `-e NAME` makes docker take the value from its
- * environment, which is Earthly's (util/containerutil/shell_shared.go runs docker with it), so no
- * credential is written to the config. BuildKit is Go: SSL_CERT_DIR (colon-separated) adds the
- * mounted CAs to the system roots for its own image pulls.
- */
-function buildkitProxyArgs(proxyNames, ca) {
-    const args = proxyNames.flatMap((name) => ['-e', name, '-e', name.toLowerCase()]);
-    if (ca) {
-        const target = ca.isFile ? `${BUILDKIT_CA_DIR}/proxy-ca.crt` : BUILDKIT_CA_DIR;
-        args.push('-v', `${ca.path}:${target}:ro`);
-        args.push('-e', `SSL_CERT_DIR=/etc/ssl/certs:${BUILDKIT_CA_DIR}`);
-    }
-    return args;
-}
-function isLocalBuildkit(address) {
-    const url = new URL(address);
-    if (url.protocol === 'docker-container:' || url.protocol === 'podman-container:')
-        return true;
-    return ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
-}
-/**
- * The Earthly argument list. Every option goes before the target: Earthly reads everything after
- * it as a build arg. Push mode sends images straight from BuildKit (`--ci --push`): no multi-GB
- * export into the local Docker and no second `docker push`.
- */
-function earthlyArguments(o) {
-    const args = [
-        '--config',
-        o.configPath,
-        '--ci',
-        o.push ? '--push' : '--output',
-        '--allow-privileged',
-    ];
-    if (o.buildkitImage)
-        args.push('--buildkit-image', o.buildkitImage);
-    if (o.buildkitHost)
-        args.push('--buildkit-host', o.buildkitHost);
-    if (o.remoteCache)
-        args.push('--remote-cache', o.remoteCache);
-    // Values come from Earthly's environment, so no secret is in its argv (/proc/<pid>/cmdline).
-    for (const name of o.secretNames)
-        args.push('--secret', name);
-    // `--build-arg NAME` with no value reads NAME from the environment (variables/parse.go,
-    // ParseCommandLineArgs, in every Earthly from v0.7.4 to EarthBuild v0.8.18). After the target,
-    // `--NAME` would take the next word as its value instead.
-    for (const name of o.envBuildArgs)
-        args.push('--build-arg', name);
-    args.push(...o.extraArgs, BUILD_TARGET);
-    return args;
-}
-/**
- * Earthly's config: analytics off where the version still has the switch (up to v0.8.15), and
- * BuildKit started with a high open-file limit, the known workaround for Docker 29's lower default
- * that breaks BuildKit start-up in Earthly up to v0.8.16. The workflow's own `global:` settings
- * come last; its buildkit_additional_args replace ours.
- */
-function earthlyConfig(version, extra = [], buildkitArgs = []) {
-    const settings = new Map();
-    if (knownConfigKeys(version).includes('disable_analytics'))
-        settings.set('disable_analytics', 'true');
-    const dockerRunArgs = ['--ulimit', 'nofile=1048576:1048576', ...buildkitArgs];
-    settings.set('buildkit_additional_args', JSON.stringify(dockerRunArgs).replaceAll('","', '", "'));
-    for (const [key, value] of extra)
-        settings.set(key, value);
-    return ['global:', ...[...settings].map(([key, value]) => `  ${key}: ${value}`), ''].join('\n');
-}
-// Earthly's exit codes (earthly/earthly cmd/earthly/app/run.go, cmd/earthly/main.go): 9 is both a
-// missing privileged entitlement and a forced exit; 7 also covers a BuildKit that dies at start-up.
-const PRIVILEGED = 'Earthly needs privileged mode: the runner must allow privileged containers (rootless Docker and some self-hosted setups do not), and a buildkit-host must run with --allow-insecure-entitlement security.insecure';
-const EXIT_HINTS = {
-    2: 'the build was cancelled',
-    6: 'Earthly could not reach BuildKit: check that Docker runs and can start privileged containers, or that buildkit-host answers',
-    7: 'BuildKit crashed or died at start-up: often out of memory or disk (free space or use a larger runner), or the Docker 29 open-file limit (see the README)',
-    9: PRIVILEGED,
-};
-/** What Earthly's last lines say, which is more precise than its exit code. */
-const OUTPUT_HINTS = [
-    [
-        /no space left on device/i,
-        'the runner ran out of disk: free space (remove unused tools and images) or use a larger runner',
-    ],
-    [
-        /toomanyrequests|rate limit/i,
-        'a registry rate limit was hit: log in to Docker Hub or use buildkit-image from a mirror',
-    ],
-    [/security\.insecure is not allowed/i, PRIVILEGED],
-    [
-        /Forcing exit/,
-        'Earthly was forced to exit: it got a second signal, or its cleanup took longer than 30 seconds',
-    ],
-    [
-        /too many open files/i,
-        'BuildKit did not start: on Docker 29 raise its open-file limit (the README shows how) or use earthly-distribution: earthbuild',
-    ],
-];
-/** A hint for an Earthly failure, from the last lines it printed, else its exit code. */
-function failureHint(exitCode, tail) {
-    const said = OUTPUT_HINTS.find(([pattern]) => pattern.test(tail));
-    return said?.[1] ?? EXIT_HINTS[exitCode] ?? 'see the Earthly output above';
-}
-function earthlyFailure(result) {
-    const tail = result.tail.slice(-8).join('\n');
-    return new errors/* ActionError */.lZ(`Earthly failed with exit code ${result.exitCode}: ${failureHint(result.exitCode, tail)}.\nLast lines of its output:\n${tail}`);
-}
-
-;// CONCATENATED MODULE: ./src/core/canvos-source.ts
-/** What the action reads from a CanvOS checkout: pure parsers over the files' text. */
-/** The Earthfile's global section: everything before the first target (`name:` at column 0). */
-function globalSection(earthfile) {
-    const lines = earthfile.split('\n');
-    const firstTarget = lines.findIndex((line) => /^[a-zA-Z][a-zA-Z0-9._-]*:\s*$/.test(line));
-    return firstTarget < 0 ? lines : lines.slice(0, firstTarget);
-}
-function unquote(value) {
-    return value.replace(/^(['"])(.*)\1$/, '$2');
-}
-/** The default of a global `ARG NAME=value` in the Earthfile. */
-function earthfileArgDefault(earthfile, name) {
-    const pattern = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}=(\\S+)\\s*$`);
-    for (const line of globalSection(earthfile)) {
-        const match = pattern.exec(line);
-        if (match)
-            return unquote(match[1]);
-    }
-    return undefined;
-}
-/** PE_VERSION is the Earthfile's default, not the tag name (at v4.10.0 it says v4.9.21). */
-function readPeVersion(earthfile) {
-    return earthfileArgDefault(earthfile, 'PE_VERSION');
-}
-function readEdgeCustomConfig(earthfile) {
-    return earthfileArgDefault(earthfile, 'EDGE_CUSTOM_CONFIG') ?? '.edge-custom-config.yaml';
-}
-/** The Earthly version CanvOS's wrapper pins (`EARTHLY_VERSION=v0.8.15`). */
-function readEarthlyVersion(earthlySh) {
-    const match = /^\s*(?:export\s+)?EARTHLY_VERSION=(\S+)\s*$/m.exec(earthlySh);
-    if (!match)
-        return undefined;
-    const version = unquote(match[1]);
-    return version.startsWith('v') ? version : `v${version}`;
-}
-/**
- * The BuildKit image CanvOS's wrapper starts, with its variables filled in: a mirror of
- * earthly/buildkitd that spares runners Docker Hub's rate limits.
- */
-function readBuildkitMirror(earthlySh, earthlyVersion) {
-    const vars = { EARTHLY_VERSION: earthlyVersion };
-    for (const match of earthlySh.matchAll(/^\s*([A-Z_][A-Z0-9_]*)=([^\s$]+)\s*$/gm)) {
-        if (match[1] !== 'EARTHLY_VERSION')
-            vars[match[1]] = unquote(match[2]);
-    }
-    const image = /(\S*\/buildkitd:\S+)/.exec(earthlySh)?.[1];
-    if (!image)
-        return undefined;
-    const expanded = image
-        .replace(/"/g, '')
-        .replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, name) => vars[name] ?? `\0`);
-    return expanded.includes('\0') ? undefined : expanded;
-}
-/**
- * True when the Earthfile reads `name` as a plain `ARG` and never as an Earthly secret
- * (`RUN --secret name`): CanvOS's UBUNTU_PRO_KEY up to v4.9.x, an Earthly secret from v4.10.0 on.
- */
-function secretIsBuildArg(earthfile, name) {
-    const arg = new RegExp(`^\\s*ARG\\s+(?:--global\\s+)?${name}(?:=|\\s*$)`, 'm');
-    const secret = new RegExp(`--secret[\\s=]+${name}(?![A-Za-z0-9_])`);
-    return arg.test(earthfile) && !secret.test(earthfile);
-}
-function certsLayout(earthfile) {
-    if (/\bcerts\//.test(earthfile))
-        return 'certs-dir';
-    return /\bPROXY_CERT_PATH\b/.test(earthfile) ? 'sc-crt' : 'certs-dir';
-}
-/** `k8s_version.json`: distribution -> ascending list of `x.y.z`. */
-function parseK8sVersionJson(text) {
-    const data = JSON.parse(text);
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw new Error('k8s_version.json is not an object');
-    }
-    const result = {};
-    for (const [key, value] of Object.entries(data)) {
-        if (Array.isArray(value))
-            result[key] = value.filter((v) => typeof v === 'string');
-    }
-    return result;
-}
-/**
- * The Earthly that CanvOS's earthly.sh most likely pins at `tag` (v0.8.15 from v4.5 on, v0.8.5 on
- * v4.3-v4.4, v0.7.4 before), so a download can start while the clone runs. The real pin is read
- * after the clone; a wrong guess costs one extra download, never a wrong binary.
- */
-function likelyEarthlyPin(tag) {
-    const match = /^v?(\d+)\.(\d+)\.\d+/.exec(tag);
-    if (!match)
-        return undefined;
-    const [major, minor] = [Number(match[1]), Number(match[2])];
-    if (major > 4 || (major === 4 && minor >= 5))
-        return 'v0.8.15';
-    if (major === 4 && minor >= 3)
-        return 'v0.8.5';
-    return 'v0.7.4';
-}
-/**
- * Kubernetes versions from the Earthfile, for tags before k8s_version.json (v4.4.2-v4.4.8): the
- * `BUILD +$TARGET --K8S_VERSION=x.y.z` lines of `build-provider-images`, under
- * `IF [ "$K8S_DISTRIBUTION" = "<name>" ]` / `ELSE IF …` branches. Ascending, without repeats.
- */
-function readBuildLineVersions(earthfile) {
-    const lists = {};
-    let inTarget = false;
-    let distribution;
-    for (const line of earthfile.split('\n')) {
-        if (/^[a-zA-Z][a-zA-Z0-9._-]*:\s*$/.test(line))
-            inTarget = line.trim() === 'build-provider-images:';
-        if (!inTarget)
-            continue;
-        const branch = /^\s*(?:ELSE\s+)?IF\s+\[\s*"\$K8S_DISTRIBUTION"\s*=\s*"([^"]+)"\s*\]/.exec(line);
-        if (branch)
-            distribution = branch[1];
-        else if (/^\s*(ELSE|END)\s*$/.test(line))
-            distribution = undefined;
-        const build = /^\s*BUILD\s.*--K8S_VERSION=(\d+\.\d+\.\d+)\s*$/.exec(line);
-        if (build && distribution)
-            (lists[distribution] ??= new Set()).add(build[1]);
-    }
-    return Object.fromEntries(Object.entries(lists).map(([name, versions]) => [name, [...versions].sort(byVersion)]));
-}
-function byVersion(a, b) {
-    const [x, y] = [a, b].map((v) => v.split('.').map(Number));
-    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-}
-
->>>>>>> issue-9
 ;// CONCATENATED MODULE: ./src/core/build-files.ts
 /**
  * The files that make CanvOS build exactly the planned images: `.arg` (inputs first, then
@@ -34155,7 +33786,7 @@ function buildFilesPlan(inputs, files) {
     // From CanvOS v4.10.0 the key is an Earthly secret, read only when UBUNTU_PRO_ATTACH=true.
     const proKey = inputs.secrets.some(([key]) => key === 'UBUNTU_PRO_KEY');
     if (proKey && /^\s*ARG\s+UBUNTU_PRO_ATTACH\b/m.test(files.earthfile)) {
-        if (!secretIsBuildArg(files.earthfile, 'UBUNTU_PRO_KEY'))
+        if (!(0,canvos_source/* secretIsBuildArg */.t_)(files.earthfile, 'UBUNTU_PRO_KEY'))
             argsAfter.push(['UBUNTU_PRO_ATTACH', 'true']);
     }
     const namedCustomConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];
@@ -34255,12 +33886,8 @@ function earthlyInstall(inputs, version, runnerArch) {
  */
 function earthlyPlan(inputs, files, tag, context) {
     const { distribution, buildkitHost } = inputs.earthly;
-<<<<<<< HEAD
-    const pinned = earthlySh ? (0,canvos_source/* readEarthlyVersion */.Y3)(earthlySh) : undefined;
-=======
     const { earthlySh } = files;
-    const pinned = earthlySh ? readEarthlyVersion(earthlySh) : undefined;
->>>>>>> issue-9
+    const pinned = earthlySh ? (0,canvos_source/* readEarthlyVersion */.Y3)(earthlySh) : undefined;
     let version = inputs.earthly.version;
     if (version === 'auto') {
         if (distribution === 'earthbuild')
@@ -34276,16 +33903,16 @@ function earthlyPlan(inputs, files, tag, context) {
         ? (0,canvos_source/* readBuildkitMirror */.mh)(earthlySh, version)
         : undefined;
     // A loopback tcp:// or container address is a BuildKit Earthly still starts: it needs its image.
-    const remoteBuildkit = buildkitHost !== undefined && !isLocalBuildkit(buildkitHost);
+    const remoteBuildkit = buildkitHost !== undefined && !(0,command/* isLocalBuildkit */.a_)(buildkitHost);
     const buildkitImage = remoteBuildkit ? undefined : (inputs.earthly.buildkitImage ?? mirror);
-    const known = knownConfigKeys(version);
+    const known = (0,config_keys/* knownConfigKeys */.S)(version);
     for (const [key] of inputs.earthly.config) {
         if (!known.includes(key))
             throw new errors/* InputError */.dz('earthly-config', unknownKey(key, known, version));
     }
     // An Earthly secret never fills an ARG: a secret the Earthfile reads as `ARG NAME` (UBUNTU_PRO_KEY
     // up to CanvOS v4.9.x) goes as a build arg, like the proxy URLs with credentials.
-    const asArg = (name) => secretIsBuildArg(files.earthfile, name);
+    const asArg = (name) => (0,canvos_source/* secretIsBuildArg */.t_)(files.earthfile, name);
     const envBuildArgs = [
         ...commandLineArgs(inputs),
         ...inputs.secrets.filter(([key]) => asArg(key)),
@@ -34293,14 +33920,14 @@ function earthlyPlan(inputs, files, tag, context) {
     // The proxies and CAs in .arg and certs/ reach RUN steps only; BuildKit's own image pulls need
     // them too (CanvOS's earthly.sh starts its BuildKit with both). A remote BuildKit is its own.
     const proxyEnv = remoteBuildkit ? [] : buildkitProxyEnv(inputs);
-    const scCrt = certsLayout(files.earthfile) === 'sc-crt';
+    const scCrt = (0,canvos_source/* certsLayout */.sG)(files.earthfile) === 'sc-crt';
     const ca = !remoteBuildkit && inputs.proxyCaCerts.length
         ? { path: (0,external_node_path_.join)(context.checkoutPath, scCrt ? 'sc.crt' : 'certs'), isFile: scCrt }
         : undefined;
     const proxyNames = proxyEnv.map(([key]) => key).filter((key) => key === key.toUpperCase());
-    const buildkitArgs = buildkitProxyArgs(proxyNames, ca);
+    const buildkitArgs = (0,command/* buildkitProxyArgs */.Ai)(proxyNames, ca);
     const configPath = (0,external_node_path_.join)(context.tempDir, 'earthly-config.yml');
-    const args = earthlyArguments({
+    const args = (0,command/* earthlyArguments */.kV)({
         push: inputs.push,
         configPath,
         buildkitImage,
@@ -34309,14 +33936,7 @@ function earthlyPlan(inputs, files, tag, context) {
         secretNames: inputs.secrets.map(([key]) => key).filter((key) => !asArg(key)),
         envBuildArgs: envBuildArgs.map(([key]) => key),
         extraArgs: inputs.earthly.args,
-<<<<<<< HEAD
-        buildArgs: commandLineArgs(inputs),
-    };
-    // The command-line build args are proxy URLs with credentials: masked, but not left to masking.
-    const shown = options.buildArgs.map(([key, url]) => [key, (0,release/* redactUrl */.BO)(url)]);
-=======
     });
->>>>>>> issue-9
     return {
         version,
         distribution,
@@ -34325,16 +33945,9 @@ function earthlyPlan(inputs, files, tag, context) {
         remoteBuildkit,
         install: earthlyInstall(inputs, version, context.runnerArch),
         configPath,
-<<<<<<< HEAD
-        config: (0,command/* earthlyConfig */.ix)(inputs.earthly.config),
-        args: (0,command/* earthlyArguments */.kV)(options),
-        shownArgs: (0,command/* earthlyArguments */.kV)({ ...options, buildArgs: shown }),
-        secretEnv: inputs.secrets,
-=======
-        config: earthlyConfig(version, inputs.earthly.config, buildkitArgs),
+        config: (0,command/* earthlyConfig */.ix)(version, inputs.earthly.config, buildkitArgs),
         args,
         secretEnv: dedupe([...inputs.secrets, ...commandLineArgs(inputs), ...proxyEnv]),
->>>>>>> issue-9
     };
 }
 /** The proxy inputs as Earthly's environment, in both cases, for `docker run -e NAME`. */
@@ -34353,7 +33966,7 @@ function dedupe(entries) {
 ;// CONCATENATED MODULE: ./src/core/k8s.ts
 
 
-function k8s_byVersion(a, b) {
+function byVersion(a, b) {
     return semver_default().compare(semver_default().coerce(a) ?? '0.0.0', semver_default().coerce(b) ?? '0.0.0');
 }
 function minorOf(version) {
@@ -34362,7 +33975,7 @@ function minorOf(version) {
 /** The newest patch of each minor, ascending: a ready-made matrix. */
 function newestPatches(available) {
     const newest = new Map();
-    for (const version of [...available].sort(k8s_byVersion))
+    for (const version of [...available].sort(byVersion))
         newest.set(minorOf(version), version);
     return [...newest.values()];
 }
@@ -34371,7 +33984,7 @@ function newestPatches(available) {
  * at this CanvOS tag; anything else is an error that shows what is listed.
  */
 function selectK8sVersions(request, available, where) {
-    const sorted = [...available].sort(k8s_byVersion);
+    const sorted = [...available].sort(byVersion);
     if (sorted.length === 0) {
         throw new errors/* InputError */.dz('k8s-distribution', `CanvOS ${where.tag} lists no Kubernetes versions for ${where.distribution} in k8s_version.json`);
     }
@@ -34395,7 +34008,7 @@ function selectK8sVersions(request, available, where) {
         }
         chosen.add(match);
     }
-    return [...chosen].sort(k8s_byVersion);
+    return [...chosen].sort(byVersion);
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan.ts
@@ -34416,25 +34029,16 @@ function makePlan(inputs, checkout, context) {
     if (!peVersion) {
         throw new errors/* ActionError */.lZ(`The Earthfile at CanvOS ${tag} has no ARG PE_VERSION default; set PE_VERSION in build-args`);
     }
-<<<<<<< HEAD
-    if (!files.k8sVersionJson)
-        throw new errors/* ActionError */.lZ(`CanvOS ${tag} has no k8s_version.json`);
-    let versionLists;
-    try {
-        versionLists = (0,canvos_source/* parseK8sVersionJson */.yD)(files.k8sVersionJson);
-    }
-    catch (error) {
-        throw new errors/* ActionError */.lZ(`k8s_version.json at CanvOS ${tag} is not valid: ${error.message}`);
-    }
-=======
     const versionLists = k8sVersionLists(files, tag);
->>>>>>> issue-9
     const available = versionLists[inputs.k8sDistribution] ?? [];
     const k8sVersions = selectK8sVersions(inputs.k8sVersion, available, {
         distribution: inputs.k8sDistribution,
         tag,
     });
-<<<<<<< HEAD
+    // Before k8s_version.json the Earthfile's own BUILD lines decide: one version (K8S_VERSION) a run.
+    if (!files.k8sVersionJson && k8sVersions.length > 1) {
+        throw new errors/* InputError */.dz('k8s-version', `CanvOS ${tag} lists its versions in the Earthfile, not k8s_version.json: build one version per job (a matrix)`);
+    }
     const naming = {
         registry: inputs.imageRegistry,
         repo: inputs.imageRepo ?? inputs.osDistribution,
@@ -34445,26 +34049,15 @@ function makePlan(inputs, checkout, context) {
         osVersion: inputs.osVersion,
     };
     const images = k8sVersions.map((version) => imagePlan(naming, inputs.arch, tag, version));
-=======
-    // Before k8s_version.json the Earthfile's own BUILD lines decide: one version (K8S_VERSION) a run.
-    if (!files.k8sVersionJson && k8sVersions.length > 1) {
-        throw new errors/* InputError */.dz('k8s-version', `CanvOS ${tag} lists its versions in the Earthfile, not k8s_version.json: build one version per job (a matrix)`);
-    }
-    const images = k8sVersions.map((version) => imagePlan(inputs, tag, peVersion, version));
     const earthly = earthlyPlan(inputs, files, tag, { ...context, checkoutPath: checkout.path });
->>>>>>> issue-9
     return {
         canvosVersion: tag,
         canvosCommit: checkout.commit,
         canvosPath: checkout.path,
         canvosRepository: checkout.repository,
         peVersion,
-<<<<<<< HEAD
         naming,
-        earthly: earthlyPlan(inputs, files.earthlySh, tag, context),
-=======
         earthly,
->>>>>>> issue-9
         availableK8sVersions: [...available],
         newestK8sPatches: newestPatches(available),
         k8sVersions,
@@ -34494,13 +34087,13 @@ function planBuild(plan, present) {
 /** k8s_version.json, or on tags before it (v4.4.2-v4.4.8) the Earthfile's BUILD lines. */
 function k8sVersionLists(files, tag) {
     if (!files.k8sVersionJson) {
-        const lists = readBuildLineVersions(files.earthfile);
+        const lists = (0,canvos_source/* readBuildLineVersions */.mw)(files.earthfile);
         if (Object.keys(lists).length)
             return lists;
         throw new errors/* ActionError */.lZ(`CanvOS ${tag} has no k8s_version.json`);
     }
     try {
-        return parseK8sVersionJson(files.k8sVersionJson);
+        return (0,canvos_source/* parseK8sVersionJson */.yD)(files.k8sVersionJson);
     }
     catch (error) {
         throw new errors/* ActionError */.lZ(`k8s_version.json at CanvOS ${tag} is not valid: ${error.message}`);
@@ -34536,1424 +34129,8 @@ function imagePlan(naming, arch, canvosVersion, k8sVersion) {
     };
 }
 
-<<<<<<< HEAD
 // EXTERNAL MODULE: ./src/core/report.ts + 2 modules
 var report = __nccwpck_require__(8732);
-=======
-;// CONCATENATED MODULE: ./src/core/report.ts
-/** The planned images with what the registry said before the build: present ones are skipped. */
-function imageResults(plan, present) {
-    return plan.images.map((image) => {
-        const digest = present.get(image.ref);
-        return digest
-            ? { ...image, digest, pushed: false, skipped: true, status: 'skipped' }
-            : { ...image, pushed: false, skipped: false, status: 'planned' };
-    });
-}
-/** The plan as the log shows it, one line a fact. */
-function planLines(plan) {
-    return [
-        `CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`,
-        `PE_VERSION:       ${plan.peVersion}`,
-        `Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`,
-        ...(plan.earthly.buildkitImage ? [`BuildKit image:   ${plan.earthly.buildkitImage}`] : []),
-        `Kubernetes:       ${plan.k8sVersions.join(', ')}`,
-        ...plan.images.map((image) => `Image:            ${image.ref}`),
-    ];
-}
-/** Every output; the same names and shapes in dry-run, a build, and a skipped re-run. */
-function outputs(plan, images) {
-    const withDigest = images.filter((image) => image.digest);
-    return {
-        'canvos-version': plan.canvosVersion,
-        'canvos-commit': plan.canvosCommit,
-        'canvos-path': plan.canvosPath,
-        'pe-version': plan.peVersion,
-        'earthly-version': plan.earthly.version,
-        images: images.map((image) => image.ref).join('\n'),
-        image: images[0]?.ref ?? '',
-        digests: withDigest.map((image) => `${image.ref}@${image.digest}`).join('\n'),
-        json: JSON.stringify(images.map(({ status: _status, imageId, ...image }) => ({
-            ...image,
-            digest: image.digest ?? null,
-            ...(imageId ? { imageId } : {}),
-        }))),
-        'k8s-versions': JSON.stringify(plan.k8sVersions),
-        'available-k8s-versions': JSON.stringify(plan.availableK8sVersions),
-        'newest-k8s-patches': JSON.stringify(plan.newestK8sPatches),
-    };
-}
-/** A browsable link to the commit when the repository is on a GitHub-like web host. */
-function commitUrl(repository, commit) {
-    const match = /^(https:\/\/[^/]+\/[^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(repository);
-    return match && commit ? `${match[1]}/tree/${commit}` : undefined;
-}
-function formatSeconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-const STATUS_TEXT = {
-    planned: 'planned (dry run)',
-    pushed: 'pushed',
-    built: 'in local Docker',
-    skipped: 'already in registry',
-};
-/** The job summary as Markdown. */
-function summaryMarkdown(plan, images, timings) {
-    const link = plan.canvosRepository
-        ? commitUrl(plan.canvosRepository, plan.canvosCommit)
-        : undefined;
-    const commit = plan.canvosCommit ? plan.canvosCommit.slice(0, 12) : 'unknown';
-    const lines = [
-        `## CanvOS provider images${plan.dryRun ? ' (dry run)' : ''}`,
-        '',
-        `- CanvOS: \`${plan.canvosVersion}\` at ${link ? `[\`${commit}\`](${link})` : `\`${commit}\``}`,
-        `- Palette Edge version: \`${plan.peVersion}\``,
-        `- Earthly: \`${plan.earthly.version}\` (${plan.earthly.distribution})`,
-        '',
-        '| Image | Kubernetes | Digest | Status |',
-        '| --- | --- | --- | --- |',
-        ...images.map((image) => `| \`${image.ref}\` | ${image.k8sDistribution} ${image.k8sVersion} | ${image.digest ? `\`${image.digest}\`` : image.imageId ? `image id \`${image.imageId}\`` : '-'} | ${STATUS_TEXT[image.status]} |`),
-        '',
-        '| Phase | Time |',
-        '| --- | --- |',
-        ...timings.map((timing) => `| ${timing.phase} | ${formatSeconds(timing.ms)} |`),
-        '',
-    ];
-    return lines.join('\n');
-}
-
-// EXTERNAL MODULE: ./src/docker/cli.ts
-var cli = __nccwpck_require__(1670);
-;// CONCATENATED MODULE: ./src/core/disk.ts
-const GiB = 1024 ** 3;
-/** A provider image takes 4-5 GB; the first also brings BuildKit's base layers and cache. */
-const IMAGE_SIZE_BYTES = 5 * GiB;
-const BASE_CACHE_BYTES = 3 * GiB;
-/** With `exported` (push: false), each image is also written into the local Docker: twice the room. */
-function bytesNeeded(imageCount, exported = false) {
-    const perImage = exported ? 2 * IMAGE_SIZE_BYTES : IMAGE_SIZE_BYTES;
-    return imageCount === 0 ? 0 : BASE_CACHE_BYTES + imageCount * perImage;
-}
-function formatGiB(bytes) {
-    return `${(bytes / GiB).toFixed(1)} GiB`;
-}
-/** A sentence for the log when space is short, or undefined when there is enough. */
-function diskAdvice(path, freeBytes, imageCount, exported = false) {
-    const needed = bytesNeeded(imageCount, exported);
-    if (freeBytes >= needed)
-        return undefined;
-    return (`Only ${formatGiB(freeBytes)} free at ${path}; ${imageCount} provider image(s) need about ${formatGiB(needed)}. ` +
-        'Free space first (for example remove /usr/share/dotnet, /usr/local/lib/android and /opt/ghc on hosted runners), ' +
-        'build fewer Kubernetes versions per job with a matrix, use a larger runner, or use a remote buildkit-host.');
-}
-
-;// CONCATENATED MODULE: ./src/docker/disk.ts
-/** The free-disk preflight: a local BuildKit keeps its cache and the images in Docker's data root. */
-
-
-
-
-/** `exported`: the images are also exported into the local Docker (push: false, `--output`). */
-async function checkDisk(mode, imageCount, exported) {
-    if (mode === 'off' || imageCount === 0)
-        return;
-    const root = (await (0,cli/* dockerRootDir */.KW)()) ?? '/var/lib/docker';
-    const free = await (0,cli/* freeBytes */.go)(root);
-    if (free === undefined)
-        return lib_core/* info */.pq(`Could not measure free disk at ${root}; skipping the disk check`);
-    const advice = diskAdvice(root, free, imageCount, exported);
-    if (!advice)
-        return lib_core/* info */.pq(`Disk: ${(free / 1024 ** 3).toFixed(1)} GiB free at ${root}`);
-    if (mode === 'error')
-        throw new errors/* ActionError */.lZ(`Not enough disk: ${advice}`);
-    lib_core/* warning */.$e(advice);
-}
-
-;// CONCATENATED MODULE: ./src/docker/emulation.ts
-/** Cross-arch builds: BuildKit runs the other arch's RUN steps through the kernel's QEMU handler. */
-
-
-
-/** The binfmt_misc handlers QEMU registers (tonistiigi/binfmt, which docker/setup-qemu-action runs). */
-const QEMU_HANDLERS = { arm64: 'qemu-aarch64', amd64: 'qemu-x86_64' };
-/**
- * Fails before the build when images for another arch cannot run their RUN steps: the kernel
- * needs an enabled QEMU handler for that arch, shared by Docker and BuildKit's containers.
- */
-async function checkEmulation(target, runner, binfmtDir = '/proc/sys/fs/binfmt_misc') {
-    if (target === runner)
-        return;
-    const handler = (0,external_node_path_.join)(binfmtDir, QEMU_HANDLERS[target]);
-    const state = await (0,promises_.readFile)(handler, 'utf8').catch(() => '');
-    if (/^enabled$/m.test(state))
-        return;
-    throw new errors/* ActionError */.lZ(`arch: ${target} on an ${runner} runner needs QEMU, and ${handler} is not an enabled handler: add "- uses: docker/setup-qemu-action@v3" before this step`);
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var lib_io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_.existsSync(lsbReleaseFile)) {
-            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_.existsSync(osReleaseFile)) {
-            contents = external_fs_.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
-}
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
-}
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: external "stream"
-const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    lib_core/* info */.pq(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                lib_core/* info */.pq(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
-        });
-    }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
-    }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
-        });
-    }
-}
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
-        yield lib_io/* mkdirP */.U$(external_path_.dirname(dest));
-        lib_core/* debug */.Yz(`Downloading ${url}`);
-        lib_core/* debug */.Yz(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new lib/* HttpClient */.Qq(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            lib_core/* debug */.Yz('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            lib_core/* debug */.Yz(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, external_fs_.createWriteStream(dest));
-            lib_core/* debug */.Yz('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                lib_core/* debug */.Yz('download failed');
-                try {
-                    yield lib_io/* rmRF */.Yz(dest);
-                }
-                catch (err) {
-                    lib_core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
-}
-/**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
- */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
-}
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        core.debug('Checking tar --version');
-        let versionOutput = '';
-        yield exec('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        core.debug(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (core.isDebug() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield exec(`tar`, args);
-        return dest;
-    });
-}
-/**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
- */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
-/**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
- */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
-}
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
-}
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
-}
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_.arch();
-        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
-        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
-        if (!external_fs_.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of external_fs_.readdirSync(sourceDir)) {
-            const s = external_path_.join(sourceDir, itemName);
-            yield lib_io.cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
-}
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source file: ${sourceFile}`);
-        if (!fs.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = path.join(destFolder, targetFile);
-        core.debug(`destination file ${destPath}`);
-        yield io.cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
-        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
-            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            lib_core/* debug */.Yz('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_.arch();
-    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
-    if (external_fs_.existsSync(toolPath)) {
-        const children = external_fs_.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_.join(toolPath, child, arch || '');
-                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = path.join(_getTempDirectory(), crypto.randomUUID());
-        }
-        yield io.mkdirP(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        lib_core/* debug */.Yz(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield lib_io/* rmRF */.Yz(folderPath);
-        yield lib_io/* rmRF */.Yz(markerPath);
-        yield lib_io/* mkdirP */.U$(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_.writeFileSync(markerPath, '');
-    lib_core/* debug */.Yz('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    lib_core/* debug */.Yz(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    lib_core/* debug */.Yz(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        lib_core/* debug */.Yz(`matched: ${version}`);
-    }
-    else {
-        lib_core/* debug */.Yz('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/lib/sha256.ts
-
-
-/** The sha256 of a file, streamed (Earthly binaries are ~100 MB). */
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/lib/retry.ts
-/**
- * A small retry loop shared by the modules that talk to the network themselves (the registry
- * client). Downloads through @actions/tool-cache already retry on their own.
- */
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-/** `base`, `2*base`, `4*base`, ... capped at `max`. */
-function exponentialBackoff(baseMs, maxMs = 30_000) {
-    return (attempt) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}
-async function withRetry(action, options) {
-    const attempts = Math.max(1, Math.floor(options.attempts));
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await action(attempt);
-        }
-        catch (error) {
-            if (attempt >= attempts || !options.shouldRetry(error))
-                throw error;
-            const delay = options.delayMs(attempt);
-            options.onRetry?.(error, attempt, delay);
-            await sleep(delay);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/lib/file-lock.ts
-/**
- * A lock file shared by processes on one machine (jobs on one self-hosted runner), created with
- * O_EXCL so only one holder at a time.
- */
-
-
-
-
-
-/** How long a lock file may sit untouched before we assume its job died. */
-const LOCK_STALE_MS = 5 * 60_000;
-const LOCK_POLL_MS = 250;
-/**
- * Runs `action` while holding `lockPath`, created with O_EXCL ('wx'). A lock untouched for
- * `staleMs` is taken to belong to a dead job and removed. The lock is released in `finally`,
- * and only if it is still ours (a waiter may have judged it stale and replaced it).
- */
-async function withFileLock(lockPath, action, options = {}) {
-    const staleMs = options.staleMs ?? LOCK_STALE_MS;
-    const pollMs = options.pollMs ?? LOCK_POLL_MS;
-    const token = `${external_node_os_.hostname()} ${process.pid} ${(0,external_node_crypto_.randomUUID)()}\n`;
-    await promises_.mkdir(external_node_path_.dirname(lockPath), { recursive: true });
-    let announced = false;
-    for (;;) {
-        try {
-            const handle = await promises_.open(lockPath, 'wx');
-            try {
-                await handle.writeFile(token);
-            }
-            finally {
-                await handle.close();
-            }
-            break;
-        }
-        catch (error) {
-            if (error.code !== 'EEXIST')
-                throw error;
-        }
-        const stat = await promises_.stat(lockPath).catch(() => undefined);
-        if (!stat)
-            continue; // released between our open and stat: try again at once
-        if (Date.now() - stat.mtimeMs > staleMs) {
-            options.log?.(`Removing stale lock ${lockPath} (untouched for over ${Math.round(staleMs / 1000)}s)`);
-            await promises_.rm(lockPath, { force: true });
-            continue;
-        }
-        if (!announced) {
-            options.log?.(`Waiting for another job to release ${lockPath}`);
-            announced = true;
-        }
-        await sleep(pollMs + Math.random() * pollMs);
-    }
-    try {
-        return await action();
-    }
-    finally {
-        const holder = await promises_.readFile(lockPath, 'utf8').catch(() => undefined);
-        if (holder === token)
-            await promises_.rm(lockPath, { force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/earthly/tool-cache.ts
-/**
- * Earthly's folder in the runner's tool cache: a verified binary plus the record of its hash,
- * written under a lock and trusted only while it still matches that record.
- */
-
-
-
-
-
-
-
-/** Name of the file, in the cached directory, recording the verified hash (sha256sum format). */
-const SHA256_RECORD = '.sha256';
-/** Size and mtime of the cached binary when it was verified, to skip re-hashing an untouched one. */
-const STAT_RECORD = '.stat';
-/**
- * The cached directory when it holds a binary whose hash matches the record we wrote (and the
- * expected hash, when one was given); undefined otherwise, so the caller installs afresh.
- */
-async function findIntactCache(command, toolVersion, arch, expectedSha256) {
-    const dir = find(command, toolVersion, arch);
-    if (!dir)
-        return undefined;
-    const inspected = await inspectCachedDir(dir, command, expectedSha256);
-    if ('problem' in inspected) {
-        lib_core/* info */.pq(`Ignoring the cached ${command} in ${dir}: ${inspected.problem}`);
-        return undefined;
-    }
-    return { dir, sha256: inspected.sha256 };
-}
-async function inspectCachedDir(dir, command, expectedSha256) {
-    const binary = external_node_path_.join(dir, command);
-    const stat = await promises_.stat(binary).catch(() => undefined);
-    if (!stat?.isFile())
-        return { problem: `${command} is missing` };
-    if (command === 'earth') {
-        const alias = await promises_.stat(external_node_path_.join(dir, 'earthly')).catch(() => undefined);
-        if (!alias?.isFile())
-            return { problem: 'the earthly alias is missing' };
-    }
-    const recorded = await readSha256Record(dir, command);
-    if (!recorded)
-        return { problem: `no ${SHA256_RECORD} record` };
-    if (expectedSha256 && recorded !== expectedSha256) {
-        return {
-            problem: `it was verified as sha256 ${recorded.slice(0, 12)}…, not the expected ${expectedSha256.slice(0, 12)}…`,
-        };
-    }
-    // Re-hash: a job killed mid-copy, or a disk clean-up, can leave a truncated binary. The size and
-    // mtime recorded when it was cached vouch for an untouched binary without reading ~100 MB.
-    const seen = await promises_.readFile(external_node_path_.join(dir, STAT_RECORD), 'utf8').catch(() => '');
-    if (seen === `${stat.size} ${stat.mtimeMs}`)
-        return { sha256: recorded };
-    if ((await sha256File(binary)) !== recorded) {
-        return { problem: 'the binary no longer matches its recorded sha256' };
-    }
-    return { sha256: recorded };
-}
-async function readSha256Record(dir, command) {
-    const text = await promises_.readFile(external_node_path_.join(dir, SHA256_RECORD), 'utf8').catch(() => '');
-    const match = /^([0-9a-f]{64})\s+\*?(\S+)/m.exec(text);
-    return match && match[2] === command ? match[1] : undefined;
-}
-/** Lays out the directory to cache: the binary, the `earthly` alias for the fork, the record. */
-async function stageBinary(downloaded, staging, command, sha256) {
-    await promises_.mkdir(staging, { recursive: true });
-    const binary = external_node_path_.join(staging, command);
-    await promises_.rename(downloaded, binary);
-    await promises_.chmod(binary, 0o755);
-    if (command === 'earth') {
-        // Later steps (and CanvOS's own scripts) call `earthly`; a relative link survives the copy
-        // into the tool cache (io.cp re-creates links with the same target).
-        await promises_.symlink('earth', external_node_path_.join(staging, 'earthly'));
-    }
-    await promises_.writeFile(external_node_path_.join(staging, SHA256_RECORD), `${sha256}  ${command}\n`);
-}
-/**
- * tc.cacheDir deletes and re-copies the version folder, so two jobs on one self-hosted runner
- * caching the same version at once could pull the binary from under each other. A lock file
- * beside the folder serialises the write, and whoever comes second reuses the first one's copy.
- */
-async function cacheUnderLock(staging, command, toolVersion, arch, sha256) {
-    const lockPath = external_node_path_.join((0,runner/* toolCacheRoot */.Hw)(), command, toolVersion, `${arch}.lock`);
-    return withFileLock(lockPath, async () => {
-        const other = await findIntactCache(command, toolVersion, arch, sha256);
-        if (other) {
-            lib_core/* info */.pq(`Another job cached ${command} ${toolVersion} meanwhile; using its copy`);
-            return other.dir;
-        }
-        const dir = await cacheDir(staging, command, toolVersion, arch);
-        const cached = await promises_.stat(external_node_path_.join(dir, command));
-        await promises_.writeFile(external_node_path_.join(dir, STAT_RECORD), `${cached.size} ${cached.mtimeMs}`);
-        return dir;
-    }, { log: (message) => lib_core/* info */.pq(message) });
-}
-
-;// CONCATENATED MODULE: ./src/earthly/install.ts
-/**
- * Installs a verified Earthly (or EarthBuild `earth`) binary into the runner's tool cache, in the
- * manner of actions/setup-go: look in the cache, else download, verify, cache, add to PATH.
- */
-
-
-
-
-
-
-
-
-
-async function installEarthly(req) {
-    const version = normalizeEarthlyVersion(req.version);
-    const toolVersion = version.slice(1); // tool-cache folders are plain semver
-    const command = commandName(req.distribution);
-    const arch = toolCacheArch(req.arch);
-    const expectedSha256 = req.sha256 ? normalizeSha256(req.sha256) : undefined;
-    let cached = await findIntactCache(command, toolVersion, arch, expectedSha256);
-    const cacheHit = cached !== undefined;
-    if (cached) {
-        lib_core/* info */.pq(`Found ${command} ${version} in the tool cache: ${cached.dir}`);
-    }
-    else {
-        cached = await downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256);
-    }
-    const binary = external_node_path_.join(cached.dir, command);
-    await checkReportedVersion(binary, version);
-    lib_core/* addPath */.fM(cached.dir);
-    lib_core/* info */.pq(`${command} ${version} is ready: ${binary}`);
-    return { dir: cached.dir, binary, command, version, cacheHit, sha256: cached.sha256 };
-}
-async function downloadVerifyAndCache(req, version, toolVersion, arch, expectedSha256) {
-    const command = commandName(req.distribution);
-    const asset = assetName(req.distribution, req.arch);
-    const template = req.downloadUrlTemplate || DEFAULT_DOWNLOAD_URL_TEMPLATES[req.distribution];
-    const binaryUrl = downloadUrl(template, version, asset);
-    await promises_.mkdir((0,runner/* runnerTemp */.X5)(), { recursive: true });
-    const work = await promises_.mkdtemp(external_node_path_.join((0,runner/* runnerTemp */.X5)(), 'earthly-install-'));
-    try {
-        // Checksum first: a missing checksum.asc fails before a ~100 MB download.
-        let expected = expectedSha256;
-        let source = 'earthly-sha256 input';
-        if (!expected) {
-            const ascUrl = checksumUrl(template, version);
-            const ascFile = await download(ascUrl, external_node_path_.join(work, 'checksum.asc'), req.auth);
-            expected = parseChecksumAsc(await promises_.readFile(ascFile, 'utf8'), asset);
-            if (!expected) {
-                throw new Error(`checksum.asc at ${redactUrl(ascUrl)} has no sha256 line for ${asset}; ` +
-                    'set earthly-sha256 to verify the binary another way');
-            }
-            source = 'checksum.asc';
-        }
-        lib_core/* info */.pq(`Downloading ${asset} ${version} from ${hostOf(binaryUrl)}`);
-        const downloaded = await download(binaryUrl, external_node_path_.join(work, 'download', asset), req.auth);
-        const actual = await sha256File(downloaded);
-        if (actual !== expected) {
-            await promises_.rm(downloaded, { force: true });
-            throw new Error(`earthly-sha256 mismatch for ${asset} from ${redactUrl(binaryUrl)}: ` +
-                `expected ${expected} (${source}), got ${actual}. The download was deleted and nothing was cached.`);
-        }
-        lib_core/* info */.pq(`Verified ${asset} sha256 ${actual.slice(0, 12)}… against the ${source}`);
-        const staging = external_node_path_.join(work, 'staging');
-        await stageBinary(downloaded, staging, command, actual);
-        const dir = await cacheUnderLock(staging, command, toolVersion, arch, actual);
-        return { dir, sha256: actual };
-    }
-    finally {
-        await promises_.rm(work, { recursive: true, force: true });
-    }
-}
-async function download(url, dest, auth) {
-    try {
-        // tool-cache retries 5xx/408/429 itself and drops the Authorization header when a redirect
-        // leaves the host (GitHub sends release assets to objects.githubusercontent.com).
-        return await downloadTool(url, dest, auth);
-    }
-    catch (error) {
-        throw new Error(describeDownloadFailure(error, url, auth));
-    }
-}
-async function checkReportedVersion(binary, version) {
-    let result;
-    try {
-        result = await lib_exec/* getExecOutput */.H(binary, ['--version'], {
-            silent: true,
-            ignoreReturnCode: true,
-        });
-    }
-    catch (error) {
-        throw new Error(`Could not run ${binary} --version: ${error.message}`);
-    }
-    const output = `${result.stdout}\n${result.stderr}`.trim();
-    const firstLine = output.split('\n')[0] ?? '';
-    if (result.exitCode !== 0) {
-        throw new Error(`${binary} --version exited with ${result.exitCode}: ${firstLine}`);
-    }
-    if (!reportsVersion(output, version)) {
-        throw new Error(`Expected ${binary} to be ${version}, but --version printed: ${firstLine}`);
-    }
-    lib_core/* info */.pq(firstLine);
-}
-
-;// CONCATENATED MODULE: ./src/earthly/download.ts
-/**
- * Downloads Earthly in the background from the moment its version is known, so the download
- * overlaps the clone and the other preparations; the build awaits it.
- */
-
-
-
-class EarthlyDownload {
-    policy;
-    // Keyed by version: a speculative start on the likely pin must not stand in for another version.
-    pending = new Map();
-    constructor(policy) {
-        this.policy = policy;
-    }
-    /** An exact version, or the fork's under `auto`, is known up front: download it during the clone. */
-    startKnownVersion() {
-        const { requested, distribution, waitForRegistry } = this.policy;
-        if (requested !== 'auto')
-            this.start(requested);
-        else if (distribution === 'earthbuild' && !waitForRegistry)
-            this.start(this.policy.forkDefault);
-    }
-    /** `auto` upstream: once the tag is known, start on the pin it most likely has, during the clone. */
-    startLikelyPin(tag) {
-        const { requested, distribution, waitForRegistry } = this.policy;
-        if (requested !== 'auto' || distribution !== 'earthly' || waitForRegistry)
-            return;
-        const likely = likelyEarthlyPin(tag);
-        if (likely)
-            this.start(likely);
-    }
-    /** Once the plan knows the version: start now unless the registry may make it unneeded. */
-    startPlanned(version) {
-        if (!this.policy.waitForRegistry)
-            this.start(version);
-    }
-    async installation(version) {
-        this.start(version);
-        const installation = await this.pending.get(version);
-        const cached = installation.cacheHit ? ' (cached)' : '';
-        lib_core/* info */.pq(`Earthly ${installation.version} at ${installation.binary}${cached}`);
-        return installation;
-    }
-    start(version) {
-        if (this.pending.has(version) || this.policy.never)
-            return;
-        const install = installEarthly(this.policy.request(version));
-        install.catch(() => undefined); // awaited later; an early failure must not go unhandled
-        this.pending.set(version, install);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/earthly/run.ts
-/** Runs Earthly as a child process, streaming its output to the log. */
-
-
-
-
-
-
-/**
- * Runs the planned Earthly command in the checkout: its config written first, the secrets in its
- * environment (never on the command line, so the command can be shown as it is).
- */
-async function runBuild(earthly, installation, checkoutPath) {
-    await (0,promises_.writeFile)(earthly.configPath, earthly.config);
-    lib_core/* info */.pq(`[command] ${installation.command} ${earthly.args.join(' ')}`);
-    const env = { ...(0,runner/* childEnv */.gf)(), ...Object.fromEntries(earthly.secretEnv) };
-    const result = await runEarthly(installation.binary, earthly.args, { cwd: checkoutPath, env });
-    if (result.exitCode !== 0)
-        throw earthlyFailure(result);
-}
-/** Keeps the last lines of a stream, for the error message. */
-class Tail {
-    size;
-    lines = [];
-    partial = '';
-    constructor(size) {
-        this.size = size;
-    }
-    push(chunk) {
-        const parts = (this.partial + chunk).split('\n');
-        this.partial = parts.pop() ?? '';
-        this.lines.push(...parts.filter((line) => line.trim() !== ''));
-        if (this.lines.length > this.size)
-            this.lines.splice(0, this.lines.length - this.size);
-    }
-    get() {
-        return this.partial.trim() ? [...this.lines, this.partial].slice(-this.size) : [...this.lines];
-    }
-}
-/**
- * Runs Earthly with an argument array (no shell), streaming its output to the log. A SIGINT or
- * SIGTERM to the action (a cancelled job) is passed on, so BuildKit stops and the post step can clean up.
- */
-function runEarthly(binary, args, options) {
-    return new Promise((resolve, reject) => {
-        const tail = new Tail(20);
-        const child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
-            cwd: options.cwd,
-            env: options.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        // One signal only: Earthly cleans up on the first and forces an exit (code 9, BuildKit left
-        // mid-step) on a second (cmd/earthly/main.go), and the runner may follow SIGINT with SIGTERM.
-        let forwarded = false;
-        const forward = (signal) => () => {
-            if (forwarded)
-                return lib_core/* info */.pq(`Received ${signal}: Earthly is already stopping`);
-            forwarded = true;
-            lib_core/* warning */.$e(`Received ${signal}: stopping Earthly`);
-            child.kill(signal);
-        };
-        const handlers = { SIGINT: forward('SIGINT'), SIGTERM: forward('SIGTERM') };
-        process.on('SIGINT', handlers.SIGINT);
-        process.on('SIGTERM', handlers.SIGTERM);
-        const relay = (target) => (data) => {
-            const text = data.toString();
-            tail.push(text);
-            target.write(text);
-        };
-        child.stdout.on('data', relay(process.stdout));
-        child.stderr.on('data', relay(process.stdout)); // Earthly logs to stderr; the runner shows stdout in order
-        child.on('error', (error) => {
-            cleanup();
-            reject(new errors/* ActionError */.lZ(`Could not start Earthly (${binary}): ${error.message}`));
-        });
-        child.on('close', (code, signal) => {
-            cleanup();
-            resolve({ exitCode: code ?? (signal ? 2 : 1), tail: tail.get() });
-        });
-        function cleanup() {
-            process.off('SIGINT', handlers.SIGINT);
-            process.off('SIGTERM', handlers.SIGTERM);
-        }
-    });
-}
-
->>>>>>> issue-9
 ;// CONCATENATED MODULE: ./src/phases.ts
 
 /**
@@ -35966,29 +34143,25 @@ class Phases {
     async run(phase, work) {
         return this.time(phase, () => lib_core/* group */.Os(phase, async () => work()));
     }
-<<<<<<< HEAD
     async quiet(phase, work) {
-=======
+        return this.time(phase, work);
+    }
     /**
      * A phase whose tool opens log groups of its own: Earthly does when GITHUB_ACTIONS is set, and
      * the runner does not nest groups, so this one gets a plain heading instead.
      */
     async ungrouped(phase, work) {
         lib_core/* info */.pq(`${phase}:`);
->>>>>>> issue-9
         return this.time(phase, work);
     }
     async time(phase, work) {
         const start = Date.now();
         try {
             return await work();
-<<<<<<< HEAD
         }
         catch (error) {
             this.failed ??= phase;
             throw error;
-=======
->>>>>>> issue-9
         }
         finally {
             this.timings.push({ phase, ms: Date.now() - start });
@@ -35996,199 +34169,10 @@ class Phases {
     }
 }
 
-<<<<<<< HEAD
 ;// CONCATENATED MODULE: ./src/outcome.ts
 /**
  * What the main step has learnt so far, and its report: the outputs and the job summary, written
  * when the run succeeds and, with everything already known, when any phase fails.
-=======
-// EXTERNAL MODULE: ./src/docker/config.ts
-var config = __nccwpck_require__(656);
-;// CONCATENATED MODULE: ./src/registry/auth.ts
-/** Parses a WWW-Authenticate value (RFC 7235), including several challenges joined by commas. */
-function parseWwwAuthenticate(header) {
-    const challenges = [];
-    let i = 0;
-    const skip = (chars) => {
-        while (i < header.length && chars.test(header[i]))
-            i++;
-    };
-    const readToken = () => {
-        const start = i;
-        while (i < header.length && !/[\s,=]/.test(header[i]))
-            i++;
-        return header.slice(start, i);
-    };
-    while (i < header.length) {
-        skip(/[\s,]/);
-        const name = readToken();
-        if (!name) {
-            i++;
-            continue;
-        }
-        skip(/\s/);
-        if (header[i] !== '=' || challenges.length === 0) {
-            challenges.push({ scheme: name.toLowerCase(), params: {} });
-            continue;
-        }
-        i++; // '='
-        skip(/\s/);
-        let value = '';
-        if (header[i] === '"') {
-            i++;
-            while (i < header.length && header[i] !== '"') {
-                if (header[i] === '\\' && i + 1 < header.length)
-                    i++;
-                value += header[i++];
-            }
-            i++; // closing quote
-        }
-        else {
-            const start = i;
-            while (i < header.length && header[i] !== ',')
-                i++;
-            value = header.slice(start, i).trim();
-        }
-        challenges[challenges.length - 1].params[name.toLowerCase()] = value;
-    }
-    return challenges;
-}
-function basicAuthorization(credentials) {
-    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-}
-/**
- * An identity token is an OAuth2 refresh token: POSTed to the realm as a form with
- * grant_type=refresh_token (distribution/distribution docs/spec/auth/oauth.md; docker/distribution
- * registry/client/auth/session.go fetchTokenWithOAuth). The answer's `access_token` is the bearer.
- */
-function refreshTokenForm(url, refreshToken) {
-    const form = new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken,
-        client_id: 'canvos-provider-images-action',
-    });
-    for (const key of ['service', 'scope']) {
-        const value = url.searchParams.get(key);
-        if (value)
-            form.set(key, value);
-    }
-    return form;
-}
-/** The bearer token in a token endpoint's JSON answer: `token`, or OAuth2's `access_token`. */
-async function tokenFromAnswer(response, endpoint) {
-    let body;
-    try {
-        body = (await response.json());
-    }
-    catch {
-        throw new Error(`${endpoint} did not answer JSON`);
-    }
-    const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-    if (typeof token !== 'string' || !token)
-        throw new Error(`${endpoint} returned no token`);
-    return token;
-}
-
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/registry/http.ts
-/**
- * HTTP to a registry: Docker's choice of scheme, the runner's proxy settings, and redirects that
- * never carry credentials to another origin.
- */
-
-
-
-// Self-hosted runners often reach registries only through HTTP(S)_PROXY (minus NO_PROXY), which
-// Node's built-in fetch ignores; undici's fetch with this agent honours them as Docker does.
-const agents = new Map();
-function dispatcher(extraCa) {
-    const key = extraCa.join('\n');
-    let agent = agents.get(key);
-    if (!agent) {
-        agent = quietly(() => new undici/* EnvHttpProxyAgent */.J2({ connect: { ca: trustedCas(extraCa) } }));
-        agents.set(key, agent);
-    }
-    return agent;
-}
-/**
- * What Docker trusts: the bundled roots with NODE_EXTRA_CA_CERTS ('default'), the system store
- * (a TLS-inspecting proxy's CA is usually installed there), and the workflow's proxy-ca-certs.
- */
-function trustedCas(extraCa) {
-    const get = external_node_tls_.getCACertificates;
-    const stores = get ? [...get('default'), ...get('system')] : [...external_node_tls_.rootCertificates];
-    return [...new Set([...stores, ...extraCa])];
-}
-/** undici warns that EnvHttpProxyAgent is experimental: that is for us, not the user's log. */
-function quietly(make) {
-    const emitWarning = process.emitWarning;
-    process.emitWarning = () => undefined;
-    try {
-        return make();
-    }
-    finally {
-        process.emitWarning = emitWarning;
-    }
-}
-const REQUEST_TIMEOUT_MS = 30_000;
-const MAX_REDIRECTS = 5;
-const USER_AGENT = 'canvos-provider-images-action';
-/** Docker talks plain HTTP to loopback registries (they are implicitly insecure), HTTPS elsewhere. */
-function registryBaseUrl(host) {
-    if (image_ref/* DOCKER_HUB_ALIASES */.Kd.includes(host.toLowerCase()))
-        return 'https://registry-1.docker.io';
-    return `${(0,image_ref/* isLoopbackHost */.cW)(host) ? 'http' : 'https'}://${host}`;
-}
-class TransientStatus extends Error {
-    status;
-    constructor(status) {
-        super(`HTTP ${status}`);
-        this.status = status;
-    }
-}
-/** fetch, but redirects are followed by hand so Authorization never leaves the original origin. */
-async function fetchFollowingRedirects(method, url, headers, options = {}) {
-    let current = new URL(url);
-    const currentHeaders = new undici.Headers({ 'user-agent': USER_AGENT, ...headers });
-    for (let hop = 0;; hop++) {
-        const response = await (0,undici/* fetch */.hd)(current, {
-            method,
-            headers: currentHeaders,
-            body: options.form,
-            redirect: 'manual',
-            dispatcher: dispatcher(options.ca ?? []),
-            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        const location = response.headers.get('location');
-        if (![301, 302, 303, 307, 308].includes(response.status) || !location || hop >= MAX_REDIRECTS) {
-            return response;
-        }
-        await response.body?.cancel();
-        const next = new URL(location, current);
-        // Blob stores (S3, GCS) get signed URLs; our credentials are not for them.
-        if (next.origin !== current.origin)
-            currentHeaders.delete('authorization');
-        current = next;
-    }
-}
-/** A short reason for a failed request, never including headers or bodies. */
-function describeFailure(error) {
-    if (error instanceof TransientStatus)
-        return `HTTP ${error.status}`;
-    const err = error;
-    if (err?.name === 'TimeoutError')
-        return `no answer within ${REQUEST_TIMEOUT_MS / 1000}s`;
-    return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(error);
-}
-
-;// CONCATENATED MODULE: ./src/registry/lookup.ts
-/**
- * Looks images up in a registry over the Registry HTTP API v2 (HEAD on the manifest), without the
- * docker CLI.
->>>>>>> issue-9
  */
 
 
@@ -36210,7 +34194,6 @@ class Outcome {
         if (this.summary)
             await runner/* writeSummary */.Sy((0,report/* summaryMarkdown */.eH)(this.plan, this.images, this.phases.timings));
     }
-<<<<<<< HEAD
     /** Reports a failure as far as the run got; never throws, so the original error stays the one shown. */
     async failed(error) {
         try {
@@ -36221,215 +34204,16 @@ class Outcome {
                 return;
             const failure = {
                 phase: this.phases.failed ?? 'Setup',
-                message: this.redact((0,errors/* errorMessage */.gJ)(error)),
+                message: this.redact((0,errors/* failureMessage */.oh)(error)),
             };
             await runner/* writeSummary */.Sy((0,report/* failureMarkdown */.A5)(failure, this.plan, images, this.phases.timings));
-=======
-    switch (response.status) {
-        case 200: {
-            const digest = response.headers.get('docker-content-digest')?.trim();
-            if (digest && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/.test(digest))
-                return digest;
-            // Some registries leave the header out of HEAD answers: hash the manifest bytes instead.
-            return client.digestOfManifestBody(manifestUrl);
-        }
-        case 404:
-            return undefined;
-        default:
-            throw client.statusError(response.status, `HEAD ${image.repository}:${image.tag}`);
-    }
-}
-class RegistryClient {
-    image;
-    opts;
-    /** Set once a 401 challenge has been answered. */
-    authorization;
-    sentCredentials = false;
-    loadedCredentials;
-    constructor(image, opts) {
-        this.image = image;
-        this.opts = opts;
-    }
-    /** One request, retried on 5xx / 429 / network errors. Any other status is returned. */
-    async send(method, url, authorization, form) {
-        const what = `${method} ${new URL(url).pathname}`;
-        try {
-            return await withRetry(async () => {
-                const headers = {
-                    accept: form ? 'application/json' : MANIFEST_MEDIA_TYPES.join(', '),
-                    ...(authorization ? { authorization } : {}),
-                };
-                const response = await fetchFollowingRedirects(method, url, headers, {
-                    ca: this.opts.ca,
-                    form,
-                });
-                if (response.status >= 500 || response.status === 429) {
-                    await response.body?.cancel();
-                    throw new TransientStatus(response.status);
-                }
-                return response;
-            }, {
-                attempts: this.opts.retries ?? 3,
-                delayMs: exponentialBackoff(this.opts.retryDelayMs ?? 500),
-                shouldRetry: () => true, // only transient failures are thrown above
-                onRetry: (error, attempt, delay) => lib_core/* info */.pq(`Registry ${this.image.registry}: ${what} failed (${describeFailure(error)}); retry ${attempt} in ${delay} ms`),
-            });
->>>>>>> issue-9
         }
         catch (reportError) {
             lib_core/* warning */.$e(`Could not write the failure report: ${(0,errors/* errorMessage */.gJ)(reportError)}`);
         }
     }
-<<<<<<< HEAD
     redact(text) {
         return this.secrets.reduce((shown, secret) => shown.replaceAll(secret, '***'), text);
-=======
-    /** Answers a 401 by obtaining an Authorization header from its challenge. */
-    async authenticate(unauthorized) {
-        await unauthorized.body?.cancel();
-        const challenges = parseWwwAuthenticate(unauthorized.headers.get('www-authenticate') ?? '');
-        const bearer = challenges.find((c) => c.scheme === 'bearer');
-        const basic = challenges.find((c) => c.scheme === 'basic');
-        const credentials = await this.credentials();
-        this.sentCredentials = credentials !== undefined;
-        if (bearer) {
-            this.authorization = `Bearer ${await this.fetchToken(bearer, credentials)}`;
-        }
-        else if (basic) {
-            // An identity token is only ever exchanged at a token endpoint (a Bearer challenge).
-            if (!credentials || 'identityToken' in credentials) {
-                throw new Error(`Registry ${this.image.registry} needs credentials (a user and password) to read ${this.image.repository}, and none were given or found in the Docker config`);
-            }
-            this.authorization = basicAuthorization(credentials);
-        }
-        else {
-            throw new Error(`Registry ${this.image.registry} answered HTTP 401 without a usable WWW-Authenticate challenge`);
-        }
-    }
-    credentials() {
-        // Read lazily: public images need no credentials, and a credential helper is a process.
-        this.loadedCredentials ??= this.opts.credentials
-            ? Promise.resolve(this.opts.credentials)
-            : (0,config/* credentialsFromDockerConfig */.N3)(this.image.registry, this.opts.dockerConfigDir);
-        return this.loadedCredentials;
-    }
-    async fetchToken(challenge, credentials) {
-        const realm = challenge.params['realm'];
-        if (!realm) {
-            throw new Error(`Registry ${this.image.registry} sent a Bearer challenge without a realm`);
-        }
-        const url = URL.canParse(realm) ? new URL(realm) : undefined;
-        if (!url)
-            throw new Error(`Registry ${this.image.registry} sent an invalid token realm`);
-        if (challenge.params['service'])
-            url.searchParams.set('service', challenge.params['service']);
-        url.searchParams.set('scope', challenge.params['scope'] || `repository:${this.image.repository}:pull`);
-        if (credentials && url.protocol !== 'https:' && !(0,image_ref/* isLoopbackHost */.cW)(url.host)) {
-            throw new Error(`Refusing to send registry credentials over plain HTTP to ${url.host}`);
-        }
-        const refresh = credentials && 'identityToken' in credentials;
-        const response = refresh
-            ? await this.send('POST', realm, undefined, refreshTokenForm(url, credentials.identityToken))
-            : await this.send('GET', url.toString(), credentials && basicAuthorization(credentials));
-        if (response.status !== 200) {
-            await response.body?.cancel();
-            const why = response.status === 401 || response.status === 403
-                ? credentials
-                    ? ': the credentials were refused'
-                    : ': credentials are needed'
-                : '';
-            throw new Error(`Registry ${this.image.registry}: token request to ${url.host} failed with HTTP ${response.status}${why}`);
-        }
-        return tokenFromAnswer(response, `Registry ${this.image.registry}: the token endpoint ${url.host}`);
-    }
-    async digestOfManifestBody(manifestUrl) {
-        const response = await this.send('GET', manifestUrl, this.authorization);
-        if (response.status === 404) {
-            await response.body?.cancel();
-            return undefined;
-        }
-        if (response.status !== 200) {
-            await response.body?.cancel();
-            throw this.statusError(response.status, `GET ${this.image.repository}:${this.image.tag}`);
-        }
-        const body = Buffer.from(await response.arrayBuffer());
-        return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
-    }
-    statusError(status, what) {
-        const hint = status === 401
-            ? this.sentCredentials
-                ? ' (the credentials were refused or lack pull access, or the repository does not exist yet)'
-                : ' (no credentials were given or found in the Docker config, or the repository does not exist yet)'
-            : status === 403
-                ? ' (access denied: check the credentials and their permissions)'
-                : '';
-        return new Error(`Registry ${this.image.registry} answered HTTP ${status} for ${what}${hint}`);
-    }
-    failure(error, what) {
-        const attempts = this.opts.retries ?? 3;
-        if (error instanceof TransientStatus) {
-            return new Error(`Registry ${this.image.registry} answered HTTP ${error.status} for ${what} (${attempts} attempts)`);
-        }
-        return new Error(`Could not reach registry ${this.image.registry} for ${what}: ${describeFailure(error)} (${attempts} attempts)`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/check.ts
-/** What the registry (or the local Docker) says about the planned images, before and after the build. */
-
-
-
-
-/** The planned images already published (ref → digest): a re-run skips them. */
-async function existingImages(plan) {
-    const present = new Map();
-    for (const image of plan.images) {
-        // A lookup that fails (e.g. a package that does not exist yet answers 401) means: build it.
-        const digest = await lookupDigest(image.ref, {
-            credentials: plan.registry.credentials,
-            ca: plan.registry.ca,
-        }).catch((error) => {
-            lib_core/* warning */.$e(`Could not tell whether ${image.ref} exists (${(0,errors/* errorMessage */.gJ)(error)}): building it`);
-            return undefined;
-        });
-        if (!digest)
-            continue;
-        present.set(image.ref, digest);
-        lib_core/* info */.pq(`${image.ref} already exists (${digest}): skipping`);
-    }
-    return present;
-}
-/**
- * Confirms each built image where it should be — the registry after a push, the local Docker
- * otherwise — and records its digest or image id.
- */
-async function verifyImages(plan, images) {
-    const missing = [];
-    for (const image of images) {
-        if (image.skipped)
-            continue;
-        if (plan.push) {
-            image.digest = await lookupDigest(image.ref, {
-                credentials: plan.registry.credentials,
-                ca: plan.registry.ca,
-            });
-            image.pushed = image.digest !== undefined;
-            image.status = 'pushed';
-        }
-        else {
-            image.imageId = await (0,cli/* lookupLocalImage */.RJ)(image.ref);
-            image.status = 'built';
-        }
-        const found = image.digest ?? image.imageId;
-        if (!found)
-            missing.push(image.ref);
-        else
-            lib_core/* info */.pq(`${image.ref}${image.digest ? '@' : ' image id '}${found}`);
-    }
-    if (missing.length) {
-        const where = plan.push ? 'in the registry' : 'in the local Docker';
-        throw new errors/* ActionError */.lZ(`Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`);
->>>>>>> issue-9
     }
 }
 
@@ -36447,14 +34231,6 @@ async function verifyImages(plan, images) {
 
 
 
-<<<<<<< HEAD
-=======
-
-
-
-
-
->>>>>>> issue-9
 async function run() {
     claimState();
     const outcome = new Outcome();
@@ -36477,7 +34253,7 @@ async function runPhases(outcome) {
     for (const notice of inputs.notices)
         lib_core/* notice */.lm(notice);
     // A dry run installs, logs in and builds nothing: it does not even load that code.
-    const execution = inputs.dryRun ? undefined : await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(507)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8507));
+    const execution = inputs.dryRun ? undefined : await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(179)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2179));
     if (execution && inputs.push && !inputs.registryAuth) {
         const host = (0,image_ref/* registryHost */.U$)(inputs.imageRegistry);
         await phases.run('Registry credentials', () => execution.requireStoredCredentials(host));
@@ -36497,13 +34273,12 @@ async function runPhases(outcome) {
         : cloneCanvos(inputs.canvos, tempDir, (tag) => earthly?.startLikelyPin(tag), {
             planFilesOnly: inputs.dryRun,
         }));
-    const plan = await phases.run('Plan', () => {
+    const plan = (outcome.plan = await phases.run('Plan', () => {
         const plan = makePlan(inputs, checkout, { runnerArch, tempDir });
         for (const line of (0,report/* planLines */.HN)(plan))
             lib_core/* info */.pq(line);
         return plan;
-    });
-    outcome.plan = plan;
+    }));
     earthly?.startPlanned(plan.earthly.version);
     const { credentials, host } = plan.registry;
     if (execution && credentials) {
@@ -36526,18 +34301,11 @@ async function runPhases(outcome) {
         lib_core/* info */.pq('Every image already exists: nothing to build');
     }
     else {
-<<<<<<< HEAD
-        await phases.run('Disk check', () => execution.checkDisk(plan.diskCheck, build.images.length));
+        await phases.run('Emulation', () => execution.checkEmulation(inputs.arch, runnerArch));
+        await phases.run('Disk check', () => execution.checkDisk(plan.diskCheck, build.images.length, !plan.push));
         const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
-        await phases.run('Build', () => execution.runBuild(plan.earthly, installation, plan.canvosPath));
+        await phases.ungrouped('Build', () => execution.runBuild(plan.earthly, installation, plan.canvosPath));
         await phases.run('Verify', () => execution.verifyImages(plan, images));
-=======
-        await phases.run('Emulation', () => checkEmulation(inputs.arch, runnerArch));
-        await phases.run('Disk check', () => checkDisk(plan.diskCheck, build.images.length, !plan.push));
-        const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
-        await phases.ungrouped('Build', () => runBuild(plan.earthly, installation, plan.canvosPath));
-        await phases.run('Verify', () => verifyImages(plan, images));
->>>>>>> issue-9
     }
 }
 

@@ -28376,7 +28376,7 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
-/* unused harmony exports InputError, ActionError */
+/* unused harmony exports InputError, ActionError, addFailureHint, failureMessage */
 /** A problem with one workflow input: reported as one line naming the input, before anything runs. */
 class InputError extends Error {
     input;
@@ -28397,6 +28397,15 @@ class ActionError extends Error {
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+/** Warnings worth repeating in whatever error ends the run (e.g. a YAML number taken literally). */
+const hints = (/* unused pure expression or super */ null && ([]));
+function addFailureHint(hint) {
+    hints.push(hint);
+}
+/** The message the run fails with: the error, then any hint given earlier. */
+function failureMessage(error) {
+    return [errorMessage(error), ...hints.map((hint) => `(${hint})`)].join(' ');
 }
 
 
@@ -28641,7 +28650,7 @@ function decodeAuthField(auth) {
 }
 /**
  * Credentials `docker login` stored for `host`: a credential helper (credHelpers[host], then
- * credsStore), else the base64 `auth` in `auths`. Anything missing or unreadable → undefined.
+ * credsStore), else `identitytoken` or the base64 `auth` in `auths`. Missing or unreadable → undefined.
  */
 async function credentialsFromDockerConfig(host, configDir = defaultConfigDir()) {
     const config = await readDockerConfig(configDir);
@@ -28657,6 +28666,8 @@ async function credentialsFromDockerConfig(host, configDir = defaultConfigDir())
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         if (!configKeyMatches(key, host) || !entry)
             continue;
+        if (entry.identitytoken)
+            return { identityToken: entry.identitytoken };
         const credentials = entry.auth
             ? decodeAuthField(entry.auth)
             : entry.username && entry.password
@@ -28669,14 +28680,6 @@ async function credentialsFromDockerConfig(host, configDir = defaultConfigDir())
 }
 /** Runs `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
 async function credentialsFromHelper(helper, host) {
-    const answer = await askHelper(helper, host);
-    // "<token>" marks an identity (refresh) token, which needs an OAuth exchange we don't do.
-    if (!answer || answer.username === '<token>')
-        return undefined;
-    return answer;
-}
-/** What `docker-credential-<helper> get` holds for `host`: a username (or `<token>`) and a secret. */
-async function askHelper(helper, host) {
     if (!/^[A-Za-z0-9._-]+$/.test(helper))
         return undefined; // a name, not a path or command line
     const serverUrl = DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB_SERVER_URL : host;
@@ -28695,6 +28698,9 @@ async function askHelper(helper, host) {
             return undefined;
         if (!parsed.Username || !parsed.Secret)
             return undefined;
+        // "<token>" marks an identity (refresh) token, exchanged at the registry's token endpoint.
+        if (parsed.Username === '<token>')
+            return { identityToken: parsed.Secret };
         return { username: parsed.Username, password: parsed.Secret };
     }
     catch {
@@ -28715,7 +28721,7 @@ async function dockerHoldsCredentials(host, configDir = defaultConfigDir()) {
     const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => configKeyMatches(key, host));
     const helper = (helperKey && config.credHelpers?.[helperKey]) || config.credsStore;
     if (helper)
-        return (await askHelper(helper, host)) !== undefined;
+        return (await credentialsFromHelper(helper, host)) !== undefined;
     return Object.entries(config.auths ?? {}).some(([key, entry]) => configKeyMatches(key, host) &&
         Boolean(entry?.identitytoken ||
             (entry?.auth ? decodeAuthField(entry.auth) : entry?.username && entry.password)));
