@@ -727,6 +727,7 @@ async function checkDisk(mode, imageCount, exported = false) {
 
 
 
+
 /** The binfmt_misc handlers QEMU registers (tonistiigi/binfmt, which docker/setup-qemu-action runs). */
 const QEMU_HANDLERS = { arm64: 'qemu-aarch64', amd64: 'qemu-x86_64' };
 /**
@@ -735,11 +736,11 @@ const QEMU_HANDLERS = { arm64: 'qemu-aarch64', amd64: 'qemu-x86_64' };
  */
 async function checkEmulation(target, runner, binfmtDir = '/proc/sys/fs/binfmt_misc') {
     if (target === runner)
-        return;
+        return core/* info */.pq(`No emulation needed: ${target} images on an ${runner} runner`);
     const handler = (0,external_node_path_.join)(binfmtDir, QEMU_HANDLERS[target]);
     const state = await (0,promises_.readFile)(handler, 'utf8').catch(() => '');
     if (/^enabled$/m.test(state))
-        return;
+        return core/* info */.pq(`${target} RUN steps run through QEMU (${handler})`);
     throw new errors/* ActionError */.lZ(`arch: ${target} on an ${runner} runner needs QEMU, and ${handler} is not an enabled handler: add "- uses: docker/setup-qemu-action@v3" before this step`);
 }
 
@@ -1231,34 +1232,45 @@ async function existingImages(plan) {
 }
 /**
  * Confirms each built image where it should be — the registry after a push, the local Docker
- * otherwise — and records its digest or image id.
+ * otherwise — and records its digest or image id. Every image is looked up, even after one fails,
+ * so the digests found still reach the outputs; the error then names each image not confirmed
+ * and why.
  */
 async function verifyImages(plan, images) {
-    const missing = [];
+    const where = plan.push ? 'in the registry' : 'in the local Docker';
+    const unconfirmed = [];
     for (const image of images) {
         if (image.skipped)
             continue;
-        if (plan.push) {
-            image.digest = await lookupDigest(image.ref, {
-                credentials: plan.registry.credentials,
-                ca: plan.registry.ca,
-            });
-            image.pushed = image.digest !== undefined;
-            image.status = 'pushed';
+        try {
+            await check_confirm(plan, image);
         }
-        else {
-            image.imageId = await lookupLocalImage(image.ref);
-            image.status = 'built';
+        catch (error) {
+            unconfirmed.push(`${image.ref} (${(0,errors/* errorMessage */.gJ)(error)})`);
+            continue;
         }
         const found = image.digest ?? image.imageId;
         if (!found)
-            missing.push(image.ref);
+            unconfirmed.push(`${image.ref} (not found ${where})`);
         else
             core/* info */.pq(`${image.ref}${image.digest ? '@' : ' image id '}${found}`);
     }
-    if (missing.length) {
-        const where = plan.push ? 'in the registry' : 'in the local Docker';
-        throw new errors/* ActionError */.lZ(`Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`);
+    if (unconfirmed.length) {
+        throw new errors/* ActionError */.lZ(`Earthly succeeded but these images could not be confirmed ${where}: ${unconfirmed.join('; ')}`);
+    }
+}
+async function check_confirm(plan, image) {
+    if (plan.push) {
+        image.status = 'pushed';
+        image.digest = await lookupDigest(image.ref, {
+            credentials: plan.registry.credentials,
+            ca: plan.registry.ca,
+        });
+        image.pushed = image.digest !== undefined;
+    }
+    else {
+        image.status = 'built';
+        image.imageId = await lookupLocalImage(image.ref);
     }
 }
 

@@ -43,7 +43,7 @@ describe('Outcome.failed', () => {
     await outcome.phases
       .quiet('Verify', () => {
         throw new Error(
-          `Earthly succeeded but these images are not in the registry: ${second.ref} (token hunter2)`,
+          `Earthly succeeded but these images could not be confirmed in the registry: ${second.ref} (token hunter2)`,
         );
       })
       .catch((error: unknown) => outcome.failed(error));
@@ -54,7 +54,7 @@ describe('Outcome.failed', () => {
     expect(outputs.digests).toBe(`${first.ref}@${DIGEST}`);
     const summary = written('GITHUB_STEP_SUMMARY');
     expect(summary).toContain('**Verify** failed:');
-    expect(summary).toContain(`not in the registry: ${second.ref} (token ***)`);
+    expect(summary).toContain(`confirmed in the registry: ${second.ref} (token ***)`);
     expect(summary).not.toContain('hunter2');
   });
 

@@ -30,31 +30,42 @@ export async function existingImages(plan: Plan): Promise<Map<string, string>> {
 
 /**
  * Confirms each built image where it should be — the registry after a push, the local Docker
- * otherwise — and records its digest or image id.
+ * otherwise — and records its digest or image id. Every image is looked up, even after one fails,
+ * so the digests found still reach the outputs; the error then names each image not confirmed
+ * and why.
  */
 export async function verifyImages(plan: Plan, images: ImageResult[]): Promise<void> {
-  const missing: string[] = [];
+  const where = plan.push ? 'in the registry' : 'in the local Docker';
+  const unconfirmed: string[] = [];
   for (const image of images) {
     if (image.skipped) continue;
-    if (plan.push) {
-      image.digest = await lookupDigest(image.ref, {
-        credentials: plan.registry.credentials,
-        ca: plan.registry.ca,
-      });
-      image.pushed = image.digest !== undefined;
-      image.status = 'pushed';
-    } else {
-      image.imageId = await lookupLocalImage(image.ref);
-      image.status = 'built';
+    try {
+      await confirm(plan, image);
+    } catch (error) {
+      unconfirmed.push(`${image.ref} (${errorMessage(error)})`);
+      continue;
     }
     const found = image.digest ?? image.imageId;
-    if (!found) missing.push(image.ref);
+    if (!found) unconfirmed.push(`${image.ref} (not found ${where})`);
     else core.info(`${image.ref}${image.digest ? '@' : ' image id '}${found}`);
   }
-  if (missing.length) {
-    const where = plan.push ? 'in the registry' : 'in the local Docker';
+  if (unconfirmed.length) {
     throw new ActionError(
-      `Earthly succeeded but these images are not ${where}: ${missing.join(', ')}`,
+      `Earthly succeeded but these images could not be confirmed ${where}: ${unconfirmed.join('; ')}`,
     );
+  }
+}
+
+async function confirm(plan: Plan, image: ImageResult): Promise<void> {
+  if (plan.push) {
+    image.status = 'pushed';
+    image.digest = await lookupDigest(image.ref, {
+      credentials: plan.registry.credentials,
+      ca: plan.registry.ca,
+    });
+    image.pushed = image.digest !== undefined;
+  } else {
+    image.status = 'built';
+    image.imageId = await lookupLocalImage(image.ref);
   }
 }

@@ -79,8 +79,29 @@ describe('verifyImages', () => {
     const error = await rejection(verifyImages(p, imageResults(p, new Map())));
     expect(error).toBeInstanceOf(ActionError);
     expect(error.message).toBe(
-      `Earthly succeeded but these images are not in the registry: ${p.images.map((i) => i.ref).join(', ')}`,
+      `Earthly succeeded but these images could not be confirmed in the registry: ${p.images.map((i) => `${i.ref} (not found in the registry)`).join('; ')}`,
     );
+  });
+
+  it('a lookup that fails names the image and the reason, and the other digests are still kept', async () => {
+    captureStdout();
+    const p = plan('half-confirmed');
+    const built = await push(p.images[0].ref);
+    const images = imageResults(p, new Map());
+    // The second lookup answers 401: the registry refuses the (now wrong) credentials.
+    const real = p.registry.credentials;
+    let lookups = 0;
+    Object.defineProperty(p.registry, 'credentials', {
+      get: () => (++lookups > 1 ? { username: 'robot', password: 'wrong' } : real),
+    });
+    const error = await rejection(verifyImages(p, images));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Earthly succeeded but these images could not be confirmed in the registry: ${p.images[1].ref.replace(/[.]/g, '\\.')} \\(Registry .* answered HTTP 401`,
+      ),
+    );
+    expect(error.message).not.toContain(p.images[0].ref);
+    expect(images[0].digest).toBe(built);
   });
 
   it('without push, looks in the local Docker instead', async () => {
@@ -88,7 +109,7 @@ describe('verifyImages', () => {
     const p = plan('local', false);
     const error = await rejection(verifyImages(p, imageResults(p, new Map())));
     expect(error.message).toMatch(
-      /^Earthly succeeded but these images are not in the local Docker: /,
+      /^Earthly succeeded but these images could not be confirmed in the local Docker: .*\(not found in the local Docker\)$/,
     );
     expect(env.registry.requests.filter((r) => r.path.includes('/local/'))).toEqual([]);
   });
