@@ -146,6 +146,19 @@ describe('parseEarthlyConfig', () => {
       'earthly-config: tlsca is given twice',
     );
   });
+
+  // Earthly's TLS keys are tlsca, tlscert, tlskey (GlobalConfig yaml tags in earthly/earthly
+  // config/config.go, v0.7.4 to v0.8.16, and EarthBuild v0.8.18); it ignores unknown keys silently.
+  it.each(['tls_ca', 'tls_cert', 'tls_key', 'buildkit_hots'])(
+    'refuses %s, listing the keys Earthly knows',
+    (key) => {
+      expect(() => parseEarthlyConfig(`${key}: /etc/buildkit/x.pem`)).toThrow(
+        new RegExp(
+          `^earthly-config: ${key} is not a global setting Earthly knows \\(it would be ignored\\); it knows: .*\\btlsca, tlsca_key, tlscert, tlskey\\b`,
+        ),
+      );
+    },
+  );
 });
 
 describe('parseEarthlyConfig: values stay one YAML value', () => {

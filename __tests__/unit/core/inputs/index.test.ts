@@ -2,7 +2,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parseEarthlyConfig } from '../../../../src/core/inputs/earthly.js';
 import { parseInputs, parseRepository, secretValues } from '../../../../src/core/inputs/index.js';
 import { DEFAULT_CANVOS_REPOSITORY, type Inputs } from '../../../../src/core/inputs/types.js';
 import {
@@ -396,37 +395,6 @@ describe('parseInputs: mixed-case owners', () => {
   it('says nothing when the path is already lowercase', () => {
     expect(parse({ 'image-registry': 'ghcr.io/acme' }).notices).toEqual([]);
   });
-});
-
-describe('parseEarthlyConfig', () => {
-  it('reads key: value lines and rejects anything else', () => {
-    expect(parseEarthlyConfig('tls_enabled: true\n# comment\ntlsca: /etc/ca.pem\n')).toEqual([
-      ['tls_enabled', 'true'],
-      ['tlsca', '/etc/ca.pem'],
-    ]);
-    expect(() => parseEarthlyConfig('global:\n  tls_enabled: true')).toThrow(
-      /^earthly-config: "global:" is not a key: value line/,
-    );
-    expect(() => parseEarthlyConfig('disable_analytics: false')).toThrow(
-      'earthly-config: disable_analytics is always true here',
-    );
-    expect(() => parseEarthlyConfig('tlsca: a\ntlsca: b')).toThrow(
-      'earthly-config: tlsca is given twice',
-    );
-  });
-
-  // Earthly's TLS keys are tlsca, tlscert, tlskey (GlobalConfig yaml tags in earthly/earthly
-  // config/config.go, v0.7.4 to v0.8.16, and EarthBuild v0.8.18); it ignores unknown keys silently.
-  it.each(['tls_ca', 'tls_cert', 'tls_key', 'buildkit_hots'])(
-    'refuses %s, listing the keys Earthly knows',
-    (key) => {
-      expect(() => parseEarthlyConfig(`${key}: /etc/buildkit/x.pem`)).toThrow(
-        new RegExp(
-          `^earthly-config: ${key} is not a global setting Earthly knows \\(it would be ignored\\); it knows: .*\\btlsca, tlsca_key, tlscert, tlskey\\b`,
-        ),
-      );
-    },
-  );
 });
 
 describe('a multi-line registry-password', () => {
