@@ -181,7 +181,8 @@ describe('4. faults', () => {
       });
       expectOneError(
         job,
-        /^Registry 127\.0\.0\.1:\d+ answered HTTP 503 for HEAD \/v2\/verify-down\/ubuntu\/manifests\/.* \(3 attempts\)$/,
+        // The image that could not be confirmed, and why.
+        /^Earthly succeeded but these images could not be confirmed in the registry: 127\.0\.0\.1:\d+\/verify-down\/ubuntu:k3s-[^ ]+ \(Registry 127\.0\.0\.1:\d+ answered HTTP 503 for HEAD \/v2\/verify-down\/ubuntu\/manifests\/.* \(3 attempts\)\)$/,
       );
       expect(job.main.result.stdout).toMatch(/retry 1 in 500 ms/);
       expect(job.main.result.stdout).toMatch(/retry 2 in 1000 ms/);
