@@ -3,24 +3,11 @@
 // tree, and a bundle whose real-run code a dry run never loads.
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_ENTRY,
-  type Harness,
-  REPO_ROOT,
-  buildInputs,
-  exec,
-  runAction,
-  startHarness,
-} from '../harness/index.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENTRY, REPO_ROOT, buildInputs, exec, runAction } from '../harness/index.js';
+import { useHarness } from '../harness/suite.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 const TAG = 'v4.9.38';
 const PLAN_FILES = ['Earthfile', 'earthly.sh', 'k8s_version.json'];

@@ -4,22 +4,11 @@
 // no empty group and keeps the Earthly download inside "Install Earthly".
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ActionResult,
-  type Harness,
-  buildInputs,
-  runJob,
-  startHarness,
-} from '../harness/index.js';
+import { describe, expect, it } from 'vitest';
+import { type ActionResult, buildInputs, runJob } from '../harness/index.js';
+import { useHarness } from '../harness/suite.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 /** Earthly builds so far (not `earthly --version` checks). */
 function builds() {

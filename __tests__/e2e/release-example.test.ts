@@ -12,7 +12,7 @@
 // Sigstore); what they are given is checked instead.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   type Job,
@@ -29,13 +29,8 @@ import {
   jobRuns,
   runShell,
 } from '../docs/workflow-eval.js';
-import {
-  type ActionResult,
-  type Harness,
-  buildInputs,
-  runJob,
-  startHarness,
-} from '../harness/index.js';
+import { type ActionResult, buildInputs, runJob } from '../harness/index.js';
+import { useHarness } from '../harness/suite.js';
 
 // actions/attest-build-provenance action.yml at v3.2.0 (commit 96278af6): its inputs.
 const ATTEST_INPUTS = [
@@ -51,13 +46,7 @@ const ATTEST_INPUTS = [
 const RELEASE_TAG = 'v1.2.0';
 const GITHUB = { actor: 'octocat', repository_owner: 'Acme-Edge', ref_name: RELEASE_TAG };
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 function findReleaseExample(): Workflow {
   for (const block of yamlBlocks(readReadme())) {
