@@ -31609,6 +31609,132 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7453:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ET: () => (/* binding */ checkoutFiles),
+/* harmony export */   Ji: () => (/* binding */ buildFilesPlan),
+/* harmony export */   jL: () => (/* binding */ commandLineArgs)
+/* harmony export */ });
+/* unused harmony exports signingConfig, renderArgFile */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _canvos_source_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5347);
+/**
+ * The files that make CanvOS build exactly the planned images: `.arg` (inputs first, then
+ * build-args), proxy CA certificates, the signed-content config, and for several versions a
+ * trimmed `k8s_version.json` with K8S_VERSION left out, so one Earthly run builds them all.
+ */
+
+
+/** Build args that must not be written to disk: proxy URLs with credentials (Earthly reads them from its environment). */
+function commandLineArgs(inputs) {
+    return proxies(inputs).filter(([, url]) => hasCredentials(url));
+}
+function buildFilesPlan(inputs, files) {
+    const argsBefore = [
+        ['CUSTOM_TAG', inputs.customTag],
+        ['IMAGE_REGISTRY', inputs.imageRegistry],
+        ['OS_DISTRIBUTION', inputs.osDistribution],
+        ['IMAGE_REPO', inputs.imageRepo ?? inputs.osDistribution],
+        ['OS_VERSION', inputs.osVersion],
+        ['K8S_DISTRIBUTION', inputs.k8sDistribution],
+        ['ARCH', inputs.arch],
+        ['UPDATE_KERNEL', String(inputs.updateKernel)],
+        ['TWO_NODE', String(inputs.twoNode)],
+    ];
+    const argsAfter = proxies(inputs).filter(([, url]) => !hasCredentials(url));
+    if (inputs.noProxy)
+        argsAfter.push(['NO_PROXY', inputs.noProxy]);
+    const otherFiles = [];
+    if (inputs.proxyCaCerts.length) {
+        if ((0,_canvos_source_js__WEBPACK_IMPORTED_MODULE_1__/* .certsLayout */ .sG)(files.earthfile) === 'sc-crt') {
+            otherFiles.push({ path: 'sc.crt', content: `${inputs.proxyCaCerts.join('\n')}\n` });
+            argsAfter.push(['PROXY_CERT_PATH', 'sc.crt']);
+        }
+        else {
+            inputs.proxyCaCerts.forEach((cert, i) => otherFiles.push({ path: `certs/proxy-ca-${i + 1}.crt`, content: `${cert}\n` }));
+        }
+    }
+    // From CanvOS v4.10.0 the key is an Earthly secret, read only when UBUNTU_PRO_ATTACH=true.
+    const proKey = inputs.secrets.some(([key]) => key === 'UBUNTU_PRO_KEY');
+    if (proKey && /^\s*ARG\s+UBUNTU_PRO_ATTACH\b/m.test(files.earthfile)) {
+        if (!(0,_canvos_source_js__WEBPACK_IMPORTED_MODULE_1__/* .secretIsBuildArg */ .t_)(files.earthfile, 'UBUNTU_PRO_KEY'))
+            argsAfter.push(['UBUNTU_PRO_ATTACH', 'true']);
+    }
+    const namedCustomConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];
+    if (inputs.signingPublicKey) {
+        const name = namedCustomConfig ?? (0,_canvos_source_js__WEBPACK_IMPORTED_MODULE_1__/* .readEdgeCustomConfig */ .zP)(files.earthfile);
+        if (name.startsWith('/') || name.split('/').includes('..')) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('build-args', 'EDGE_CUSTOM_CONFIG must be a relative path inside the CanvOS checkout');
+        }
+        otherFiles.push({ path: name, content: signingConfig(inputs.signingPublicKey) });
+        if (!namedCustomConfig)
+            argsAfter.push(['EDGE_CUSTOM_CONFIG', name]);
+    }
+    argsAfter.push(...inputs.buildArgs);
+    return {
+        distribution: inputs.k8sDistribution,
+        argsBefore,
+        argsAfter,
+        otherFiles,
+        k8sVersionLists: (0,_canvos_source_js__WEBPACK_IMPORTED_MODULE_1__/* .parseK8sVersionJson */ .yD)(files.k8sVersionJson ?? '{}'),
+        namedCustomConfig,
+    };
+}
+/** The files for building `versions`: one version goes in `.arg`, several in a trimmed list. */
+function checkoutFiles(plan, versions) {
+    const one = versions.length === 1;
+    const args = [...plan.argsBefore, ...(one ? [['K8S_VERSION', versions[0]]] : [])];
+    const files = [
+        { path: '.arg', content: renderArgFile([...args, ...plan.argsAfter]) },
+    ];
+    if (!one) {
+        const lists = { ...plan.k8sVersionLists, [plan.distribution]: versions };
+        files.push({ path: 'k8s_version.json', content: `${JSON.stringify(lists, null, 2)}\n` });
+    }
+    return [...files, ...plan.otherFiles];
+}
+function proxies(inputs) {
+    const urls = [
+        ['HTTP_PROXY', inputs.httpProxy],
+        ['HTTPS_PROXY', inputs.httpsProxy],
+    ];
+    return urls.filter((entry) => Boolean(entry[1]));
+}
+function hasCredentials(url) {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+}
+/** The YAML CanvOS copies into the image for signed content. */
+function signingConfig(publicKeyPem) {
+    const encoded = Buffer.from(`${publicKeyPem}\n`).toString('base64');
+    return [
+        'content:',
+        '  signing:',
+        '    publicKey:',
+        `      base64EncodedValue: ${encoded}`,
+        '',
+    ].join('\n');
+}
+/**
+ * `.arg` is read by Earthly (godotenv) and sourced by bash in CanvOS's wrapper: plain values stay
+ * bare, anything else is single-quoted, which both read literally (no `$` or backtick expansion).
+ */
+function renderArgFile(entries) {
+    const lines = ['# Written by the CanvOS provider images action: inputs first, then build-args.'];
+    for (const [key, value] of entries) {
+        if (value.includes("'") || /[\r\n]/.test(value) || value.endsWith('\\')) {
+            throw new Error(`unsafe .arg value for ${key}`);
+        }
+        lines.push(/^[A-Za-z0-9_./:@%+,=-]*$/.test(value) ? `${key}=${value}` : `${key}='${value}'`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+
+/***/ }),
+
 /***/ 5347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31624,7 +31750,9 @@ module.exports = {
 /* harmony export */   zP: () => (/* binding */ readEdgeCustomConfig)
 /* harmony export */ });
 /* unused harmony export earthfileArgDefault */
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3386);
 /** What the action reads from a CanvOS checkout: pure parsers over the files' text. */
+
 /** The Earthfile's global section: everything before the first target (`name:` at column 0). */
 function globalSection(earthfile) {
     const lines = earthfile.split('\n');
@@ -31675,7 +31803,16 @@ function readBuildkitMirror(earthlySh, earthlyVersion) {
     const expanded = image
         .replace(/"/g, '')
         .replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, name) => vars[name] ?? `\0`);
-    return expanded.includes('\0') ? undefined : expanded;
+    if (expanded.includes('\0'))
+        return undefined;
+    // A workflow's own checkout may say anything: only a well-formed image name reaches docker.
+    try {
+        (0,_image_ref_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageRef */ .Q)(expanded);
+    }
+    catch {
+        return undefined;
+    }
+    return expanded;
 }
 /**
  * True when the Earthfile reads `name` as a plain `ARG` and never as an Earthly secret
@@ -31755,6 +31892,130 @@ function readBuildLineVersions(earthfile) {
 function byVersion(a, b) {
     const [x, y] = [a, b].map((v) => v.split('.').map(Number));
     return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+}
+
+
+/***/ }),
+
+/***/ 9854:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i4: () => (/* binding */ DEFAULT_EARTHBUILD_VERSION),
+/* harmony export */   vk: () => (/* binding */ earthlyPlan),
+/* harmony export */   xh: () => (/* binding */ earthlyInstall)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _earthly_command_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7334);
+/* harmony import */ var _earthly_config_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4726);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _build_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7453);
+/* harmony import */ var _canvos_source_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5347);
+/* harmony import */ var _inputs_earthly_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(990);
+/** The Earthly part of the plan: which release, how to install it, and its whole command. */
+
+
+
+
+
+
+
+/** The newest EarthBuild release this action knows; `auto` picks it for the fork. */
+const DEFAULT_EARTHBUILD_VERSION = 'v0.8.18';
+/** The Earthly the workflow asked for, on the runner's arch, once its version is known. */
+function earthlyInstall(inputs, version, runnerArch) {
+    return {
+        version,
+        distribution: inputs.earthly.distribution,
+        arch: runnerArch,
+        downloadUrlTemplate: inputs.earthly.downloadUrl,
+        sha256: inputs.earthly.sha256,
+    };
+}
+/**
+ * The Earthly version (`auto`: the fork's newest, or the pin in the tag's earthly.sh), its BuildKit
+ * image, and the command that builds the images from the checkout.
+ */
+function earthlyPlan(inputs, files, tag, context) {
+    const { distribution, buildkitHost } = inputs.earthly;
+    const { earthlySh } = files;
+    const pinned = earthlySh ? (0,_canvos_source_js__WEBPACK_IMPORTED_MODULE_6__/* .readEarthlyVersion */ .Y3)(earthlySh) : undefined;
+    let version = inputs.earthly.version;
+    if (version === 'auto') {
+        if (distribution === 'earthbuild')
+            version = DEFAULT_EARTHBUILD_VERSION;
+        else if (pinned)
+            version = pinned;
+        else {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('earthly-version', `auto found no EARTHLY_VERSION in earthly.sh at CanvOS ${tag}: set a version`);
+        }
+    }
+    // CanvOS mirrors only the upstream BuildKit of the version it pins; anything else uses Earthly's default.
+    const mirror = distribution === 'earthly' && version === pinned && earthlySh
+        ? (0,_canvos_source_js__WEBPACK_IMPORTED_MODULE_6__/* .readBuildkitMirror */ .mh)(earthlySh, version)
+        : undefined;
+    // A loopback tcp:// or container address is a BuildKit Earthly still starts: it needs its image.
+    const remoteBuildkit = buildkitHost !== undefined && !(0,_earthly_command_js__WEBPACK_IMPORTED_MODULE_1__/* .isLocalBuildkit */ .a_)(buildkitHost);
+    const buildkitMirror = remoteBuildkit || inputs.earthly.buildkitImage ? undefined : mirror;
+    const buildkitImage = remoteBuildkit ? undefined : (inputs.earthly.buildkitImage ?? mirror);
+    const known = (0,_earthly_config_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .knownConfigKeys */ .S)(version);
+    for (const [key] of inputs.earthly.config) {
+        if (!known.includes(key))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('earthly-config', (0,_inputs_earthly_js__WEBPACK_IMPORTED_MODULE_5__/* .unknownKey */ .a)(key, known, version));
+    }
+    // An Earthly secret never fills an ARG: a secret the Earthfile reads as `ARG NAME` (UBUNTU_PRO_KEY
+    // up to CanvOS v4.9.x) goes as a build arg, like the proxy URLs with credentials.
+    const asArg = (name) => (0,_canvos_source_js__WEBPACK_IMPORTED_MODULE_6__/* .secretIsBuildArg */ .t_)(files.earthfile, name);
+    const envBuildArgs = [
+        ...(0,_build_files_js__WEBPACK_IMPORTED_MODULE_4__/* .commandLineArgs */ .jL)(inputs),
+        ...inputs.secrets.filter(([key]) => asArg(key)),
+    ];
+    // The proxies and CAs in .arg and certs/ reach RUN steps only; BuildKit's own image pulls need
+    // them too (CanvOS's earthly.sh starts its BuildKit with both). A remote BuildKit is its own.
+    const proxyEnv = remoteBuildkit ? [] : buildkitProxyEnv(inputs);
+    const scCrt = (0,_canvos_source_js__WEBPACK_IMPORTED_MODULE_6__/* .certsLayout */ .sG)(files.earthfile) === 'sc-crt';
+    const ca = !remoteBuildkit && inputs.proxyCaCerts.length
+        ? { path: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(context.checkoutPath, scCrt ? 'sc.crt' : 'certs'), isFile: scCrt }
+        : undefined;
+    const proxyNames = proxyEnv.map(([key]) => key).filter((key) => key === key.toUpperCase());
+    const buildkitArgs = (0,_earthly_command_js__WEBPACK_IMPORTED_MODULE_1__/* .buildkitProxyArgs */ .Ai)(proxyNames, ca);
+    const configPath = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(context.tempDir, 'earthly-config.yml');
+    const args = (0,_earthly_command_js__WEBPACK_IMPORTED_MODULE_1__/* .earthlyArguments */ .kV)({
+        push: inputs.push,
+        configPath,
+        buildkitImage,
+        buildkitHost,
+        remoteCache: inputs.earthly.remoteCache,
+        secretNames: inputs.secrets.map(([key]) => key).filter((key) => !asArg(key)),
+        envBuildArgs: envBuildArgs.map(([key]) => key),
+        extraArgs: inputs.earthly.args,
+    });
+    return {
+        version,
+        distribution,
+        buildkitImage,
+        buildkitMirror,
+        buildkitHost,
+        remoteBuildkit,
+        install: earthlyInstall(inputs, version, context.runnerArch),
+        configPath,
+        config: (0,_earthly_command_js__WEBPACK_IMPORTED_MODULE_1__/* .earthlyConfig */ .ix)(version, inputs.earthly.config, buildkitArgs),
+        args,
+        secretEnv: dedupe([...inputs.secrets, ...(0,_build_files_js__WEBPACK_IMPORTED_MODULE_4__/* .commandLineArgs */ .jL)(inputs), ...proxyEnv]),
+    };
+}
+/** The proxy inputs as Earthly's environment, in both cases, for `docker run -e NAME`. */
+function buildkitProxyEnv(inputs) {
+    const values = [
+        ['HTTP_PROXY', inputs.httpProxy],
+        ['HTTPS_PROXY', inputs.httpsProxy],
+        ['NO_PROXY', inputs.noProxy],
+    ];
+    return values.flatMap(([key, value]) => value ? [[key, value], [key.toLowerCase(), value]] : []);
+}
+function dedupe(entries) {
+    return [...new Map(entries.map(([key, value]) => [key, value])).entries()];
 }
 
 
@@ -31848,6 +32109,319 @@ function isLoopbackHost(host) {
 /** The registry host of an `image-registry` input (`host[:port][/path]`: the host is always there). */
 function registryHost(imageRegistry) {
     return imageRegistry.split('/')[0];
+}
+
+
+/***/ }),
+
+/***/ 990:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ei: () => (/* binding */ parseEarthlyArgs),
+/* harmony export */   Sp: () => (/* binding */ parseBuildkitHost),
+/* harmony export */   ZM: () => (/* binding */ parseEarthlyConfig),
+/* harmony export */   a: () => (/* binding */ unknownKey),
+/* harmony export */   nP: () => (/* binding */ parseEarthlyVersion),
+/* harmony export */   nh: () => (/* binding */ parseDownloadUrl),
+/* harmony export */   tz: () => (/* binding */ parseSha256)
+/* harmony export */ });
+/* unused harmony export isOneYamlValue */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _earthly_config_keys_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4726);
+/* harmony import */ var _earthly_release_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3422);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8291);
+/** Inputs that choose and steer Earthly: version, download, checksum, flags, config, BuildKit. */
+
+
+
+
+// Earthly flags the action sets itself from dedicated inputs (or must own to work at all).
+const FLAGS_WITH_INPUTS = {
+    '--push': 'push',
+    '--ci': 'push',
+    '--output': 'push',
+    '--no-output': 'push',
+    '--config': 'the action (it writes its own Earthly config)',
+    '--buildkit-image': 'buildkit-image',
+    '--buildkit-host': 'buildkit-host',
+    '--remote-cache': 'remote-cache',
+    '--secret': 'secrets',
+    '-s': 'secrets',
+    '--secret-file': 'secrets',
+    '-P': 'the action (it always allows privileged mode, as CanvOS does)',
+    '--allow-privileged': 'the action (it always allows privileged mode, as CanvOS does)',
+    '--build-arg': 'build-args',
+    '--arg-file-path': 'the action (it writes .arg)',
+    '--platform': 'arch',
+    '-i': 'nothing: a CI build cannot be interactive',
+    '--interactive': 'nothing: a CI build cannot be interactive',
+    '-a': 'nothing: this action builds images, not artifacts',
+    '--artifact': 'nothing: this action builds images, not artifacts',
+    '--image': 'nothing: this action builds +build-provider-images',
+};
+function parseEarthlyVersion(value) {
+    if (value === 'auto')
+        return value;
+    try {
+        return (0,_earthly_release_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizeEarthlyVersion */ .Dr)(value);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('earthly-version', `${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} is not auto or a version such as v0.8.15`);
+    }
+}
+function parseDownloadUrl(value) {
+    const input = 'earthly-download-url';
+    if (value === '')
+        return value;
+    (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .singleLine */ .pF)(input, value);
+    if (!/^https?:\/\//.test(value))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'must be an http(s) URL');
+    if (!value.includes('{asset}'))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'must contain {asset} (and usually {version})');
+    let url;
+    try {
+        url = new URL((0,_earthly_release_js__WEBPACK_IMPORTED_MODULE_2__/* .downloadUrl */ .Is)(value, 'v0', 'a'));
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'is not a valid URL');
+    }
+    // tool-cache writes the URL into its debug lines: user-info there would reach the log.
+    if (url.username || url.password) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'must not contain credentials (user:password@): use a mirror that needs none; the binary is verified by its sha256 either way');
+    }
+    return value;
+}
+function parseSha256(value) {
+    if (value === '')
+        return value;
+    try {
+        return (0,_earthly_release_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizeSha256 */ .be)(value);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('earthly-sha256', 'must be 64 hexadecimal characters');
+    }
+}
+/** Extra global flags: tokens split on white space; values may follow a flag but nothing may name a target. */
+function parseEarthlyArgs(value) {
+    const input = 'earthly-args';
+    const tokens = value.split(/\s+/).filter(Boolean);
+    let previousWasFlag = false;
+    for (const token of tokens) {
+        if (token.startsWith('+'))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(token)} looks like a target: only flags go here`);
+        if (token.startsWith('-')) {
+            const flag = token.split('=')[0];
+            const owner = FLAGS_WITH_INPUTS[flag];
+            if (owner)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${flag} is set by ${owner}`);
+            if (!/^--?[A-Za-z0-9][A-Za-z0-9-]*(=.*)?$/.test(token)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(token)} is not a flag`);
+            }
+            previousWasFlag = !token.includes('=');
+        }
+        else {
+            // A value after a flag that takes none would be read as the target.
+            if (token.includes('+'))
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(token)} could name a target: only flags go here`);
+            if (!previousWasFlag)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(token)} is not a flag or a flag's value`);
+            previousWasFlag = false;
+        }
+    }
+    return tokens;
+}
+/** Earthly ignores a key it does not know without a word: name the ones it reads instead. */
+function unknownKey(key, known, version) {
+    const earthly = version ? `Earthly ${version}` : 'Earthly';
+    return `${key} is not a global setting ${earthly} knows (it would be ignored); it knows: ${[...known].sort().join(', ')}`;
+}
+/** `key: value` lines for Earthly's `global:` config; the values stay on their line. */
+function parseEarthlyConfig(value) {
+    const input = 'earthly-config';
+    const settings = [];
+    for (const raw of value.split('\n')) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        // YAML breaks lines at U+0085, U+2028 and U+2029 too: one value could add a global key.
+        if (/[^\x20-\x7e]/.test(line))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'allows printable ASCII only (no tabs or line-break characters)');
+        const match = /^([a-z][a-z0-9_]*):\s*(\S.*)$/.exec(line);
+        if (!match)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(line)} is not a key: value line such as tls_enabled: true`);
+        if (!isOneYamlValue(match[2])) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `the value of ${match[1]} is not one YAML value on its line: quote it ('...' or "...")`);
+        }
+        if (match[1] === 'disable_analytics')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'disable_analytics is always true here (the setting exists up to Earthly v0.8.15 only)');
+        if (!_earthly_config_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .ANY_CONFIG_KEY */ .G.has(match[1]))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, unknownKey(match[1], [..._earthly_config_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .ANY_CONFIG_KEY */ .G]));
+        if (settings.some(([key]) => key === match[1]))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${match[1]} is given twice`);
+        settings.push([match[1], match[2]]);
+    }
+    return settings;
+}
+// One YAML value that cannot reach past its line: a quoted string, a plain scalar, or a flow list
+// of those (buildkit_additional_args). An open quote or bracket would swallow the next lines, a
+// `: ` or ` #` would start a mapping or a comment, a leading indicator an anchor, alias or tag.
+const DOUBLE_QUOTED = /"(?:[^"\\]|\\.)*"/.source;
+const SINGLE_QUOTED = /'(?:[^']|'')*'/.source;
+const PLAIN_START = /(?:[^-?:,[\]{}#&*!|>'"%@` ]|[-?:][^\s,[\]{}])/.source;
+const PLAIN_REST = /(?::(?=[^\s,[\]{}])| +(?=[^\s#]))/.source;
+const PLAIN_BLOCK = `${PLAIN_START}(?:[^:\\s]|${PLAIN_REST})*`;
+const PLAIN_FLOW = `${PLAIN_START}(?:[^:\\s,[\\]{}]|${PLAIN_REST})*`;
+const FLOW_ITEM = `(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${PLAIN_FLOW})`;
+const FLOW_LIST = `\\[ *(?:${FLOW_ITEM} *(?:, *${FLOW_ITEM} *)*)?\\]`;
+const ONE_YAML_VALUE = new RegExp(`^(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${FLOW_LIST}|${PLAIN_BLOCK})$`);
+function isOneYamlValue(value) {
+    return ONE_YAML_VALUE.test(value);
+}
+/**
+ * What Earthly accepts (util/containerutil/shell_shared.go parseAndValidateURL): `tcp://` with a
+ * port, `docker-container://` or `podman-container://`; anything else fails only once it runs.
+ */
+function parseBuildkitHost(value) {
+    if (value === '')
+        return value;
+    (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .singleLine */ .pF)('buildkit-host', value);
+    const refuse = () => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('buildkit-host', `${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} is not a BuildKit address Earthly accepts: tcp://host:port, docker-container://name or podman-container://name`);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw refuse();
+    }
+    const container = url.protocol === 'docker-container:' || url.protocol === 'podman-container:';
+    const tcp = url.protocol === 'tcp:' && url.hostname !== '' && url.port !== '';
+    if (!(container && url.host !== '') && !tcp)
+        throw refuse();
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 8291:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FF: () => (/* binding */ parseKeyValueLines),
+/* harmony export */   Fd: () => (/* binding */ hasControlCharacter),
+/* harmony export */   OR: () => (/* binding */ confinedPath),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   jH: () => (/* binding */ readInputFile),
+/* harmony export */   lq: () => (/* binding */ optional),
+/* harmony export */   pF: () => (/* binding */ singleLine),
+/* harmony export */   ry: () => (/* binding */ splitList),
+/* harmony export */   yG: () => (/* binding */ parseBoolean),
+/* harmony export */   yL: () => (/* binding */ oneOf)
+/* harmony export */ });
+/* unused harmony export workspacePath */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/** The rules every input shares: single lines, booleans, choices, lists and KEY=VALUE lines. */
+
+const KEY = /^[A-Z_][A-Z0-9_]*$/;
+function optional(value) {
+    return value ? value : undefined;
+}
+/** Shows a value in an error without letting it break the one-line message. */
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+    return JSON.stringify(shown);
+}
+function singleLine(input, value) {
+    if (/[\r\n\0]/.test(value))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'must be a single line');
+    return value;
+}
+function parseBoolean(input, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${quote(value)} is not a boolean: use true or false`);
+}
+function oneOf(input, value, allowed) {
+    if (allowed.includes(value))
+        return value;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${quote(value)} is not one of ${allowed.join(', ')}`);
+}
+/** Splits a list input on commas and newlines, as docker/metadata-action does. */
+function splitList(value) {
+    return value
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+function hasControlCharacter(value) {
+    return [...value].some((char) => char !== '\t' && (char < ' ' || char === '\x7f'));
+}
+/** `KEY=VALUE` lines; `#` comments and blank lines are skipped. */
+function parseKeyValueLines(input, value, secret = false) {
+    const pairs = [];
+    for (const [index, raw] of value.split('\n').entries()) {
+        const line = raw.replace(/\r$/, '').trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const eq = line.indexOf('=');
+        const key = eq < 0 ? line : line.slice(0, eq).trim();
+        // A malformed secrets line may be the secret itself (a token pasted without KEY=): show its number.
+        const shownLine = secret ? `line ${index + 1}` : quote(line);
+        const shownKey = secret ? `the key on line ${index + 1}` : `key ${quote(key)}`;
+        if (eq < 0)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${shownLine} is not KEY=VALUE`);
+        if (!KEY.test(key)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${shownKey} must be an upper-case identifier (A-Z, 0-9, _)`);
+        }
+        pairs.push([key, line.slice(eq + 1)]);
+    }
+    return pairs;
+}
+/** A path input: absolute, or relative to the workspace. */
+function workspacePath(path, ctx) {
+    return path.startsWith('/') ? path : `${ctx.workspace}/${path}`;
+}
+/**
+ * A path input as it really is (links resolved), when it lies in the workspace or RUNNER_TEMP:
+ * an input fed from an untrusted expression must not make the action read any file on the runner.
+ * Undefined when there is no such file or folder.
+ */
+function confinedPath(input, value, ctx) {
+    let real;
+    try {
+        real = ctx.realPath(workspacePath(value, ctx));
+    }
+    catch {
+        return undefined;
+    }
+    const roots = [ctx.workspace, ctx.runnerTemp].flatMap((root) => {
+        try {
+            return [ctx.realPath(root).replace(/\/+$/, '')];
+        }
+        catch {
+            return [];
+        }
+    });
+    if (!roots.some((root) => real === root || real.startsWith(`${root}/`))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${quote(value)} is outside the workspace and RUNNER_TEMP`);
+    }
+    return real;
+}
+function readInputFile(input, path, ctx) {
+    const real = confinedPath(input, path, ctx);
+    try {
+        if (real === undefined)
+            throw new Error('missing');
+        return ctx.readFile(real);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `cannot read file ${quote(path)}`);
+    }
 }
 
 
@@ -31962,7 +32536,11 @@ function planLines(plan) {
         `CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`,
         `PE_VERSION:       ${plan.peVersion}`,
         `Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`,
-        ...(plan.earthly.buildkitImage ? [`BuildKit image:   ${plan.earthly.buildkitImage}`] : []),
+        ...(plan.earthly.buildkitImage
+            ? [
+                `BuildKit image:   ${plan.earthly.buildkitImage}${plan.earthly.buildkitMirror ? " (CanvOS's mirror, where it has the runner's arch)" : ''}`,
+            ]
+            : []),
         `Kubernetes:       ${plan.k8sVersions.join(', ')}`,
         ...plan.images.map((image) => `Image:            ${image.ref}`),
     ];
@@ -31976,6 +32554,7 @@ function outputs(plan, images) {
         'canvos-path': plan.canvosPath,
         'pe-version': plan.peVersion,
         'earthly-version': plan.earthly.version,
+        'buildkit-image': plan.earthly.buildkitImage ?? '',
         images: images.map((image) => image.ref).join('\n'),
         image: images[0]?.ref ?? '',
         digest: images[0]?.digest ?? '',
@@ -32191,6 +32770,16 @@ const OUTPUT_HINTS = [
     [
         /Forcing exit/,
         'Earthly was forced to exit: it got a second signal, or its cleanup took longer than 30 seconds',
+    ],
+    // What Docker says when the BuildKit image has no build for the runner's arch: `docker run`
+    // cannot pull it, or it starts and dies at once.
+    [
+        /no matching manifest for \S+ in the manifest list/i,
+        "the BuildKit image has no build for this runner's arch: set buildkit-image to one that has (Earthly's own earthly/buildkitd is published for amd64 and arm64)",
+    ],
+    [
+        /exec format error/i,
+        "a program of another arch ran without emulation: the BuildKit image must be of the runner's arch (set buildkit-image), and other-arch images need QEMU (docker/setup-qemu-action)",
     ],
     [
         /too many open files/i,
@@ -32495,7 +33084,7 @@ function failureMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9870);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(52);
 /** The main step's entry point (`main: dist/index.js`); the post step has its own (post-entry.ts). */
 
 
@@ -32509,9 +33098,9 @@ async function entry() {
         if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ) &&
             error instanceof Error &&
             error.stack) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack);
         }
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .failureMessage */ .oh)(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .failureMessage */ .oh)(error));
     }
 }
 await entry();
@@ -32521,7 +33110,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9870:
+/***/ 52:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32708,11 +33297,11 @@ const State = {
  */
 function claimState() {
     for (const name of Object.values(State))
-        lib_core/* saveState */.LZ(name, '');
+        lib_core.saveState(name, '');
 }
 function saveRestoreEntries(checkout, entries) {
-    lib_core/* saveState */.LZ(State.checkout, checkout);
-    lib_core/* saveState */.LZ(State.restore, JSON.stringify(entries));
+    lib_core.saveState(State.checkout, checkout);
+    lib_core.saveState(State.restore, JSON.stringify(entries));
 }
 function restoreEntries() {
     const text = core.getState(State.restore);
@@ -32892,17 +33481,17 @@ async function cloneCanvos(source, tempDir, onTag = () => undefined, { planFiles
     const exact = exactTag(version);
     let tag = exact;
     if (tag) {
-        lib_core/* info */.pq(`CanvOS ${tag} (exact tag, no listing needed)`);
+        lib_core.info(`CanvOS ${tag} (exact tag, no listing needed)`);
     }
     else {
         const tags = parseLsRemoteTags(await listRemoteTags(repository, auth));
         const hint = yamlNumberHint(version, tags);
         if (hint) {
-            lib_core/* warning */.$e(hint);
+            lib_core.warning(hint);
             (0,errors/* addFailureHint */.vk)(hint);
         }
         tag = resolveCanvosTag(version, tags, prerelease);
-        lib_core/* info */.pq(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
+        lib_core.info(`CanvOS ${JSON.stringify(version)} resolves to ${tag} (${tags.length} tags listed)`);
     }
     onTag(tag);
     const path = (0,external_node_path_.join)(tempDir, 'canvos');
@@ -32911,13 +33500,13 @@ async function cloneCanvos(source, tempDir, onTag = () => undefined, { planFiles
         if (planFilesOnly) {
             const partial = await clonePaths(repository, tag, path, PLAN_FILES, auth);
             commit = partial.commit;
-            lib_core/* info */.pq(partial.filtered
+            lib_core.info(partial.filtered
                 ? `Fetched ${PLAN_FILES.join(', ')} of ${repository} at ${tag} (${commit}) into ${path}: a dry run reads nothing else`
                 : `${repository} does not allow partial clones: fetched the whole tree at ${tag} (${commit}), checked out ${PLAN_FILES.join(', ')} into ${path}`);
         }
         else {
             commit = await cloneTag(repository, tag, path, auth);
-            lib_core/* info */.pq(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
+            lib_core.info(`Cloned ${repository} at ${tag} (${commit}) into ${path}`);
         }
     }
     catch (error) {
@@ -32937,7 +33526,7 @@ async function missingTag(repository, tag, auth) {
 async function useCheckout(path) {
     const commit = await headCommit(path).catch(() => '');
     const tag = (commit && (await describeTag(path))) || (commit ? commit.slice(0, 12) : 'local checkout');
-    lib_core/* info */.pq(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
+    lib_core.info(`Using the CanvOS checkout at ${path} (${tag}${commit ? `, ${commit}` : ''})`);
     return { tag, commit, path, files: await readCanvosFiles(path) };
 }
 /** The three files the plan reads; a symbolic link among them could lead anywhere: refused. */
@@ -32977,18 +33566,18 @@ async function writeCheckoutFiles(plan, files, tempDir) {
             saveRestoreEntries(plan.canvosPath, restore);
         }
         await replaceFile(path, file.content);
-        lib_core/* info */.pq(`Wrote ${file.path}`);
+        lib_core.info(`Wrote ${file.path}`);
     }
     const argFile = files.find((file) => file.path === '.arg');
     if (argFile)
-        lib_core/* info */.pq(`.arg:\n${argFile.content.trimEnd()}`);
+        lib_core.info(`.arg:\n${argFile.content.trimEnd()}`);
     // CanvOS copies this file only if it exists: a wrong name would be skipped without a word. A dry
     // run's clone has the tag's whole tree, but only PLAN_FILES checked out.
     const customConfig = plan.files.namedCustomConfig;
     const present = async (name) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(plan.canvosPath, name)) ||
         (plan.canvosRepository !== undefined && (await treeHas(plan.canvosPath, name)));
     if (customConfig && !(await present(customConfig))) {
-        lib_core/* warning */.$e(`EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`);
+        lib_core.warning(`EDGE_CUSTOM_CONFIG names ${customConfig}, which is not in the CanvOS checkout: the image gets no custom config`);
     }
 }
 function refuseLink(dir) {
@@ -33000,110 +33589,8 @@ function refuseLink(dir) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/inputs/values.ts
-/** The rules every input shares: single lines, booleans, choices, lists and KEY=VALUE lines. */
-
-const KEY = /^[A-Z_][A-Z0-9_]*$/;
-function optional(value) {
-    return value ? value : undefined;
-}
-/** Shows a value in an error without letting it break the one-line message. */
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return JSON.stringify(shown);
-}
-function singleLine(input, value) {
-    if (/[\r\n\0]/.test(value))
-        throw new errors/* InputError */.dz(input, 'must be a single line');
-    return value;
-}
-function parseBoolean(input, value, fallback) {
-    if (value === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new errors/* InputError */.dz(input, `${quote(value)} is not a boolean: use true or false`);
-}
-function oneOf(input, value, allowed) {
-    if (allowed.includes(value))
-        return value;
-    throw new errors/* InputError */.dz(input, `${quote(value)} is not one of ${allowed.join(', ')}`);
-}
-/** Splits a list input on commas and newlines, as docker/metadata-action does. */
-function splitList(value) {
-    return value
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-function hasControlCharacter(value) {
-    return [...value].some((char) => char !== '\t' && (char < ' ' || char === '\x7f'));
-}
-/** `KEY=VALUE` lines; `#` comments and blank lines are skipped. */
-function parseKeyValueLines(input, value, secret = false) {
-    const pairs = [];
-    for (const [index, raw] of value.split('\n').entries()) {
-        const line = raw.replace(/\r$/, '').trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const eq = line.indexOf('=');
-        const key = eq < 0 ? line : line.slice(0, eq).trim();
-        // A malformed secrets line may be the secret itself (a token pasted without KEY=): show its number.
-        const shownLine = secret ? `line ${index + 1}` : quote(line);
-        const shownKey = secret ? `the key on line ${index + 1}` : `key ${quote(key)}`;
-        if (eq < 0)
-            throw new errors/* InputError */.dz(input, `${shownLine} is not KEY=VALUE`);
-        if (!KEY.test(key)) {
-            throw new errors/* InputError */.dz(input, `${shownKey} must be an upper-case identifier (A-Z, 0-9, _)`);
-        }
-        pairs.push([key, line.slice(eq + 1)]);
-    }
-    return pairs;
-}
-/** A path input: absolute, or relative to the workspace. */
-function workspacePath(path, ctx) {
-    return path.startsWith('/') ? path : `${ctx.workspace}/${path}`;
-}
-/**
- * A path input as it really is (links resolved), when it lies in the workspace or RUNNER_TEMP:
- * an input fed from an untrusted expression must not make the action read any file on the runner.
- * Undefined when there is no such file or folder.
- */
-function confinedPath(input, value, ctx) {
-    let real;
-    try {
-        real = ctx.realPath(workspacePath(value, ctx));
-    }
-    catch {
-        return undefined;
-    }
-    const roots = [ctx.workspace, ctx.runnerTemp].flatMap((root) => {
-        try {
-            return [ctx.realPath(root).replace(/\/+$/, '')];
-        }
-        catch {
-            return [];
-        }
-    });
-    if (!roots.some((root) => real === root || real.startsWith(`${root}/`))) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} is outside the workspace and RUNNER_TEMP`);
-    }
-    return real;
-}
-function readInputFile(input, path, ctx) {
-    const real = confinedPath(input, path, ctx);
-    try {
-        if (real === undefined)
-            throw new Error('missing');
-        return ctx.readFile(real);
-    }
-    catch {
-        throw new errors/* InputError */.dz(input, `cannot read file ${quote(path)}`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/core/inputs/values.ts
+var values = __nccwpck_require__(8291);
 ;// CONCATENATED MODULE: ./src/core/inputs/build.ts
 /** Inputs that shape the build: OS, Kubernetes, arch, proxies, certificates, build args, secrets. */
 
@@ -33141,7 +33628,7 @@ const K8S_VERSION = /^\d+\.\d+(?:\.\d+)?$/;
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 const PEM_PUBLIC_KEY = /^-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]+-----END (?:RSA |EC )?PUBLIC KEY-----$/;
 function parseOsDistribution(value, buildArgs) {
-    const os = oneOf('os-distribution', value, ['ubuntu', 'opensuse-leap', 'rhel', 'sles']);
+    const os = (0,values/* oneOf */.yL)('os-distribution', value, ['ubuntu', 'opensuse-leap', 'rhel', 'sles']);
     if ((os === 'rhel' || os === 'sles') && !/^\s*BASE_IMAGE=\S/m.test(buildArgs)) {
         throw new errors/* InputError */.dz('os-distribution', `${os} needs a BASE_IMAGE=<image> line in build-args`);
     }
@@ -33149,16 +33636,16 @@ function parseOsDistribution(value, buildArgs) {
 }
 function parseOsVersion(value, os) {
     if (!/^\d+(?:\.\d+)*$/.test(value)) {
-        throw new errors/* InputError */.dz('os-version', `${quote(value)} is not a version such as 22.04`);
+        throw new errors/* InputError */.dz('os-version', `${(0,values/* quote */.hD)(value)} is not a version such as 22.04`);
     }
     if (os === 'ubuntu' && !['20.04', '22.04', '24.04'].includes(value)) {
-        throw new errors/* InputError */.dz('os-version', `${quote(value)} is not an Ubuntu version CanvOS builds: 20.04, 22.04 or 24.04`);
+        throw new errors/* InputError */.dz('os-version', `${(0,values/* quote */.hD)(value)} is not an Ubuntu version CanvOS builds: 20.04, 22.04 or 24.04`);
     }
     return value;
 }
 function parseK8sVersion(value) {
     const input = 'k8s-version';
-    const items = splitList(value);
+    const items = (0,values/* splitList */.ry)(value);
     if (items.length === 0) {
         throw new errors/* InputError */.dz(input, 'is required: a version (1.32.3), a list, a minor (1.32), latest or all');
     }
@@ -33169,17 +33656,17 @@ function parseK8sVersion(value) {
             throw new errors/* InputError */.dz(input, `${item} cannot be combined with other versions`);
         }
         if (/^v?\d+\.\d+\.\d+\+/.test(item)) {
-            throw new errors/* InputError */.dz(input, `${quote(item)}: write plain x.y.z; CanvOS adds the +flavour suffix itself`);
+            throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(item)}: write plain x.y.z; CanvOS adds the +flavour suffix itself`);
         }
         if (!K8S_VERSION.test(item)) {
-            throw new errors/* InputError */.dz(input, `${quote(item)} is not a version: use x.y.z, x.y, latest or all`);
+            throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(item)} is not a version: use x.y.z, x.y, latest or all`);
         }
     }
     return { kind: 'list', items: [...new Set(items)] };
 }
 function parseArch(value, runnerArch) {
     if (value)
-        return oneOf('arch', value, ['amd64', 'arm64']);
+        return (0,values/* oneOf */.yL)('arch', value, ['amd64', 'arm64']);
     switch (runnerArch) {
         case 'ARM64':
             return 'arm64';
@@ -33194,7 +33681,7 @@ function parseArch(value, runnerArch) {
 function parseProxy(input, value) {
     if (value === '')
         return value;
-    singleLine(input, value);
+    (0,values/* singleLine */.pF)(input, value);
     let url;
     try {
         if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
@@ -33214,7 +33701,7 @@ function parseProxy(input, value) {
 function parseNoProxy(value) {
     if (value === '')
         return value;
-    singleLine('no-proxy', value);
+    (0,values/* singleLine */.pF)('no-proxy', value);
     if (!/^[A-Za-z0-9.*:/,_[\]-]+$/.test(value)) {
         throw new errors/* InputError */.dz('no-proxy', 'must be a comma-separated list of hosts, domains or CIDRs');
     }
@@ -33230,7 +33717,7 @@ function parseCaCerts(value, ctx) {
             .split('\n')
             .map((line) => line.trim())
             .filter(Boolean)
-            .map((path) => readInputFile(input, path, ctx))
+            .map((path) => (0,values/* readInputFile */.jH)(input, path, ctx))
             .join('\n');
     const certs = pemText.match(PEM_CERT) ?? [];
     if (certs.length === 0)
@@ -33241,7 +33728,7 @@ function parseSigningKey(value, ctx) {
     const input = 'signing-public-key';
     if (value === '')
         return undefined;
-    const pem = (value.includes('-----BEGIN') ? value : readInputFile(input, value, ctx))
+    const pem = (value.includes('-----BEGIN') ? value : (0,values/* readInputFile */.jH)(input, value, ctx))
         .trim()
         .replace(/\r/g, '');
     // The key is base64-encoded into the image: a private key must never get that far.
@@ -33258,7 +33745,7 @@ function parseSigningKey(value, ctx) {
 }
 function parseBuildArgs(value) {
     const input = 'build-args';
-    const pairs = parseKeyValueLines(input, value);
+    const pairs = (0,values/* parseKeyValueLines */.FF)(input, value);
     const seen = new Set();
     for (const [key, val] of pairs) {
         if (KEYS_WITH_INPUTS[key])
@@ -33267,7 +33754,7 @@ function parseBuildArgs(value) {
             throw new errors/* InputError */.dz(input, `${key} is given twice`);
         seen.add(key);
         // .arg is read by godotenv and sourced by bash: single quotes keep a value literal in both.
-        if (val.includes("'") || hasControlCharacter(val)) {
+        if (val.includes("'") || (0,values/* hasControlCharacter */.Fd)(val)) {
             throw new errors/* InputError */.dz(input, `${key}: the value must not contain ' or control characters`);
         }
         // godotenv reads a quote after a backslash as escaped, so a trailing \ runs into the next line.
@@ -33277,7 +33764,7 @@ function parseBuildArgs(value) {
     return pairs;
 }
 function parseSecrets(value) {
-    const pairs = parseKeyValueLines('secrets', value, true);
+    const pairs = (0,values/* parseKeyValueLines */.FF)('secrets', value, true);
     const seen = new Set();
     for (const [key, val] of pairs) {
         if (val === '')
@@ -33291,181 +33778,8 @@ function parseSecrets(value) {
     return pairs;
 }
 
-// EXTERNAL MODULE: ./src/earthly/config-keys.ts
-var config_keys = __nccwpck_require__(4726);
-// EXTERNAL MODULE: ./src/earthly/release.ts
-var release = __nccwpck_require__(3422);
-;// CONCATENATED MODULE: ./src/core/inputs/earthly.ts
-/** Inputs that choose and steer Earthly: version, download, checksum, flags, config, BuildKit. */
-
-
-
-
-// Earthly flags the action sets itself from dedicated inputs (or must own to work at all).
-const FLAGS_WITH_INPUTS = {
-    '--push': 'push',
-    '--ci': 'push',
-    '--output': 'push',
-    '--no-output': 'push',
-    '--config': 'the action (it writes its own Earthly config)',
-    '--buildkit-image': 'buildkit-image',
-    '--buildkit-host': 'buildkit-host',
-    '--remote-cache': 'remote-cache',
-    '--secret': 'secrets',
-    '-s': 'secrets',
-    '--secret-file': 'secrets',
-    '-P': 'the action (it always allows privileged mode, as CanvOS does)',
-    '--allow-privileged': 'the action (it always allows privileged mode, as CanvOS does)',
-    '--build-arg': 'build-args',
-    '--arg-file-path': 'the action (it writes .arg)',
-    '--platform': 'arch',
-    '-i': 'nothing: a CI build cannot be interactive',
-    '--interactive': 'nothing: a CI build cannot be interactive',
-    '-a': 'nothing: this action builds images, not artifacts',
-    '--artifact': 'nothing: this action builds images, not artifacts',
-    '--image': 'nothing: this action builds +build-provider-images',
-};
-function parseEarthlyVersion(value) {
-    if (value === 'auto')
-        return value;
-    try {
-        return (0,release/* normalizeEarthlyVersion */.Dr)(value);
-    }
-    catch {
-        throw new errors/* InputError */.dz('earthly-version', `${quote(value)} is not auto or a version such as v0.8.15`);
-    }
-}
-function parseDownloadUrl(value) {
-    const input = 'earthly-download-url';
-    if (value === '')
-        return value;
-    singleLine(input, value);
-    if (!/^https?:\/\//.test(value))
-        throw new errors/* InputError */.dz(input, 'must be an http(s) URL');
-    if (!value.includes('{asset}'))
-        throw new errors/* InputError */.dz(input, 'must contain {asset} (and usually {version})');
-    let url;
-    try {
-        url = new URL((0,release/* downloadUrl */.Is)(value, 'v0', 'a'));
-    }
-    catch {
-        throw new errors/* InputError */.dz(input, 'is not a valid URL');
-    }
-    // tool-cache writes the URL into its debug lines: user-info there would reach the log.
-    if (url.username || url.password) {
-        throw new errors/* InputError */.dz(input, 'must not contain credentials (user:password@): use a mirror that needs none; the binary is verified by its sha256 either way');
-    }
-    return value;
-}
-function parseSha256(value) {
-    if (value === '')
-        return value;
-    try {
-        return (0,release/* normalizeSha256 */.be)(value);
-    }
-    catch {
-        throw new errors/* InputError */.dz('earthly-sha256', 'must be 64 hexadecimal characters');
-    }
-}
-/** Extra global flags: tokens split on white space; values may follow a flag but nothing may name a target. */
-function parseEarthlyArgs(value) {
-    const input = 'earthly-args';
-    const tokens = value.split(/\s+/).filter(Boolean);
-    let previousWasFlag = false;
-    for (const token of tokens) {
-        if (token.startsWith('+'))
-            throw new errors/* InputError */.dz(input, `${quote(token)} looks like a target: only flags go here`);
-        if (token.startsWith('-')) {
-            const flag = token.split('=')[0];
-            const owner = FLAGS_WITH_INPUTS[flag];
-            if (owner)
-                throw new errors/* InputError */.dz(input, `${flag} is set by ${owner}`);
-            if (!/^--?[A-Za-z0-9][A-Za-z0-9-]*(=.*)?$/.test(token)) {
-                throw new errors/* InputError */.dz(input, `${quote(token)} is not a flag`);
-            }
-            previousWasFlag = !token.includes('=');
-        }
-        else {
-            // A value after a flag that takes none would be read as the target.
-            if (token.includes('+'))
-                throw new errors/* InputError */.dz(input, `${quote(token)} could name a target: only flags go here`);
-            if (!previousWasFlag)
-                throw new errors/* InputError */.dz(input, `${quote(token)} is not a flag or a flag's value`);
-            previousWasFlag = false;
-        }
-    }
-    return tokens;
-}
-/** Earthly ignores a key it does not know without a word: name the ones it reads instead. */
-function unknownKey(key, known, version) {
-    const earthly = version ? `Earthly ${version}` : 'Earthly';
-    return `${key} is not a global setting ${earthly} knows (it would be ignored); it knows: ${[...known].sort().join(', ')}`;
-}
-/** `key: value` lines for Earthly's `global:` config; the values stay on their line. */
-function parseEarthlyConfig(value) {
-    const input = 'earthly-config';
-    const settings = [];
-    for (const raw of value.split('\n')) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        // YAML breaks lines at U+0085, U+2028 and U+2029 too: one value could add a global key.
-        if (/[^\x20-\x7e]/.test(line))
-            throw new errors/* InputError */.dz(input, 'allows printable ASCII only (no tabs or line-break characters)');
-        const match = /^([a-z][a-z0-9_]*):\s*(\S.*)$/.exec(line);
-        if (!match)
-            throw new errors/* InputError */.dz(input, `${quote(line)} is not a key: value line such as tls_enabled: true`);
-        if (!isOneYamlValue(match[2])) {
-            throw new errors/* InputError */.dz(input, `the value of ${match[1]} is not one YAML value on its line: quote it ('...' or "...")`);
-        }
-        if (match[1] === 'disable_analytics')
-            throw new errors/* InputError */.dz(input, 'disable_analytics is always true here (the setting exists up to Earthly v0.8.15 only)');
-        if (!config_keys/* ANY_CONFIG_KEY */.G.has(match[1]))
-            throw new errors/* InputError */.dz(input, unknownKey(match[1], [...config_keys/* ANY_CONFIG_KEY */.G]));
-        if (settings.some(([key]) => key === match[1]))
-            throw new errors/* InputError */.dz(input, `${match[1]} is given twice`);
-        settings.push([match[1], match[2]]);
-    }
-    return settings;
-}
-// One YAML value that cannot reach past its line: a quoted string, a plain scalar, or a flow list
-// of those (buildkit_additional_args). An open quote or bracket would swallow the next lines, a
-// `: ` or ` #` would start a mapping or a comment, a leading indicator an anchor, alias or tag.
-const DOUBLE_QUOTED = /"(?:[^"\\]|\\.)*"/.source;
-const SINGLE_QUOTED = /'(?:[^']|'')*'/.source;
-const PLAIN_START = /(?:[^-?:,[\]{}#&*!|>'"%@` ]|[-?:][^\s,[\]{}])/.source;
-const PLAIN_REST = /(?::(?=[^\s,[\]{}])| +(?=[^\s#]))/.source;
-const PLAIN_BLOCK = `${PLAIN_START}(?:[^:\\s]|${PLAIN_REST})*`;
-const PLAIN_FLOW = `${PLAIN_START}(?:[^:\\s,[\\]{}]|${PLAIN_REST})*`;
-const FLOW_ITEM = `(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${PLAIN_FLOW})`;
-const FLOW_LIST = `\\[ *(?:${FLOW_ITEM} *(?:, *${FLOW_ITEM} *)*)?\\]`;
-const ONE_YAML_VALUE = new RegExp(`^(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${FLOW_LIST}|${PLAIN_BLOCK})$`);
-function isOneYamlValue(value) {
-    return ONE_YAML_VALUE.test(value);
-}
-/**
- * What Earthly accepts (util/containerutil/shell_shared.go parseAndValidateURL): `tcp://` with a
- * port, `docker-container://` or `podman-container://`; anything else fails only once it runs.
- */
-function parseBuildkitHost(value) {
-    if (value === '')
-        return value;
-    singleLine('buildkit-host', value);
-    const refuse = () => new errors/* InputError */.dz('buildkit-host', `${quote(value)} is not a BuildKit address Earthly accepts: tcp://host:port, docker-container://name or podman-container://name`);
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw refuse();
-    }
-    const container = url.protocol === 'docker-container:' || url.protocol === 'podman-container:';
-    const tcp = url.protocol === 'tcp:' && url.hostname !== '' && url.port !== '';
-    if (!(container && url.host !== '') && !tcp)
-        throw refuse();
-    return value;
-}
-
+// EXTERNAL MODULE: ./src/core/inputs/earthly.ts
+var earthly = __nccwpck_require__(990);
 // EXTERNAL MODULE: ./src/core/image-ref.ts
 var image_ref = __nccwpck_require__(3386);
 ;// CONCATENATED MODULE: ./src/core/inputs/image.ts
@@ -33482,27 +33796,27 @@ function parseRegistry(value, notices = []) {
     const input = 'image-registry';
     if (value === '')
         throw new errors/* InputError */.dz(input, 'is required (e.g. ghcr.io/my-org)');
-    singleLine(input, value);
+    (0,values/* singleLine */.pF)(input, value);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
         const bare = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
-        throw new errors/* InputError */.dz(input, `${quote(value)} must not have a scheme: write ${bare}`);
+        throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(value)} must not have a scheme: write ${bare}`);
     }
     if (value.endsWith('/'))
-        throw new errors/* InputError */.dz(input, `${quote(value)} must not end with /`);
+        throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(value)} must not end with /`);
     const [hostPort, ...path] = value.split('/');
     const [host, port, ...rest] = hostPort.split(':');
     if (rest.length || (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535))) {
-        throw new errors/* InputError */.dz(input, `${quote(hostPort)} has an invalid port`);
+        throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(hostPort)} has an invalid port`);
     }
     if (host.includes('_')) {
-        throw new errors/* InputError */.dz(input, `host ${quote(host)} must not contain an underscore (DNS rules)`);
+        throw new errors/* InputError */.dz(input, `host ${(0,values/* quote */.hD)(host)} must not contain an underscore (DNS rules)`);
     }
     const labels = host.split('.');
     if (!labels.every((label) => image_ref/* DNS_LABEL */.HR.test(label))) {
-        throw new errors/* InputError */.dz(input, `host ${quote(host)} is not a valid hostname`);
+        throw new errors/* InputError */.dz(input, `host ${(0,values/* quote */.hD)(host)} is not a valid hostname`);
     }
     if (!host.includes('.') && port === undefined && host !== 'localhost') {
-        throw new errors/* InputError */.dz(input, `${quote(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`);
+        throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(value)} does not start with a registry host: write e.g. docker.io/${value} or ghcr.io/${value}`);
     }
     if (host.toLowerCase() === 'ghcr.io' && path.length === 0) {
         throw new errors/* InputError */.dz(input, '"ghcr.io" needs an owner: write ghcr.io/<owner> (GHCR keeps every package under a user or organization)');
@@ -33522,11 +33836,11 @@ function parseRegistry(value, notices = []) {
 function parseRepoPath(input, given, notices = []) {
     if (given === '')
         return given;
-    singleLine(input, given);
+    (0,values/* singleLine */.pF)(input, given);
     const value = given.toLowerCase();
     for (const component of value.split('/')) {
         if (!image_ref/* PATH_COMPONENT */.SH.test(component)) {
-            throw new errors/* InputError */.dz(input, `${quote(given)} is not a valid repository path: lowercase letters, digits and . _ - between them`);
+            throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(given)} is not a valid repository path: lowercase letters, digits and . _ - between them`);
         }
     }
     if (value !== given)
@@ -33535,25 +33849,25 @@ function parseRepoPath(input, given, notices = []) {
 }
 function parseCustomTag(value) {
     const input = 'custom-tag';
-    singleLine(input, value);
+    (0,values/* singleLine */.pF)(input, value);
     if (value.startsWith('refs/')) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} is a git ref: pass the short name, e.g. \${{ github.ref_name }}`);
+        throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(value)} is a git ref: pass the short name, e.g. \${{ github.ref_name }}`);
     }
     if (value.includes('/')) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . - (e.g. ${tagLike(value)})`);
+        throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(value)} has a /, which a Docker tag cannot hold: use letters, digits, _ . - (e.g. ${tagLike(value)})`);
     }
     if (value.includes('+')) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} has a + (semver build metadata), which a Docker tag cannot hold: use letters, digits, _ . - (e.g. ${tagLike(value)})`);
+        throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(value)} has a + (semver build metadata), which a Docker tag cannot hold: use letters, digits, _ . - (e.g. ${tagLike(value)})`);
     }
     if (!TAG_CHARS.test(value)) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} may only hold letters, digits, _ . - (e.g. ${tagLike(value)})`);
+        throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(value)} may only hold letters, digits, _ . - (e.g. ${tagLike(value)})`);
     }
     if (value.length > 100)
         throw new errors/* InputError */.dz(input, 'is longer than 100 characters (a Docker tag holds 128)');
     return value;
 }
 function lowercaseNotice(input, given, used) {
-    return `${input}: ${quote(given)} has uppercase letters, which a Docker repository path cannot hold: using ${quote(used)}`;
+    return `${input}: ${(0,values/* quote */.hD)(given)} has uppercase letters, which a Docker repository path cannot hold: using ${(0,values/* quote */.hD)(used)}`;
 }
 /** The value with each run of characters a tag cannot hold turned into `-`: a suggestion. */
 function tagLike(value) {
@@ -33562,9 +33876,9 @@ function tagLike(value) {
 function parseImageName(input, value) {
     if (value === '')
         return value;
-    singleLine(input, value);
+    (0,values/* singleLine */.pF)(input, value);
     if (!image_ref/* IMAGE_NAME */.yc.test(value)) {
-        throw new errors/* InputError */.dz(input, `${quote(value)} is not an image reference such as ghcr.io/org/name:tag`);
+        throw new errors/* InputError */.dz(input, `${(0,values/* quote */.hD)(value)} is not an image reference such as ghcr.io/org/name:tag`);
     }
     return value;
 }
@@ -33594,53 +33908,53 @@ const DEFAULT_CANVOS_REPOSITORY = 'https://github.com/spectrocloud/CanvOS.git';
 function parseInputs(read, ctx) {
     const get = (name) => read(name).trim();
     const registryAuth = parseRegistryAuth(read('registry-username').trim(), read('registry-password'));
-    const canvosPath = optional(get('canvos-path'));
+    const canvosPath = (0,values/* optional */.lq)(get('canvos-path'));
     const notices = [];
     return {
         canvos: {
             version: parseCanvosVersion(get('canvos-version') || 'latest'),
-            prerelease: parseBoolean('canvos-prerelease', get('canvos-prerelease'), false),
+            prerelease: (0,values/* parseBoolean */.yG)('canvos-prerelease', get('canvos-prerelease'), false),
             repository: parseRepository(get('canvos-repository'), ctx.serverUrl),
             path: canvosPath && parseCanvosPath(canvosPath, ctx),
-            token: optional(get('github-token')),
+            token: (0,values/* optional */.lq)(get('github-token')),
         },
         imageRegistry: parseRegistry(get('image-registry'), notices),
-        imageRepo: optional(parseRepoPath('image-repo', get('image-repo'), notices)),
+        imageRepo: (0,values/* optional */.lq)(parseRepoPath('image-repo', get('image-repo'), notices)),
         customTag: parseCustomTag(get('custom-tag')),
         osDistribution: parseOsDistribution(get('os-distribution') || 'ubuntu', read('build-args')),
         osVersion: parseOsVersion(get('os-version') || '22.04', get('os-distribution') || 'ubuntu'),
-        k8sDistribution: oneOf('k8s-distribution', get('k8s-distribution') || 'k3s', K8S_DISTRIBUTIONS),
+        k8sDistribution: (0,values/* oneOf */.yL)('k8s-distribution', get('k8s-distribution') || 'k3s', K8S_DISTRIBUTIONS),
         k8sVersion: parseK8sVersion(read('k8s-version')),
         arch: parseArch(get('arch'), ctx.runnerArch),
-        twoNode: parseBoolean('two-node', get('two-node'), false),
-        updateKernel: parseBoolean('update-kernel', get('update-kernel'), false),
-        httpProxy: optional(parseProxy('http-proxy', get('http-proxy'))),
-        httpsProxy: optional(parseProxy('https-proxy', get('https-proxy'))),
-        noProxy: optional(parseNoProxy(get('no-proxy'))),
+        twoNode: (0,values/* parseBoolean */.yG)('two-node', get('two-node'), false),
+        updateKernel: (0,values/* parseBoolean */.yG)('update-kernel', get('update-kernel'), false),
+        httpProxy: (0,values/* optional */.lq)(parseProxy('http-proxy', get('http-proxy'))),
+        httpsProxy: (0,values/* optional */.lq)(parseProxy('https-proxy', get('https-proxy'))),
+        noProxy: (0,values/* optional */.lq)(parseNoProxy(get('no-proxy'))),
         proxyCaCerts: parseCaCerts(read('proxy-ca-certs'), ctx),
         signingPublicKey: parseSigningKey(get('signing-public-key'), ctx),
         buildArgs: parseBuildArgs(read('build-args')),
         secrets: parseSecrets(read('secrets')),
         earthly: {
-            version: parseEarthlyVersion(get('earthly-version') || 'auto'),
-            distribution: oneOf('earthly-distribution', get('earthly-distribution') || 'earthly', [
+            version: (0,earthly/* parseEarthlyVersion */.nP)(get('earthly-version') || 'auto'),
+            distribution: (0,values/* oneOf */.yL)('earthly-distribution', get('earthly-distribution') || 'earthly', [
                 'earthly',
                 'earthbuild',
             ]),
-            downloadUrl: optional(parseDownloadUrl(get('earthly-download-url'))),
-            sha256: optional(parseSha256(get('earthly-sha256'))),
-            args: parseEarthlyArgs(read('earthly-args')),
-            config: parseEarthlyConfig(read('earthly-config')),
-            buildkitImage: optional(parseImageName('buildkit-image', get('buildkit-image'))),
-            buildkitHost: optional(parseBuildkitHost(get('buildkit-host'))),
-            remoteCache: optional(parseImageName('remote-cache', get('remote-cache'))),
+            downloadUrl: (0,values/* optional */.lq)((0,earthly/* parseDownloadUrl */.nh)(get('earthly-download-url'))),
+            sha256: (0,values/* optional */.lq)((0,earthly/* parseSha256 */.tz)(get('earthly-sha256'))),
+            args: (0,earthly/* parseEarthlyArgs */.Ei)(read('earthly-args')),
+            config: (0,earthly/* parseEarthlyConfig */.ZM)(read('earthly-config')),
+            buildkitImage: (0,values/* optional */.lq)(parseImageName('buildkit-image', get('buildkit-image'))),
+            buildkitHost: (0,values/* optional */.lq)((0,earthly/* parseBuildkitHost */.Sp)(get('buildkit-host'))),
+            remoteCache: (0,values/* optional */.lq)(parseImageName('remote-cache', get('remote-cache'))),
         },
-        push: parseBoolean('push', get('push'), true),
-        skipExisting: parseBoolean('skip-existing', get('skip-existing'), false),
+        push: (0,values/* parseBoolean */.yG)('push', get('push'), true),
+        skipExisting: (0,values/* parseBoolean */.yG)('skip-existing', get('skip-existing'), false),
         registryAuth,
-        diskCheck: oneOf('disk-check', get('disk-check') || 'warn', ['warn', 'error', 'off']),
-        dryRun: parseBoolean('dry-run', get('dry-run'), false),
-        summary: parseBoolean('summary', get('summary'), true),
+        diskCheck: (0,values/* oneOf */.yL)('disk-check', get('disk-check') || 'warn', ['warn', 'error', 'off']),
+        dryRun: (0,values/* parseBoolean */.yG)('dry-run', get('dry-run'), false),
+        summary: (0,values/* parseBoolean */.yG)('summary', get('summary'), true),
         notices,
     };
 }
@@ -33678,7 +33992,7 @@ function queryValues(template) {
     return [...new URLSearchParams(query.split('#')[0]).values()].filter((value) => !value.includes('{'));
 }
 function parseCanvosVersion(value) {
-    singleLine('canvos-version', value);
+    (0,values/* singleLine */.pF)('canvos-version', value);
     if (value === 'latest')
         return value;
     const exact = semver_default().valid(value.replace(/^v/, ''));
@@ -33686,12 +34000,12 @@ function parseCanvosVersion(value) {
         return value;
     if (semver_default().validRange(value))
         return value;
-    throw new errors/* InputError */.dz('canvos-version', `${quote(value)} is not a tag, a semver range or latest (examples: v4.9.38, ~4.9, latest)`);
+    throw new errors/* InputError */.dz('canvos-version', `${(0,values/* quote */.hD)(value)} is not a tag, a semver range or latest (examples: v4.9.38, ~4.9, latest)`);
 }
 function parseRepository(value, serverUrl) {
     if (value === '')
         return DEFAULT_CANVOS_REPOSITORY;
-    singleLine('canvos-repository', value);
+    (0,values/* singleLine */.pF)('canvos-repository', value);
     if (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value) && !value.startsWith('-')) {
         return `${serverUrl.replace(/\/+$/, '')}/${value.replace(/\.git$/, '')}.git`;
     }
@@ -33701,7 +34015,7 @@ function parseRepository(value, serverUrl) {
     }
     catch {
         // Shown without user-info: a token pasted into a broken URL must not reach the log.
-        const shown = quote(value.replace(/\/\/[^/]*@/, '//***@'));
+        const shown = (0,values/* quote */.hD)(value.replace(/\/\/[^/]*@/, '//***@'));
         throw new errors/* InputError */.dz('canvos-repository', `${shown} is not a git URL or owner/name`);
     }
     if (!['https:', 'http:', 'file:', 'ssh:'].includes(url.protocol)) {
@@ -33713,12 +34027,12 @@ function parseRepository(value, serverUrl) {
     return value;
 }
 function parseCanvosPath(value, ctx) {
-    singleLine('canvos-path', value);
-    const path = confinedPath('canvos-path', value, ctx);
+    (0,values/* singleLine */.pF)('canvos-path', value);
+    const path = (0,values/* confinedPath */.OR)('canvos-path', value, ctx);
     if (path === undefined || !ctx.isDirectory(path))
-        throw new errors/* InputError */.dz('canvos-path', `${quote(value)} is not a directory`);
+        throw new errors/* InputError */.dz('canvos-path', `${(0,values/* quote */.hD)(value)} is not a directory`);
     if (!hasEarthfile(ctx, path)) {
-        throw new errors/* InputError */.dz('canvos-path', `${quote(value)} has no Earthfile: is it a CanvOS checkout?`);
+        throw new errors/* InputError */.dz('canvos-path', `${(0,values/* quote */.hD)(value)} has no Earthfile: is it a CanvOS checkout?`);
     }
     return path;
 }
@@ -33737,232 +34051,17 @@ function parseRegistryAuth(username, password) {
         throw new errors/* InputError */.dz('registry-username', 'is required when registry-password is set');
     if (password === '')
         throw new errors/* InputError */.dz('registry-password', 'is required when registry-username is set');
-    singleLine('registry-username', username);
+    (0,values/* singleLine */.pF)('registry-username', username);
     // May be several lines (a GAR `_json_key` is a whole JSON key file): it goes to docker login on stdin.
     return { username, password };
 }
 
-// EXTERNAL MODULE: ./src/earthly/command.ts
-var command = __nccwpck_require__(7334);
+// EXTERNAL MODULE: ./src/core/build-files.ts
+var build_files = __nccwpck_require__(7453);
 // EXTERNAL MODULE: ./src/core/canvos-source.ts
 var canvos_source = __nccwpck_require__(5347);
-;// CONCATENATED MODULE: ./src/core/build-files.ts
-/**
- * The files that make CanvOS build exactly the planned images: `.arg` (inputs first, then
- * build-args), proxy CA certificates, the signed-content config, and for several versions a
- * trimmed `k8s_version.json` with K8S_VERSION left out, so one Earthly run builds them all.
- */
-
-
-/** Build args that must not be written to disk: proxy URLs with credentials (Earthly reads them from its environment). */
-function commandLineArgs(inputs) {
-    return proxies(inputs).filter(([, url]) => hasCredentials(url));
-}
-function buildFilesPlan(inputs, files) {
-    const argsBefore = [
-        ['CUSTOM_TAG', inputs.customTag],
-        ['IMAGE_REGISTRY', inputs.imageRegistry],
-        ['OS_DISTRIBUTION', inputs.osDistribution],
-        ['IMAGE_REPO', inputs.imageRepo ?? inputs.osDistribution],
-        ['OS_VERSION', inputs.osVersion],
-        ['K8S_DISTRIBUTION', inputs.k8sDistribution],
-        ['ARCH', inputs.arch],
-        ['UPDATE_KERNEL', String(inputs.updateKernel)],
-        ['TWO_NODE', String(inputs.twoNode)],
-    ];
-    const argsAfter = proxies(inputs).filter(([, url]) => !hasCredentials(url));
-    if (inputs.noProxy)
-        argsAfter.push(['NO_PROXY', inputs.noProxy]);
-    const otherFiles = [];
-    if (inputs.proxyCaCerts.length) {
-        if ((0,canvos_source/* certsLayout */.sG)(files.earthfile) === 'sc-crt') {
-            otherFiles.push({ path: 'sc.crt', content: `${inputs.proxyCaCerts.join('\n')}\n` });
-            argsAfter.push(['PROXY_CERT_PATH', 'sc.crt']);
-        }
-        else {
-            inputs.proxyCaCerts.forEach((cert, i) => otherFiles.push({ path: `certs/proxy-ca-${i + 1}.crt`, content: `${cert}\n` }));
-        }
-    }
-    // From CanvOS v4.10.0 the key is an Earthly secret, read only when UBUNTU_PRO_ATTACH=true.
-    const proKey = inputs.secrets.some(([key]) => key === 'UBUNTU_PRO_KEY');
-    if (proKey && /^\s*ARG\s+UBUNTU_PRO_ATTACH\b/m.test(files.earthfile)) {
-        if (!(0,canvos_source/* secretIsBuildArg */.t_)(files.earthfile, 'UBUNTU_PRO_KEY'))
-            argsAfter.push(['UBUNTU_PRO_ATTACH', 'true']);
-    }
-    const namedCustomConfig = inputs.buildArgs.find(([key]) => key === 'EDGE_CUSTOM_CONFIG')?.[1];
-    if (inputs.signingPublicKey) {
-        const name = namedCustomConfig ?? (0,canvos_source/* readEdgeCustomConfig */.zP)(files.earthfile);
-        if (name.startsWith('/') || name.split('/').includes('..')) {
-            throw new errors/* InputError */.dz('build-args', 'EDGE_CUSTOM_CONFIG must be a relative path inside the CanvOS checkout');
-        }
-        otherFiles.push({ path: name, content: signingConfig(inputs.signingPublicKey) });
-        if (!namedCustomConfig)
-            argsAfter.push(['EDGE_CUSTOM_CONFIG', name]);
-    }
-    argsAfter.push(...inputs.buildArgs);
-    return {
-        distribution: inputs.k8sDistribution,
-        argsBefore,
-        argsAfter,
-        otherFiles,
-        k8sVersionLists: (0,canvos_source/* parseK8sVersionJson */.yD)(files.k8sVersionJson ?? '{}'),
-        namedCustomConfig,
-    };
-}
-/** The files for building `versions`: one version goes in `.arg`, several in a trimmed list. */
-function checkoutFiles(plan, versions) {
-    const one = versions.length === 1;
-    const args = [...plan.argsBefore, ...(one ? [['K8S_VERSION', versions[0]]] : [])];
-    const files = [
-        { path: '.arg', content: renderArgFile([...args, ...plan.argsAfter]) },
-    ];
-    if (!one) {
-        const lists = { ...plan.k8sVersionLists, [plan.distribution]: versions };
-        files.push({ path: 'k8s_version.json', content: `${JSON.stringify(lists, null, 2)}\n` });
-    }
-    return [...files, ...plan.otherFiles];
-}
-function proxies(inputs) {
-    const urls = [
-        ['HTTP_PROXY', inputs.httpProxy],
-        ['HTTPS_PROXY', inputs.httpsProxy],
-    ];
-    return urls.filter((entry) => Boolean(entry[1]));
-}
-function hasCredentials(url) {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
-}
-/** The YAML CanvOS copies into the image for signed content. */
-function signingConfig(publicKeyPem) {
-    const encoded = Buffer.from(`${publicKeyPem}\n`).toString('base64');
-    return [
-        'content:',
-        '  signing:',
-        '    publicKey:',
-        `      base64EncodedValue: ${encoded}`,
-        '',
-    ].join('\n');
-}
-/**
- * `.arg` is read by Earthly (godotenv) and sourced by bash in CanvOS's wrapper: plain values stay
- * bare, anything else is single-quoted, which both read literally (no `$` or backtick expansion).
- */
-function renderArgFile(entries) {
-    const lines = ['# Written by the CanvOS provider images action: inputs first, then build-args.'];
-    for (const [key, value] of entries) {
-        if (value.includes("'") || /[\r\n]/.test(value) || value.endsWith('\\')) {
-            throw new Error(`unsafe .arg value for ${key}`);
-        }
-        lines.push(/^[A-Za-z0-9_./:@%+,=-]*$/.test(value) ? `${key}=${value}` : `${key}='${value}'`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/core/earthly-plan.ts
-/** The Earthly part of the plan: which release, how to install it, and its whole command. */
-
-
-
-
-
-
-
-/** The newest EarthBuild release this action knows; `auto` picks it for the fork. */
-const DEFAULT_EARTHBUILD_VERSION = 'v0.8.18';
-/** The Earthly the workflow asked for, on the runner's arch, once its version is known. */
-function earthlyInstall(inputs, version, runnerArch) {
-    return {
-        version,
-        distribution: inputs.earthly.distribution,
-        arch: runnerArch,
-        downloadUrlTemplate: inputs.earthly.downloadUrl,
-        sha256: inputs.earthly.sha256,
-    };
-}
-/**
- * The Earthly version (`auto`: the fork's newest, or the pin in the tag's earthly.sh), its BuildKit
- * image, and the command that builds the images from the checkout.
- */
-function earthlyPlan(inputs, files, tag, context) {
-    const { distribution, buildkitHost } = inputs.earthly;
-    const { earthlySh } = files;
-    const pinned = earthlySh ? (0,canvos_source/* readEarthlyVersion */.Y3)(earthlySh) : undefined;
-    let version = inputs.earthly.version;
-    if (version === 'auto') {
-        if (distribution === 'earthbuild')
-            version = DEFAULT_EARTHBUILD_VERSION;
-        else if (pinned)
-            version = pinned;
-        else {
-            throw new errors/* InputError */.dz('earthly-version', `auto found no EARTHLY_VERSION in earthly.sh at CanvOS ${tag}: set a version`);
-        }
-    }
-    // CanvOS mirrors only the upstream BuildKit of the version it pins; anything else uses Earthly's default.
-    const mirror = distribution === 'earthly' && version === pinned && earthlySh
-        ? (0,canvos_source/* readBuildkitMirror */.mh)(earthlySh, version)
-        : undefined;
-    // A loopback tcp:// or container address is a BuildKit Earthly still starts: it needs its image.
-    const remoteBuildkit = buildkitHost !== undefined && !(0,command/* isLocalBuildkit */.a_)(buildkitHost);
-    const buildkitImage = remoteBuildkit ? undefined : (inputs.earthly.buildkitImage ?? mirror);
-    const known = (0,config_keys/* knownConfigKeys */.S)(version);
-    for (const [key] of inputs.earthly.config) {
-        if (!known.includes(key))
-            throw new errors/* InputError */.dz('earthly-config', unknownKey(key, known, version));
-    }
-    // An Earthly secret never fills an ARG: a secret the Earthfile reads as `ARG NAME` (UBUNTU_PRO_KEY
-    // up to CanvOS v4.9.x) goes as a build arg, like the proxy URLs with credentials.
-    const asArg = (name) => (0,canvos_source/* secretIsBuildArg */.t_)(files.earthfile, name);
-    const envBuildArgs = [
-        ...commandLineArgs(inputs),
-        ...inputs.secrets.filter(([key]) => asArg(key)),
-    ];
-    // The proxies and CAs in .arg and certs/ reach RUN steps only; BuildKit's own image pulls need
-    // them too (CanvOS's earthly.sh starts its BuildKit with both). A remote BuildKit is its own.
-    const proxyEnv = remoteBuildkit ? [] : buildkitProxyEnv(inputs);
-    const scCrt = (0,canvos_source/* certsLayout */.sG)(files.earthfile) === 'sc-crt';
-    const ca = !remoteBuildkit && inputs.proxyCaCerts.length
-        ? { path: (0,external_node_path_.join)(context.checkoutPath, scCrt ? 'sc.crt' : 'certs'), isFile: scCrt }
-        : undefined;
-    const proxyNames = proxyEnv.map(([key]) => key).filter((key) => key === key.toUpperCase());
-    const buildkitArgs = (0,command/* buildkitProxyArgs */.Ai)(proxyNames, ca);
-    const configPath = (0,external_node_path_.join)(context.tempDir, 'earthly-config.yml');
-    const args = (0,command/* earthlyArguments */.kV)({
-        push: inputs.push,
-        configPath,
-        buildkitImage,
-        buildkitHost,
-        remoteCache: inputs.earthly.remoteCache,
-        secretNames: inputs.secrets.map(([key]) => key).filter((key) => !asArg(key)),
-        envBuildArgs: envBuildArgs.map(([key]) => key),
-        extraArgs: inputs.earthly.args,
-    });
-    return {
-        version,
-        distribution,
-        buildkitImage,
-        buildkitHost,
-        remoteBuildkit,
-        install: earthlyInstall(inputs, version, context.runnerArch),
-        configPath,
-        config: (0,command/* earthlyConfig */.ix)(version, inputs.earthly.config, buildkitArgs),
-        args,
-        secretEnv: dedupe([...inputs.secrets, ...commandLineArgs(inputs), ...proxyEnv]),
-    };
-}
-/** The proxy inputs as Earthly's environment, in both cases, for `docker run -e NAME`. */
-function buildkitProxyEnv(inputs) {
-    const values = [
-        ['HTTP_PROXY', inputs.httpProxy],
-        ['HTTPS_PROXY', inputs.httpsProxy],
-        ['NO_PROXY', inputs.noProxy],
-    ];
-    return values.flatMap(([key, value]) => value ? [[key, value], [key.toLowerCase(), value]] : []);
-}
-function dedupe(entries) {
-    return [...new Map(entries.map(([key, value]) => [key, value])).entries()];
-}
-
+// EXTERNAL MODULE: ./src/core/earthly-plan.ts
+var earthly_plan = __nccwpck_require__(9854);
 ;// CONCATENATED MODULE: ./src/core/k8s.ts
 
 
@@ -34049,7 +34148,7 @@ function makePlan(inputs, checkout, context) {
         osVersion: inputs.osVersion,
     };
     const images = k8sVersions.map((version) => imagePlan(naming, inputs.arch, tag, version));
-    const earthly = earthlyPlan(inputs, files, tag, { ...context, checkoutPath: checkout.path });
+    const earthly = (0,earthly_plan/* earthlyPlan */.vk)(inputs, files, tag, { ...context, checkoutPath: checkout.path });
     return {
         canvosVersion: tag,
         canvosCommit: checkout.commit,
@@ -34062,7 +34161,7 @@ function makePlan(inputs, checkout, context) {
         newestK8sPatches: newestPatches(available),
         k8sVersions,
         images,
-        files: buildFilesPlan(inputs, files),
+        files: (0,build_files/* buildFilesPlan */.Ji)(inputs, files),
         registry: {
             host: images[0].registry,
             credentials: inputs.registryAuth,
@@ -34082,7 +34181,7 @@ function makePlan(inputs, checkout, context) {
 function planBuild(plan, present) {
     const images = plan.images.filter((image) => !present.has(image.ref));
     const versions = images.length ? images.map((image) => image.k8sVersion) : plan.k8sVersions;
-    return { images, files: checkoutFiles(plan.files, versions) };
+    return { images, files: (0,build_files/* checkoutFiles */.ET)(plan.files, versions) };
 }
 /** k8s_version.json, or on tags before it (v4.4.2-v4.4.8) the Earthfile's BUILD lines. */
 function k8sVersionLists(files, tag) {
@@ -34141,7 +34240,7 @@ class Phases {
     timings = [];
     failed;
     async run(phase, work) {
-        return this.time(phase, () => lib_core/* group */.Os(phase, async () => work()));
+        return this.time(phase, () => lib_core.group(phase, async () => work()));
     }
     async quiet(phase, work) {
         return this.time(phase, work);
@@ -34151,7 +34250,7 @@ class Phases {
      * the runner does not nest groups, so this one gets a plain heading instead.
      */
     async ungrouped(phase, work) {
-        lib_core/* info */.pq(`${phase}:`);
+        lib_core.info(`${phase}:`);
         return this.time(phase, work);
     }
     async time(phase, work) {
@@ -34209,7 +34308,7 @@ class Outcome {
             await runner/* writeSummary */.Sy((0,report/* failureMarkdown */.A5)(failure, this.plan, images, this.phases.timings));
         }
         catch (reportError) {
-            lib_core/* warning */.$e(`Could not write the failure report: ${(0,errors/* errorMessage */.gJ)(reportError)}`);
+            lib_core.warning(`Could not write the failure report: ${(0,errors/* errorMessage */.gJ)(reportError)}`);
         }
     }
     redact(text) {
@@ -34219,7 +34318,6 @@ class Outcome {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /** The main step, as its phases: inputs, CanvOS, plan, registry, build files, build, report. */
-
 
 
 
@@ -34248,26 +34346,20 @@ async function runPhases(outcome) {
     const inputs = await phases.quiet('Inputs', () => parseInputs(runner/* readInput */.R5, runner/* runnerContext */.cE()));
     outcome.secrets = secretValues(inputs);
     for (const secret of outcome.secrets)
-        lib_core/* setSecret */.Pq(secret);
+        lib_core.setSecret(secret);
     outcome.summary = inputs.summary;
     for (const notice of inputs.notices)
-        lib_core/* notice */.lm(notice);
+        lib_core.notice(notice);
     // A dry run installs, logs in and builds nothing: it does not even load that code.
-    const execution = inputs.dryRun ? undefined : await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(179)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2179));
+    const execution = inputs.dryRun ? undefined : await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(227)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8227));
     if (execution && inputs.push && !inputs.registryAuth) {
         const host = (0,image_ref/* registryHost */.U$)(inputs.imageRegistry);
         await phases.run('Registry credentials', () => execution.requireStoredCredentials(host));
     }
     const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(runner/* runnerTemp */.X5(), 'canvos-action-'));
-    lib_core/* saveState */.LZ(State.tempDir, tempDir);
+    lib_core.saveState(State.tempDir, tempDir);
     const runnerArch = runner/* machineArch */.u9();
-    const earthly = execution?.startEarthlyDownload({
-        requested: inputs.earthly.version,
-        distribution: inputs.earthly.distribution,
-        forkDefault: DEFAULT_EARTHBUILD_VERSION,
-        waitForRegistry: inputs.skipExisting && inputs.push,
-        request: (version) => earthlyInstall(inputs, version, runnerArch),
-    });
+    const earthly = execution?.startEarthlyDownload(inputs, runnerArch);
     const checkout = await phases.run('CanvOS checkout', () => inputs.canvos.path
         ? useCheckout(inputs.canvos.path)
         : cloneCanvos(inputs.canvos, tempDir, (tag) => earthly?.startLikelyPin(tag), {
@@ -34276,16 +34368,15 @@ async function runPhases(outcome) {
     const plan = (outcome.plan = await phases.run('Plan', () => {
         const plan = makePlan(inputs, checkout, { runnerArch, tempDir });
         for (const line of (0,report/* planLines */.HN)(plan))
-            lib_core/* info */.pq(line);
+            lib_core.info(line);
         return plan;
     }));
     earthly?.startPlanned(plan.earthly.version);
     const { credentials, host } = plan.registry;
     if (execution && credentials) {
-        await phases.run('Registry login', async () => {
-            lib_core/* saveState */.LZ(State.registryHost, host); // first: a login cut short may have stored them
-            await execution.dockerLogin(host, credentials.username, credentials.password);
-            lib_core/* info */.pq(`Logged in to ${host} as ${credentials.username}`);
+        await phases.run('Registry login', () => {
+            lib_core.saveState(State.registryHost, host); // first: a login cut short may have stored them
+            return execution.dockerLogin(host, credentials.username, credentials.password);
         });
     }
     const present = execution && plan.skipExisting
@@ -34295,13 +34386,17 @@ async function runPhases(outcome) {
     const build = planBuild(plan, present);
     await phases.run('Build files', () => writeCheckoutFiles(plan, build.files, tempDir));
     if (!execution || !earthly) {
-        lib_core/* info */.pq('Dry run: nothing installed, built or pushed');
+        lib_core.info('Dry run: nothing installed, built or pushed');
     }
     else if (build.images.length === 0) {
-        lib_core/* info */.pq('Every image already exists: nothing to build');
+        lib_core.info('Every image already exists: nothing to build');
     }
     else {
-        await phases.run('Emulation', () => execution.checkEmulation(inputs.arch, runnerArch));
+        // BuildKit runs on the runner's arch: QEMU for other targets, and an image of this arch.
+        plan.earthly = await phases.run('BuildKit', async () => {
+            await execution.checkEmulation(inputs.arch, runnerArch);
+            return execution.checkBuildkitMirror(plan.earthly, runnerArch, plan.registry.ca);
+        });
         await phases.run('Disk check', () => execution.checkDisk(plan.diskCheck, build.images.length, !plan.push));
         const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
         await phases.ungrouped('Build', () => execution.runBuild(plan.earthly, installation, plan.canvosPath));
@@ -34346,7 +34441,7 @@ async function runPhases(outcome) {
 const DEFAULT_SERVER_URL = 'https://github.com';
 /** One input, as the runner passed it (`INPUT_<NAME>`); empty when not set. */
 function readInput(name) {
-    return _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .getInput */ .V4(name);
+    return _actions_core__WEBPACK_IMPORTED_MODULE_3__.getInput(name);
 }
 /**
  * The runner's architecture in the runner's own words (`X64`, `ARM64`, ...): RUNNER_ARCH, or the
@@ -34392,12 +34487,12 @@ function dockerConfigDir() {
 }
 function setOutputs(values) {
     for (const [name, value] of Object.entries(values))
-        _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .setOutput */ .uH(name, value);
+        _actions_core__WEBPACK_IMPORTED_MODULE_3__.setOutput(name, value);
 }
 /** Adds to the job summary, when the runner collects one for this step. */
 async function writeSummary(markdown) {
     if (process.env.GITHUB_STEP_SUMMARY)
-        await _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .summary */ .z.addRaw(markdown).write();
+        await _actions_core__WEBPACK_IMPORTED_MODULE_3__.summary.addRaw(markdown).write();
 }
 /**
  * The environment child processes start from: the runner's, without the step's inputs and saved
@@ -34691,24 +34786,52 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ 6058:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  fM: () => (/* binding */ addPath),
-  Yz: () => (/* binding */ core_debug),
-  V4: () => (/* binding */ getInput),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  lm: () => (/* binding */ notice),
-  LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -34719,7 +34842,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -34784,12 +34907,12 @@ function toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -34826,13 +34949,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -34852,7 +34975,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -34860,13 +34983,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -34914,7 +35037,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -34972,13 +35095,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -34997,7 +35120,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -35016,13 +35139,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -35311,7 +35434,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -35345,11 +35468,11 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+var exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -35363,10 +35486,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -35376,7 +35499,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield exec/* getExecOutput */.H('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -35387,7 +35510,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield exec/* getExecOutput */.H('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -35492,8 +35615,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -35502,10 +35625,10 @@ function core_setSecret(secret) {
 function addPath(inputPath) {
     const filePath = process.env['GITHUB_PATH'] || '';
     if (filePath) {
-        file_command_issueFileCommand('PATH', inputPath);
+        issueFileCommand('PATH', inputPath);
     }
     else {
-        command_issueCommand('add-path', {}, inputPath);
+        issueCommand('add-path', {}, inputPath);
     }
     process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
@@ -35576,10 +35699,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -35614,8 +35737,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -35623,7 +35746,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -35631,7 +35754,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -35639,7 +35762,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -35656,13 +35779,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -35698,9 +35821,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+    issueCommand('save-state', { name }, toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.

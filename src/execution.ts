@@ -3,18 +3,30 @@
  * CLI. main.ts loads this module only for a real run, so a dry run (a matrix's plan job) neither
  * reads nor compiles that code: ncc emits it as a separate chunk.
  */
-import { type DownloadPolicy, EarthlyDownload } from './earthly/download.js';
+import { DEFAULT_EARTHBUILD_VERSION, earthlyInstall } from './core/earthly-plan.js';
+import type { Arch, Inputs } from './core/inputs/types.js';
+import { EarthlyDownload } from './earthly/download.js';
 
 export { dockerLogin } from './docker/cli.js';
 export { requireStoredCredentials } from './docker/config.js';
 export { checkDisk } from './docker/disk.js';
 export { checkEmulation } from './docker/emulation.js';
+export { checkBuildkitMirror } from './earthly/buildkit-mirror.js';
 export { runBuild } from './earthly/run.js';
 export { existingImages, verifyImages } from './registry/check.js';
 
-/** Starts what is known up front (an exact version) at once, to overlap the clone. */
-export function startEarthlyDownload(policy: DownloadPolicy): EarthlyDownload {
-  const download = new EarthlyDownload(policy);
+/**
+ * The Earthly the workflow asked for, on the runner's arch. What is known up front (an exact
+ * version) starts downloading at once, to overlap the clone.
+ */
+export function startEarthlyDownload(inputs: Inputs, runnerArch: Arch): EarthlyDownload {
+  const download = new EarthlyDownload({
+    requested: inputs.earthly.version,
+    distribution: inputs.earthly.distribution,
+    forkDefault: DEFAULT_EARTHBUILD_VERSION,
+    waitForRegistry: inputs.skipExisting && inputs.push,
+    request: (version) => earthlyInstall(inputs, version, runnerArch),
+  });
   download.startKnownVersion();
   return download;
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { cloneCanvos, useCheckout, writeCheckoutFiles } from './canvos/checkout.js';
 import { parseInputs, secretValues } from './core/inputs/index.js';
-import { DEFAULT_EARTHBUILD_VERSION, earthlyInstall } from './core/earthly-plan.js';
 import { makePlan, planBuild } from './core/plan.js';
 import { registryHost } from './core/image-ref.js';
 import { imageResults, planLines } from './core/report.js';
@@ -43,13 +42,7 @@ async function runPhases(outcome: Outcome): Promise<void> {
   core.saveState(State.tempDir, tempDir);
   const runnerArch = runner.machineArch();
 
-  const earthly = execution?.startEarthlyDownload({
-    requested: inputs.earthly.version,
-    distribution: inputs.earthly.distribution,
-    forkDefault: DEFAULT_EARTHBUILD_VERSION,
-    waitForRegistry: inputs.skipExisting && inputs.push,
-    request: (version) => earthlyInstall(inputs, version, runnerArch),
-  });
+  const earthly = execution?.startEarthlyDownload(inputs, runnerArch);
   const checkout = await phases.run('CanvOS checkout', () =>
     inputs.canvos.path
       ? useCheckout(inputs.canvos.path)
@@ -66,10 +59,9 @@ async function runPhases(outcome: Outcome): Promise<void> {
 
   const { credentials, host } = plan.registry;
   if (execution && credentials) {
-    await phases.run('Registry login', async () => {
+    await phases.run('Registry login', () => {
       core.saveState(State.registryHost, host); // first: a login cut short may have stored them
-      await execution.dockerLogin(host, credentials.username, credentials.password);
-      core.info(`Logged in to ${host} as ${credentials.username}`);
+      return execution.dockerLogin(host, credentials.username, credentials.password);
     });
   }
   const present =
@@ -85,7 +77,11 @@ async function runPhases(outcome: Outcome): Promise<void> {
   } else if (build.images.length === 0) {
     core.info('Every image already exists: nothing to build');
   } else {
-    await phases.run('Emulation', () => execution.checkEmulation(inputs.arch, runnerArch));
+    // BuildKit runs on the runner's arch: QEMU for other targets, and an image of this arch.
+    plan.earthly = await phases.run('BuildKit', async () => {
+      await execution.checkEmulation(inputs.arch, runnerArch);
+      return execution.checkBuildkitMirror(plan.earthly, runnerArch, plan.registry.ca);
+    });
     await phases.run('Disk check', () =>
       execution.checkDisk(plan.diskCheck, build.images.length, !plan.push),
     );

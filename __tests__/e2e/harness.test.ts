@@ -8,9 +8,11 @@ import { dirname, join } from 'node:path';
 import {
   CANVOS_FIXTURE,
   HARNESS_GITHUB_TOKEN,
+  OTHER_PLATFORM,
   dockerCli,
   inputEnvName,
   installStandin,
+  loadImage,
   makeLargeRepo,
   parseCommandFile,
   readStandinLog,
@@ -437,6 +439,33 @@ describe('registry and stand-in earthly', () => {
     });
     expect(custom.code).toBe(1);
     expect(custom.stderr.trim().split('\n').at(-1)).toBe('Error: custom failure');
+  });
+
+  it('starts its BuildKit image like earthly: a local one as it is, else pulled for this arch', async () => {
+    // earthly/earthly v0.8.15 buildkitd/buildkitd.go (MaybePull, Start) and cmd/earthly/app/run.go:
+    // an image of another arch starts and crashes (exit 7); one `docker run` cannot pull fails (1).
+    const foreign = `${h.registry.host}/standin-foreign/buildkitd:v0.8.15`;
+    await loadImage(h.dockerHost, [foreign], OTHER_PLATFORM);
+    const build = ['-P', '+build-provider-images', '--K8S_VERSION=1.32.3'];
+    const crashed = await run(['--buildkit-image', foreign, ...build]);
+    expect(crashed.code).toBe(7);
+    expect(crashed.stderr).toContain('exec format error');
+    expect(crashed.stderr).toContain('buildkitd is shutting down or it has crashed');
+
+    const absent = `${h.registry.host}/standin-absent/buildkitd:v0.8.15`;
+    const unpulled = await run(['--buildkit-image', absent, ...build]);
+    expect(unpulled.code).toBe(1);
+    expect(unpulled.stderr).toContain(`Unable to find image '${absent}' locally`);
+
+    // A remote BuildKit is started by someone else: its image is not Earthly's business.
+    const remote = await run([
+      '--buildkit-image',
+      absent,
+      '--buildkit-host',
+      'tcp://buildkit.internal:8372',
+      ...build,
+    ]);
+    expect(remote.stderr).not.toContain('Unable to find image');
   });
 
   it('handles old tags (PROXY_CERT_PATH → sc.crt) and EarthBuild `earth` on arm64', async () => {

@@ -186,6 +186,16 @@ export function earthfile(peVersion: string, certsStyle: CertsStyle, proKeySecre
   ].join('\n');
 }
 
+/** The BuildKit mirror images the fixture's earthly.sh files name, their variables filled in. */
+export function fixtureBuildkitMirrors(): string[] {
+  const images = Object.values(CANVOS_FIXTURE.tags).map((t) =>
+    t.certsStyle === 'certs-dir'
+      ? `us-docker.pkg.dev/palette-images/third-party/edge/earthly/buildkitd:${t.earthlyVersion}`
+      : `gcr.io/spectro-images-public/earthly/buildkitd:${t.earthlyVersion}`,
+  );
+  return [...new Set(images)];
+}
+
 /** An earthly.sh carrying the pins the action reads (SPECTRO_PUB_REPO, EARTHLY_VERSION). */
 export function earthlySh(earthlyVersion: string, certsStyle: CertsStyle): string {
   const modern = certsStyle === 'certs-dir';

@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { BLACKHOLE_PROXY_ENV } from './net.js';
 import { exec, spawnTracked, stopChild, untrack, waitFor } from './processes.js';
 
 export interface Dockerd {
@@ -128,7 +129,14 @@ export async function startDockerd(
         '--iptables=false',
         '--ip-masq=false',
       ],
-      { detached: true, stdio: ['ignore', logFd, logFd], killSignal: 'SIGTERM' },
+      {
+        detached: true,
+        stdio: ['ignore', logFd, logFd],
+        killSignal: 'SIGTERM',
+        // Pulls from anywhere but loopback fail at once instead of leaving the machine: an image
+        // a test forgot to seed must not be fetched from Docker Hub or a real mirror.
+        env: { ...process.env, ...BLACKHOLE_PROXY_ENV },
+      },
     );
   } finally {
     closeSync(logFd);

@@ -8,17 +8,20 @@ import { exec } from './processes.js';
 import { startRegistry, type Registry, type RegistryOptions } from './registry.js';
 import { startGitServer, type GitServer } from './git-server.js';
 import {
+  DEFAULT_VERSIONS,
   startReleaseServer,
   type ReleaseServer,
   type ReleaseServerOptions,
 } from './release-server.js';
-import { makeCanvosRepo, type CanvosRepo } from './canvos-fixture.js';
+import { fixtureBuildkitMirrors, makeCanvosRepo, type CanvosRepo } from './canvos-fixture.js';
+import { HOST_PLATFORM, seedImages } from './images.js';
 import { HARNESS_GITHUB_TOKEN } from './runner.js';
-import { readStandinLog, type StandinInvocation } from './standin.js';
+import { readStandinLog, standinBuildkitImage, type StandinInvocation } from './standin.js';
 
 export * from './canvos-fixture.js';
 export * from './dockerd.js';
 export * from './git-server.js';
+export * from './images.js';
 export * from './net.js';
 export * from './processes.js';
 export * from './registry.js';
@@ -132,6 +135,19 @@ export async function gitClone(
   );
 }
 
+/**
+ * Every BuildKit image a stand-in may start here: each release's default, and CanvOS's mirror of
+ * each pin the fixture's earthly.sh files name.
+ */
+export function buildkitImages(): string[] {
+  const versions = [...new Set([...DEFAULT_VERSIONS.earthly, ...DEFAULT_VERSIONS.earthbuild])];
+  return [
+    ...versions.map((v) => standinBuildkitImage(v, 'earthly')),
+    ...versions.map((v) => standinBuildkitImage(v, 'earth')),
+    ...fixtureBuildkitMirrors(),
+  ];
+}
+
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const ownWorkDir = opts.workDir === undefined;
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'canvos-harness-'));
@@ -150,7 +166,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const dockerHost = opts.dockerHost || (dockerd = await ensureDockerd()).host;
     if (dockerd?.started) stoppers.push(() => dockerd.stop());
 
-    // Start the three servers side by side; whatever did start is stopped if one fails.
+    // Give Docker the BuildKit images Earthly starts, while the three servers start side by side;
+    // whatever did start is stopped if one fails.
+    const seeding = seedImages(dockerHost, buildkitImages(), HOST_PLATFORM).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
     const started = await Promise.allSettled([
       startCanvosGit(workDir, opts.gitToken ?? HARNESS_GITHUB_TOKEN),
       startRegistry(opts.registry),
@@ -163,6 +184,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     }
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
+    const seedError = await seeding;
+    if (seedError) throw seedError;
     const [{ git, canvos }, registry, releases] = started.map(
       (s) => (s as PromiseFulfilledResult<unknown>).value,
     ) as [CanvosGit, Registry, ReleaseServer];

@@ -4,6 +4,18 @@ import type { Server as HttpServer } from 'node:http';
 
 export const LOOPBACK = '127.0.0.1';
 
+/** A proxy nobody listens on: what it carries fails at once and never leaves the machine. */
+export const BLACKHOLE_PROXY = 'http://127.0.0.1:9';
+/** The proxy variables that send everything but loopback into it, both cases. */
+export const BLACKHOLE_PROXY_ENV = {
+  HTTP_PROXY: BLACKHOLE_PROXY,
+  HTTPS_PROXY: BLACKHOLE_PROXY,
+  http_proxy: BLACKHOLE_PROXY,
+  https_proxy: BLACKHOLE_PROXY,
+  NO_PROXY: '127.0.0.1,localhost',
+  no_proxy: '127.0.0.1,localhost',
+} as const;
+
 /**
  * A port that was free a moment ago. Only for servers we cannot hand port 0 to (docker-registry);
  * our own servers listen on port 0 directly, which has no race.

@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import {
   LOOPBACK,
@@ -33,6 +33,7 @@ import {
   type RequestRecord,
 } from './net.js';
 import { exec, spawnTracked, stopChild, waitFor } from './processes.js';
+import { gzipLayer, sha256, tinyImage } from './images.js';
 import { readTar } from './tar.js';
 import {
   inProcess,
@@ -104,6 +105,16 @@ export interface Registry {
   blobStoreHost: string;
   /** Uploads a small OCI image (an empty config, no layers) as repo:tag; its digest. */
   pushManifest(repo: string, tag: string): Promise<string>;
+  /**
+   * Uploads a tiny pullable image for each platform (`linux/arm64`) as repo:tag: a manifest list
+   * of them, or with `list: false` the first one alone. Its digest.
+   */
+  pushImage(
+    repo: string,
+    tag: string,
+    platforms: string[],
+    opts?: { list?: boolean },
+  ): Promise<string>;
   /** `Docker-Content-Digest` of repo:tag, or undefined when it does not exist. */
   digestOf(repo: string, tag: string): Promise<string | undefined>;
   /** Tags of a repository ([] when it does not exist). */
@@ -122,6 +133,10 @@ export interface Registry {
 }
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
+const DOCKER_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -379,6 +394,36 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
       headers: { Authorization: basic, ...(init.headers as Record<string, string> | undefined) },
     });
 
+  const uploadBlob = async (repo: string, data: Buffer): Promise<void> => {
+    const upload = await direct(`/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+    await upload.arrayBuffer();
+    const location = new URL(upload.headers.get('location') ?? '', `http://${LOOPBACK}`);
+    location.searchParams.set('digest', sha256(data));
+    const put = await direct(`${location.pathname}${location.search}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: data,
+    });
+    await put.arrayBuffer();
+    if (put.status !== 201) throw new Error(`blob upload to ${repo}: HTTP ${put.status}`);
+  };
+  const putManifest = async (
+    repo: string,
+    ref: string,
+    mediaType: string,
+    manifest: object,
+  ): Promise<string> => {
+    const res = await direct(`/v2/${repo}/manifests/${ref}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': mediaType },
+      body: JSON.stringify(manifest),
+    });
+    await res.arrayBuffer();
+    const digest = res.headers.get('docker-content-digest');
+    if (res.status !== 201 || !digest)
+      throw new Error(`manifest ${repo}:${ref}: HTTP ${res.status}`);
+    return digest;
+  };
   const manifest = async (repo: string, ref: string): Promise<Record<string, unknown>> => {
     const res = await direct(`/v2/${repo}/manifests/${ref}`, {
       headers: { Accept: MANIFEST_TYPES },
@@ -406,37 +451,53 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
     blobStoreHost: `${LOOPBACK}:${proxy.info.blobStorePort}`,
     async pushManifest(repo, tag) {
       const config = Buffer.from('{}');
-      const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
-      const upload = await direct(`/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-      await upload.arrayBuffer();
-      const location = new URL(upload.headers.get('location') ?? '', `http://${LOOPBACK}`);
-      location.searchParams.set('digest', configDigest);
-      const put = await direct(`${location.pathname}${location.search}`, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/octet-stream' },
-        body: config,
-      });
-      if (put.status !== 201) throw new Error(`blob upload to ${repo}: HTTP ${put.status}`);
-      const manifest = {
+      await uploadBlob(repo, config);
+      return putManifest(repo, tag, OCI_MANIFEST, {
         schemaVersion: 2,
         mediaType: OCI_MANIFEST,
         config: {
           mediaType: 'application/vnd.oci.image.config.v1+json',
-          digest: configDigest,
+          digest: sha256(config),
           size: config.length,
         },
         layers: [],
-      };
-      const res = await direct(`/v2/${repo}/manifests/${tag}`, {
-        method: 'PUT',
-        headers: { 'Content-Type': OCI_MANIFEST },
-        body: JSON.stringify(manifest),
       });
-      await res.arrayBuffer();
-      const digest = res.headers.get('docker-content-digest');
-      if (res.status !== 201 || !digest)
-        throw new Error(`manifest ${repo}:${tag}: HTTP ${res.status}`);
-      return digest;
+    },
+    async pushImage(repo, tag, platforms, opts = {}) {
+      const manifests = [];
+      for (const platform of platforms) {
+        const image = await tinyImage(platform, `${repo}:${tag}`);
+        const layer = gzipLayer(image.layer);
+        await uploadBlob(repo, image.config);
+        await uploadBlob(repo, layer);
+        const manifest = {
+          schemaVersion: 2,
+          mediaType: DOCKER_MANIFEST,
+          config: {
+            mediaType: DOCKER_CONFIG,
+            digest: sha256(image.config),
+            size: image.config.length,
+          },
+          layers: [{ mediaType: DOCKER_LAYER, digest: sha256(layer), size: layer.length }],
+        };
+        const body = JSON.stringify(manifest);
+        // A list's entries are pushed by digest; a single image goes straight to the tag.
+        const ref = opts.list === false ? tag : sha256(Buffer.from(body));
+        const digest = await putManifest(repo, ref, DOCKER_MANIFEST, manifest);
+        const [os, architecture] = platform.split('/');
+        manifests.push({
+          mediaType: DOCKER_MANIFEST,
+          digest,
+          size: body.length,
+          platform: { os, architecture },
+        });
+      }
+      if (opts.list === false) return manifests[0].digest;
+      return putManifest(repo, tag, DOCKER_LIST, {
+        schemaVersion: 2,
+        mediaType: DOCKER_LIST,
+        manifests,
+      });
     },
     async digestOf(repo, tag) {
       const res = await direct(`/v2/${repo}/manifests/${tag}`, {

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { BLACKHOLE_PROXY_ENV } from './net.js';
 import { track } from './processes.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -26,8 +27,6 @@ export function actionEntry(
 }
 /** What `${{ github.token }}` evaluates to unless a test passes githubToken. */
 export const HARNESS_GITHUB_TOKEN = 'ghs_harnessTokenNotARealSecret0000000';
-/** Loopback port nothing listens on: proxying the internet there makes any escape fail fast. */
-export const BLACKHOLE_PROXY = 'http://127.0.0.1:9';
 
 /** A `with:` value as written in the workflow, without quotes: the runner reads it as YAML. */
 export interface Unquoted {
@@ -334,16 +333,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionResult> {
     GITHUB_REF_NAME: 'main',
     GITHUB_SHA: 'c0ffee0000000000000000000000000000000000',
     ...files,
-    ...(blockInternet
-      ? {
-          HTTP_PROXY: BLACKHOLE_PROXY,
-          HTTPS_PROXY: BLACKHOLE_PROXY,
-          http_proxy: BLACKHOLE_PROXY,
-          https_proxy: BLACKHOLE_PROXY,
-          NO_PROXY: '127.0.0.1,localhost',
-          no_proxy: '127.0.0.1,localhost',
-        }
-      : {}),
+    ...(blockInternet ? BLACKHOLE_PROXY_ENV : {}),
     ...carried.env,
   };
   const dockerHost = opts.dockerHost ?? process.env.DOCKER_HOST;

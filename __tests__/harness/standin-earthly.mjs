@@ -153,6 +153,48 @@ function buildkitdStartup(configText) {
   return { args: args.length, env: hashed, caCerts };
 }
 
+// How a local BuildKit gets its image (earthly/earthly v0.8.15 buildkitd/buildkitd.go, MaybePull and
+// Start): a local image is started as it is; otherwise `docker run` pulls it for the host's arch.
+// A list without that arch cannot be pulled ("no matching manifest"): `docker run` fails and so
+// does Earthly (exit 1). An image of another arch starts and dies at once (exec format error),
+// which Earthly reports as a crashed BuildKit (exit 7, cmd/earthly/app/run.go).
+async function startBuildkitImage(image) {
+  const platformOf = async () => {
+    const inspect = await docker([
+      'image',
+      'inspect',
+      '--format',
+      '{{.Os}}/{{.Architecture}}',
+      image,
+    ]);
+    return inspect.code === 0 ? inspect.stdout.trim() : undefined;
+  };
+  let platform = await platformOf();
+  const started =
+    'buildkitd | Starting buildkit daemon as a docker container (earthly-buildkitd)...';
+  if (!platform) {
+    const pulled = await docker(['pull', image]);
+    platform = pulled.code === 0 ? await platformOf() : undefined;
+    if (!platform) {
+      const said = `Unable to find image '${image}' locally\n${pulled.stderr.trim()}`;
+      fail(
+        1,
+        started,
+        `Error: maybe start buildkitd: could not start container "earthly-buildkitd": could not start buildkit: command failed: docker run -d --privileged --name earthly-buildkitd ${image}: exit status 125: ${said}: exit status 125`,
+      );
+    }
+  }
+  if (platform !== `linux/${HOST_ARCH}`) {
+    fail(
+      7,
+      started,
+      `WARNING: The requested image's platform (${platform}) does not match the detected host platform (linux/${HOST_ARCH}) and no specific platform was requested`,
+      'buildkitd | exec /usr/bin/entrypoint.sh: exec format error',
+      'Error: It seems that buildkitd is shutting down or it has crashed. You can report crashes at https://github.com/earthly/earthly/issues/new.',
+    );
+  }
+}
+
 function say(line) {
   process.stderr.write(line + '\n');
 }
@@ -654,6 +696,7 @@ async function main() {
       `Error: bootstrap new buildkitd client: cannot reach BuildKit: ${ping.stderr.trim()}`,
     );
   }
+  if (startsBuildkit(flags.buildkitHost)) await startBuildkitImage(record.buildkitImage);
   say(
     flags.buildkitHost
       ? `buildkitd | Using buildkit at ${flags.buildkitHost}`

@@ -1,10 +1,31 @@
 // The stand-in earthly CLI as bytes: the script with its version/name placeholders filled in,
 // exactly what the release server hands out as `earthly-linux-<arch>` / `earth-linux-<arch>`.
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type EarthlyName = 'earthly' | 'earth';
+
+/**
+ * The version a stand-in prints and bakes into its default BuildKit image: EarthBuild's carries
+ * its build's short sha (`v0.8.18-1a2b3c4d`), as standin-earthly.mjs's earthVersion() computes.
+ */
+export function standinVersion(version: string, name: EarthlyName): string {
+  if (name === 'earthly') return version;
+  return `${version}-${createHash('sha256').update(`${name} ${version}`).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * The BuildKit image a stand-in starts when not told otherwise, baked in at release like the real
+ * one: earthly/buildkitd:<version>, and EarthBuild v0.8.18's docker.io/earthbuild/buildkitd:<its
+ * VERSION> (EarthBuild/earthbuild .github/workflows/ci-staging-deploy.yml).
+ */
+export function standinBuildkitImage(version: string, name: EarthlyName): string {
+  return name === 'earthly'
+    ? `earthly/buildkitd:${version}`
+    : `docker.io/earthbuild/buildkitd:${standinVersion(version, name)}`;
+}
 
 export const STANDIN_PATH = fileURLToPath(new URL('./standin-earthly.mjs', import.meta.url));
 

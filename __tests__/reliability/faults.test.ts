@@ -8,7 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dockerd, freePort, startDockerd } from '../harness/index.js';
+import {
+  type Dockerd,
+  HOST_PLATFORM,
+  buildkitImages,
+  freePort,
+  seedImages,
+  startDockerd,
+} from '../harness/index.js';
 import {
   type Job,
   buildInputs,
@@ -292,6 +299,7 @@ describe('4. faults', () => {
         return;
       }
       dockerd = await startDockerd(base, { removeData: false });
+      await seedImages(dockerd.host, buildkitImages(), HOST_PLATFORM);
     });
     afterAll(async () => {
       await dockerd?.stop();

@@ -202,6 +202,14 @@ function intendedCalls(
     docker: [
       ['login', `--username=${get('registry-username')}`, '--password-stdin', '--', host],
       ['info', '--format', '{{.DockerRootDir}}'],
+      // CanvOS's BuildKit mirror for v4.9.38's pin, checked for the runner's arch.
+      [
+        'image',
+        'inspect',
+        '--format',
+        '{{.Os}}/{{.Architecture}}',
+        'us-docker.pkg.dev/palette-images/third-party/edge/earthly/buildkitd:v0.8.15',
+      ],
       ['image', 'inspect', '--format', '{{.Id}}', `${host}/${repoPath}:${imageTag}`],
       ['logout', host],
     ],

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as execution from '../../src/execution.js';
 import { useReleaseServer } from '../harness/suite.js';
-import { toolCacheEnv, useSandbox } from './support.js';
+import { inputs, toolCacheEnv, useSandbox } from './support.js';
 
 const releases = useReleaseServer();
 useSandbox('execution-test-', toolCacheEnv);
@@ -14,18 +14,11 @@ beforeEach(() => {
 
 describe('execution', () => {
   it('starts downloading an exact Earthly version at once, and installs it on request', async () => {
-    const download = execution.startEarthlyDownload({
-      requested: 'v0.8.15',
-      distribution: 'earthly',
-      forkDefault: 'v0.8.18',
-      waitForRegistry: false,
-      request: (version) => ({
-        version,
-        distribution: 'earthly',
-        arch: 'amd64',
-        downloadUrlTemplate: releases.urlTemplate('earthly'),
-      }),
-    });
+    const requested = inputs(
+      { skipExisting: false },
+      { version: 'v0.8.15', downloadUrl: releases.urlTemplate('earthly') },
+    );
+    const download = execution.startEarthlyDownload(requested, 'amd64');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(releases.requests.length).toBeGreaterThan(0); // started before anyone asked
     const installation = await download.installation('v0.8.15');
@@ -37,6 +30,8 @@ describe('execution', () => {
       'dockerLogin',
       'requireStoredCredentials',
       'checkDisk',
+      'checkEmulation',
+      'checkBuildkitMirror',
       'runBuild',
       'existingImages',
       'verifyImages',

@@ -28760,6 +28760,7 @@ function dockerConfigFile(configDir = dockerConfigDir()) {
 
 
 
+
 async function docker(args, input) {
     return lib_exec/* getExecOutput */.H('docker', args, { input, silent: true, ignoreReturnCode: true });
 }
@@ -28773,6 +28774,7 @@ async function dockerLogin(host, username, password) {
             : 'check that Docker runs and the registry answers';
         throw new ActionError(`docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`);
     }
+    core.info(`Logged in to ${host} as ${username}`);
 }
 async function dockerLogout(host) {
     const result = await docker(['logout', host]);
@@ -28807,12 +28809,22 @@ async function freeBytes(path) {
  * The image id (`sha256:…`) of `ref` in the local Docker, or undefined when Docker has no such
  * image. Other failures (no daemon, no docker CLI) throw: "absent" must not hide "unknown".
  */
-async function lookupLocalImage(ref) {
+function lookupLocalImage(ref) {
+    return inspectImage(ref, '{{.Id}}');
+}
+/**
+ * The `os/architecture` of `ref` in the local Docker (what Earthly compares with its own arch), or
+ * undefined when Docker has no such image.
+ */
+function localImagePlatform(ref) {
+    return inspectImage(ref, '{{.Os}}/{{.Architecture}}');
+}
+async function inspectImage(ref, format) {
     if (!ref.trim() || ref.startsWith('-'))
         throw new Error(`Invalid image reference "${ref}"`);
     let result;
     try {
-        result = await docker(['image', 'inspect', '--format', '{{.Id}}', ref]);
+        result = await docker(['image', 'inspect', '--format', format, ref]);
     }
     catch (error) {
         throw new Error(`Could not run docker image inspect: ${error.message}`, {
@@ -28820,8 +28832,8 @@ async function lookupLocalImage(ref) {
         });
     }
     if (result.exitCode === 0) {
-        const id = result.stdout.trim().split('\n')[0]?.trim();
-        return id || undefined;
+        const value = result.stdout.trim().split('\n')[0]?.trim();
+        return value || undefined;
     }
     if (/no such (image|object)/i.test(result.stderr))
         return undefined;

@@ -1,4 +1,5 @@
 /** What the action reads from a CanvOS checkout: pure parsers over the files' text. */
+import { parseImageRef } from './image-ref.js';
 
 export interface CanvosFiles {
   earthfile: string;
@@ -61,7 +62,14 @@ export function readBuildkitMirror(earthlySh: string, earthlyVersion: string): s
   const expanded = image
     .replace(/"/g, '')
     .replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, name: string) => vars[name] ?? `\0`);
-  return expanded.includes('\0') ? undefined : expanded;
+  if (expanded.includes('\0')) return undefined;
+  // A workflow's own checkout may say anything: only a well-formed image name reaches docker.
+  try {
+    parseImageRef(expanded);
+  } catch {
+    return undefined;
+  }
+  return expanded;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface EarthlyPlan {
   version: string;
   distribution: EarthlyDistribution;
   buildkitImage?: string;
+  /** Set when buildkitImage is CanvOS's mirror: used only if it has the runner's arch. */
+  buildkitMirror?: string;
   /** The `buildkit-host` Earthly is pointed at, local or remote. */
   buildkitHost?: string;
   /** A BuildKit Earthly does not start itself: no image to choose, no local disk to check. */
@@ -86,6 +88,7 @@ export function earthlyPlan(
       : undefined;
   // A loopback tcp:// or container address is a BuildKit Earthly still starts: it needs its image.
   const remoteBuildkit = buildkitHost !== undefined && !isLocalBuildkit(buildkitHost);
+  const buildkitMirror = remoteBuildkit || inputs.earthly.buildkitImage ? undefined : mirror;
   const buildkitImage = remoteBuildkit ? undefined : (inputs.earthly.buildkitImage ?? mirror);
   const known = knownConfigKeys(version);
   for (const [key] of inputs.earthly.config) {
@@ -124,6 +127,7 @@ export function earthlyPlan(
     version,
     distribution,
     buildkitImage,
+    buildkitMirror,
     buildkitHost,
     remoteBuildkit,
     install: earthlyInstall(inputs, version, context.runnerArch),

@@ -39,7 +39,11 @@ export function planLines(plan: Plan): string[] {
     `CanvOS:           ${plan.canvosVersion} (${plan.canvosCommit || 'no commit'})`,
     `PE_VERSION:       ${plan.peVersion}`,
     `Earthly:          ${plan.earthly.version} (${plan.earthly.distribution})`,
-    ...(plan.earthly.buildkitImage ? [`BuildKit image:   ${plan.earthly.buildkitImage}`] : []),
+    ...(plan.earthly.buildkitImage
+      ? [
+          `BuildKit image:   ${plan.earthly.buildkitImage}${plan.earthly.buildkitMirror ? " (CanvOS's mirror, where it has the runner's arch)" : ''}`,
+        ]
+      : []),
     `Kubernetes:       ${plan.k8sVersions.join(', ')}`,
     ...plan.images.map((image) => `Image:            ${image.ref}`),
   ];
@@ -54,6 +58,7 @@ export function outputs(plan: Plan, images: ImageResult[]): Record<string, strin
     'canvos-path': plan.canvosPath,
     'pe-version': plan.peVersion,
     'earthly-version': plan.earthly.version,
+    'buildkit-image': plan.earthly.buildkitImage ?? '',
     images: images.map((image) => image.ref).join('\n'),
     image: images[0]?.ref ?? '',
     digest: images[0]?.digest ?? '',

@@ -1,6 +1,7 @@
 /** The docker CLI: log in and out, Docker's data root, images in the local engine. */
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import { ActionError } from '../errors.js';
 import { configKeyMatches, dockerConfigFile, readDockerConfig } from './config.js';
@@ -24,6 +25,7 @@ export async function dockerLogin(host: string, username: string, password: stri
       `docker login to ${host} failed: ${reason.replaceAll(password, '***')} — ${hint}`,
     );
   }
+  core.info(`Logged in to ${host} as ${username}`);
 }
 
 export async function dockerLogout(host: string): Promise<string | undefined> {
@@ -61,19 +63,31 @@ export async function freeBytes(path: string): Promise<number | undefined> {
  * The image id (`sha256:…`) of `ref` in the local Docker, or undefined when Docker has no such
  * image. Other failures (no daemon, no docker CLI) throw: "absent" must not hide "unknown".
  */
-export async function lookupLocalImage(ref: string): Promise<string | undefined> {
+export function lookupLocalImage(ref: string): Promise<string | undefined> {
+  return inspectImage(ref, '{{.Id}}');
+}
+
+/**
+ * The `os/architecture` of `ref` in the local Docker (what Earthly compares with its own arch), or
+ * undefined when Docker has no such image.
+ */
+export function localImagePlatform(ref: string): Promise<string | undefined> {
+  return inspectImage(ref, '{{.Os}}/{{.Architecture}}');
+}
+
+async function inspectImage(ref: string, format: string): Promise<string | undefined> {
   if (!ref.trim() || ref.startsWith('-')) throw new Error(`Invalid image reference "${ref}"`);
   let result: exec.ExecOutput;
   try {
-    result = await docker(['image', 'inspect', '--format', '{{.Id}}', ref]);
+    result = await docker(['image', 'inspect', '--format', format, ref]);
   } catch (error) {
     throw new Error(`Could not run docker image inspect: ${(error as Error).message}`, {
       cause: error,
     });
   }
   if (result.exitCode === 0) {
-    const id = result.stdout.trim().split('\n')[0]?.trim();
-    return id || undefined;
+    const value = result.stdout.trim().split('\n')[0]?.trim();
+    return value || undefined;
   }
   if (/no such (image|object)/i.test(result.stderr)) return undefined;
   const reason = result.stderr.trim().split('\n')[0] || `exit code ${result.exitCode}`;

@@ -127,6 +127,16 @@ const OUTPUT_HINTS: [RegExp, string][] = [
     /Forcing exit/,
     'Earthly was forced to exit: it got a second signal, or its cleanup took longer than 30 seconds',
   ],
+  // What Docker says when the BuildKit image has no build for the runner's arch: `docker run`
+  // cannot pull it, or it starts and dies at once.
+  [
+    /no matching manifest for \S+ in the manifest list/i,
+    "the BuildKit image has no build for this runner's arch: set buildkit-image to one that has (Earthly's own earthly/buildkitd is published for amd64 and arm64)",
+  ],
+  [
+    /exec format error/i,
+    "a program of another arch ran without emulation: the BuildKit image must be of the runner's arch (set buildkit-image), and other-arch images need QEMU (docker/setup-qemu-action)",
+  ],
   [
     /too many open files/i,
     'BuildKit did not start: on Docker 29 raise its open-file limit (the README shows how) or use earthly-distribution: earthbuild',

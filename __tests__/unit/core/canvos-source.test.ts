@@ -110,6 +110,12 @@ describe('readBuildkitMirror', () => {
     ).toBeUndefined();
     expect(readBuildkitMirror('EARTHLY_VERSION=v0.8.15\n', 'v0.8.15')).toBeUndefined();
   });
+
+  it('gives undefined for what is not an image name (a fork’s earthly.sh may say anything)', () => {
+    // The mirror reaches `docker image inspect` and Earthly's --buildkit-image: never a flag.
+    for (const line of ['--format={{.Id}}/buildkitd:x', 'Registry.Example/BuildKit/buildkitd:v1'])
+      expect(readBuildkitMirror(`docker run ${line}\n`, 'v0.8.15')).toBeUndefined();
+  });
 });
 
 describe('certsLayout', () => {

@@ -51,11 +51,21 @@ describe('earthlyPlan, as makePlan uses it', () => {
     ).toBeUndefined();
   });
 
-  it('a buildkit-image input wins over the mirror', () => {
+  it('marks the mirror as one to check for the runner’s arch, and nothing else', () => {
+    const mirror = 'us-docker.pkg.dev/palette-images/third-party/edge/earthly/buildkitd:v0.8.15';
+    expect(makePlan(inputs(), checkoutV4_10()).earthly.buildkitMirror).toBe(mirror);
     expect(
-      makePlan(inputs({}, { buildkitImage: 'ghcr.io/acme/buildkitd:v0.8.15' }), checkoutV4_10())
-        .earthly.buildkitImage,
-    ).toBe('ghcr.io/acme/buildkitd:v0.8.15');
+      makePlan(inputs({}, { version: 'v0.8.16' }), checkoutV4_10()).earthly.buildkitMirror,
+    ).toBeUndefined();
+  });
+
+  it('a buildkit-image input wins over the mirror, and is the workflow’s to vouch for', () => {
+    const plan = makePlan(
+      inputs({}, { buildkitImage: 'ghcr.io/acme/buildkitd:v0.8.15' }),
+      checkoutV4_10(),
+    );
+    expect(plan.earthly.buildkitImage).toBe('ghcr.io/acme/buildkitd:v0.8.15');
+    expect(plan.earthly.buildkitMirror).toBeUndefined();
   });
 
   it('a buildkit-host means no BuildKit image at all', () => {
@@ -70,6 +80,7 @@ describe('earthlyPlan, as makePlan uses it', () => {
       version: 'v0.8.15',
       distribution: 'earthly',
       buildkitImage: undefined,
+      buildkitMirror: undefined,
     });
   });
 

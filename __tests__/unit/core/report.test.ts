@@ -7,6 +7,7 @@ import {
   existingLine,
   failureMarkdown,
   outputs,
+  planLines,
   summaryMarkdown,
 } from '../../../src/core/report.js';
 import { checkoutV4_10, inputs, makePlan } from '../support.js';
@@ -52,6 +53,7 @@ describe('outputs', () => {
     expect(Object.keys(values).sort()).toEqual([
       'attestation-subjects',
       'available-k8s-versions',
+      'buildkit-image',
       'canvos-commit',
       'canvos-path',
       'canvos-version',
@@ -73,6 +75,8 @@ describe('outputs', () => {
       'canvos-path': '/tmp/canvos-action-x/canvos',
       'pe-version': 'v4.9.21',
       'earthly-version': 'v0.8.15',
+      'buildkit-image':
+        'us-docker.pkg.dev/palette-images/third-party/edge/earthly/buildkitd:v0.8.15',
       images:
         'ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo\nghcr.io/acme/ubuntu:k3s-1.33.10-v4.9.21-demo',
       image: 'ghcr.io/acme/ubuntu:k3s-1.32.13-v4.9.21-demo',
@@ -115,6 +119,11 @@ describe('outputs', () => {
     );
   });
 
+  it('buildkit-image is what Earthly was told to start: empty for its own default', () => {
+    const earthly = { ...PLAN.earthly, buildkitImage: undefined, buildkitMirror: undefined };
+    expect(outputs({ ...PLAN, earthly }, RESULTS)['buildkit-image']).toBe('');
+  });
+
   it('no images: empty strings and empty arrays, the same keys', () => {
     const values = outputs({ ...PLAN, images: [], k8sVersions: [] }, []);
     expect([
@@ -127,7 +136,7 @@ describe('outputs', () => {
       values['attestation-subjects'],
       values['pushed-digests'],
     ]).toEqual(['', '', '', '', '[]', '[]', '[]', '']);
-    expect(Object.keys(values).length).toBe(16);
+    expect(Object.keys(values).length).toBe(17);
   });
 });
 
@@ -286,5 +295,24 @@ describe('existingLine', () => {
     expect(existingLine(2, 0)).toBe('0 of 2 already published; building 2');
     expect(existingLine(3, 1)).toBe('1 of 3 already published; building 2');
     expect(existingLine(2, 2)).toBe('2 of 2 already published; building none');
+  });
+});
+
+describe('planLines', () => {
+  it('shows the plan a fact a line, the mirror with the condition it is used on', () => {
+    const mirror = 'us-docker.pkg.dev/palette-images/third-party/edge/earthly/buildkitd:v0.8.15';
+    expect(planLines(makePlan(inputs(), checkoutV4_10()))).toEqual([
+      'CanvOS:           v4.10.0 (0123456789abcdef0123456789abcdef01234567)',
+      'PE_VERSION:       v4.9.21',
+      'Earthly:          v0.8.15 (earthly)',
+      `BuildKit image:   ${mirror} (CanvOS's mirror, where it has the runner's arch)`,
+      'Kubernetes:       1.32.3',
+      'Image:            ghcr.io/acme/ubuntu:k3s-1.32.3-v4.9.21-demo',
+    ]);
+    const own = makePlan(
+      inputs({}, { buildkitImage: 'ghcr.io/acme/buildkitd:v1' }),
+      checkoutV4_10(),
+    );
+    expect(planLines(own)).toContain('BuildKit image:   ghcr.io/acme/buildkitd:v1');
   });
 });

@@ -9,10 +9,12 @@ import {
   dockerLogout,
   dockerRootDir,
   freeBytes,
+  localImagePlatform,
   lookupLocalImage,
 } from '../../../src/docker/cli.js';
 import { ActionError } from '../../../src/errors.js';
 import { dockerCli } from '../../harness/dockerd.js';
+import { OTHER_PLATFORM, loadImage } from '../../harness/images.js';
 import { exec } from '../../harness/processes.js';
 import { useDockerAndRegistry } from '../../harness/suite.js';
 import { rejection, useSandbox } from '../support.js';
@@ -94,6 +96,21 @@ describe('lookupLocalImage', () => {
     );
     await expect(lookupLocalImage('--help')).rejects.toThrow('Invalid image reference "--help"');
     await expect(lookupLocalImage(' ')).rejects.toThrow('Invalid image reference');
+  });
+});
+
+describe('localImagePlatform', () => {
+  it('reads the os and architecture Earthly compares with its own, or undefined', async () => {
+    // earthly/earthly v0.8.15 util/containerutil/shell_shared.go ImageInfo reads `Os` and
+    // `Architecture` from `docker image inspect`.
+    const ref = `${docker.registry.host}/unit/buildkitd:platform-test`;
+    await loadImage(docker.engine.host, [ref], OTHER_PLATFORM);
+    try {
+      await expect(localImagePlatform(ref)).resolves.toBe(OTHER_PLATFORM);
+      await expect(localImagePlatform(`${ref}-absent`)).resolves.toBeUndefined();
+    } finally {
+      await exec(dockerCli(), ['-H', docker.engine.host, 'rmi', '--force', ref], { check: false });
+    }
   });
 });
 

@@ -162,6 +162,19 @@ describe('failureHint reads the output before the code', () => {
     expect(failureHint(1, tail)).toMatch(/^Earthly needs privileged mode/);
   });
 
+  // Docker's own words (moby distribution/pull_v2.go "no matching manifest for %s in the manifest
+  // list entries"; runc's exec format error), as the stand-in prints them from a real engine.
+  it('a BuildKit image without the runner’s arch points at buildkit-image', () => {
+    const unpulled =
+      'could not start buildkit: command failed: docker run -d ...: exit status 125: docker: no matching manifest for linux/arm64/v8 in the manifest list entries.';
+    expect(failureHint(1, unpulled)).toMatch(
+      /^the BuildKit image has no build for this runner's arch/,
+    );
+    expect(failureHint(7, 'buildkitd | exec /usr/bin/entrypoint.sh: exec format error')).toMatch(
+      /must be of the runner's arch \(set buildkit-image\)/,
+    );
+  });
+
   it('too many open files at start-up points at the open-file limit', () => {
     expect(failureHint(7, 'buildkitd: too many open files')).toMatch(/open-file limit/);
   });

@@ -7,7 +7,8 @@ import { type Server, createServer } from 'node:http';
 import * as path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { credentialsFromDockerConfig } from '../../../src/docker/config.js';
-import { MANIFEST_MEDIA_TYPES, lookupDigest } from '../../../src/registry/lookup.js';
+import { MANIFEST_MEDIA_TYPES } from '../../../src/registry/client.js';
+import { lookupDigest, lookupPlatforms } from '../../../src/registry/lookup.js';
 import { closeServer, freePort, listen } from '../../harness/net.js';
 import { startRegistry } from '../../harness/registry.js';
 import { forThisFile } from '../../harness/suite.js';
@@ -309,5 +310,58 @@ describe('identity tokens (az acr login)', () => {
     await expect(credentialsFromDockerConfig('acme.azurecr.io', dir)).resolves.toEqual({
       identityToken: REFRESH,
     });
+  });
+});
+
+describe('lookupPlatforms', () => {
+  it('lists an index’s platforms, with an anonymous Bearer token as Artifact Registry gives', async () => {
+    registry.configure({ auth: 'token' });
+    await registry.pushImage('mirror/buildkitd', 'v0.8.15', ['linux/amd64', 'linux/arm64']);
+    await expect(
+      lookupPlatforms(`${registry.host}/mirror/buildkitd:v0.8.15`, fast),
+    ).resolves.toEqual(['linux/amd64', 'linux/arm64']);
+    expect(requests()).toEqual([
+      {
+        method: 'GET',
+        path: '/v2/mirror/buildkitd/manifests/v0.8.15',
+        scheme: undefined,
+        status: 401,
+      },
+      {
+        method: 'GET',
+        path: '/token',
+        scheme: undefined,
+        status: 200,
+      },
+      {
+        method: 'GET',
+        path: '/v2/mirror/buildkitd/manifests/v0.8.15',
+        scheme: 'bearer',
+        status: 200,
+      },
+    ]);
+  });
+
+  it('reads a single image’s platform from its config blob', async () => {
+    registry.configure({ auth: 'anonymous' });
+    await registry.pushImage('mirror/buildkitd', 'single', ['linux/arm64'], { list: false });
+    await expect(
+      lookupPlatforms(`${registry.host}/mirror/buildkitd:single`, fast),
+    ).resolves.toEqual(['linux/arm64']);
+    expect(
+      requests().map((r) => `${r.method} ${r.path.replace(/sha256:\w+/, 'sha256:…')}`),
+    ).toEqual([
+      'GET /v2/mirror/buildkitd/manifests/single',
+      'GET /v2/mirror/buildkitd/blobs/sha256:…',
+    ]);
+  });
+
+  it('is undefined for an image the registry does not have, and names a refusal', async () => {
+    registry.configure({ auth: 'anonymous' });
+    await expect(lookupPlatforms(ref('nothing'), fast)).resolves.toBeUndefined();
+    registry.configure({ auth: 'htpasswd' });
+    expect((await rejection(lookupPlatforms(ref('private'), fast))).message).toBe(
+      `Registry ${registry.host} needs credentials (a user and password) to read acme/ubuntu, and none were given or found in the Docker config`,
+    );
   });
 });
