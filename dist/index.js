@@ -33002,6 +33002,9 @@ function hostOf(url) {
 const NETWORK_FAILURES = {
     ECONNREFUSED: 'connection refused',
     ECONNRESET: 'the connection broke off before the download finished',
+    // Node's stream pipeline when the body ends early (lib/internal/errors.js), as tool-cache's
+    // download can raise under load instead of ECONNRESET.
+    ERR_STREAM_PREMATURE_CLOSE: 'the connection broke off before the download finished',
     ETIMEDOUT: 'the connection timed out',
     ENOTFOUND: 'host not found',
     EAI_AGAIN: 'host name lookup failed',

@@ -131,6 +131,9 @@ export function hostOf(url: string): string {
 const NETWORK_FAILURES: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'the connection broke off before the download finished',
+  // Node's stream pipeline when the body ends early (lib/internal/errors.js), as tool-cache's
+  // download can raise under load instead of ECONNRESET.
+  ERR_STREAM_PREMATURE_CLOSE: 'the connection broke off before the download finished',
   ETIMEDOUT: 'the connection timed out',
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host name lookup failed',

@@ -152,6 +152,11 @@ describe('normalizeSha256 and hostOf', () => {
     expect(describeDownloadFailure(refused, 'https://h/x')).toBe(
       'Earthly download failed: connection refused (connect ECONNREFUSED) for https://h/x',
     );
+    // What stream.pipeline raises when a body ends early (node lib/internal/errors.js).
+    const cut = Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    expect(describeDownloadFailure(cut, 'https://h/x')).toBe(
+      'Earthly download failed: the connection broke off before the download finished (Premature close) for https://h/x',
+    );
     expect(describeDownloadFailure(new tc.HTTPError(403), 'https://h/x')).toMatch(
       /HTTP 403 .*the host refused access/,
     );
