@@ -34354,7 +34354,7 @@ async function runPhases(outcome) {
     for (const notice of inputs.notices)
         lib_core.notice(notice);
     // A dry run installs, logs in and builds nothing: it does not even load that code.
-    const execution = inputs.dryRun ? undefined : await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(227)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8227));
+    const execution = inputs.dryRun ? undefined : await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(238)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6238));
     if (execution && inputs.push && !inputs.registryAuth) {
         const host = (0,image_ref/* registryHost */.U$)(inputs.imageRegistry);
         await phases.run('Registry credentials', () => execution.requireStoredCredentials(host));
@@ -34395,11 +34395,7 @@ async function runPhases(outcome) {
         lib_core.info('Every image already exists: nothing to build');
     }
     else {
-        // BuildKit runs on the runner's arch: QEMU for other targets, and an image of this arch.
-        plan.earthly = await phases.run('BuildKit', async () => {
-            await execution.checkEmulation(inputs.arch, runnerArch);
-            return execution.checkBuildkitMirror(plan.earthly, runnerArch, plan.registry.ca);
-        });
+        plan.earthly = await phases.run('BuildKit', () => execution.prepareBuildkit(plan.earthly, inputs.arch, runnerArch, plan.registry.ca));
         await phases.run('Disk check', () => execution.checkDisk(plan.diskCheck, build.images.length, !plan.push));
         const installation = await phases.run('Install Earthly', () => earthly.installation(plan.earthly.version));
         await phases.ungrouped('Build', () => execution.runBuild(plan.earthly, installation, plan.canvosPath));

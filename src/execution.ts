@@ -10,8 +10,7 @@ import { EarthlyDownload } from './earthly/download.js';
 export { dockerLogin } from './docker/cli.js';
 export { requireStoredCredentials } from './docker/config.js';
 export { checkDisk } from './docker/disk.js';
-export { checkEmulation } from './docker/emulation.js';
-export { checkBuildkitMirror } from './earthly/buildkit-mirror.js';
+export { prepareBuildkit } from './earthly/buildkit.js';
 export { runBuild } from './earthly/run.js';
 export { existingImages, verifyImages } from './registry/check.js';
 

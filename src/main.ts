@@ -77,11 +77,9 @@ async function runPhases(outcome: Outcome): Promise<void> {
   } else if (build.images.length === 0) {
     core.info('Every image already exists: nothing to build');
   } else {
-    // BuildKit runs on the runner's arch: QEMU for other targets, and an image of this arch.
-    plan.earthly = await phases.run('BuildKit', async () => {
-      await execution.checkEmulation(inputs.arch, runnerArch);
-      return execution.checkBuildkitMirror(plan.earthly, runnerArch, plan.registry.ca);
-    });
+    plan.earthly = await phases.run('BuildKit', () =>
+      execution.prepareBuildkit(plan.earthly, inputs.arch, runnerArch, plan.registry.ca),
+    );
     await phases.run('Disk check', () =>
       execution.checkDisk(plan.diskCheck, build.images.length, !plan.push),
     );

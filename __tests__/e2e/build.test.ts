@@ -178,6 +178,26 @@ describe('arm64 images on an amd64 runner', () => {
     expect(builds().length).toBe(before);
   });
 
+  it('with a remote buildkit-host: the remote runs the RUN steps, so this runner needs no QEMU', async () => {
+    const before = builds().length;
+    const { main } = await runJob({
+      inputs: baseInputs({
+        'k8s-version': '1.32.3',
+        arch: 'arm64',
+        'custom-tag': 'remote-arm64',
+        'buildkit-host': 'tcp://buildkit.build.internal:8372',
+      }),
+      env: harness.env(),
+      workDir: harness.jobDir('arm64-remote'),
+    });
+    expect(main.errors).toEqual([]);
+    expect(main.stdout).toContain(
+      'BuildKit at tcp://buildkit.build.internal:8372: it runs the arm64 RUN steps itself',
+    );
+    const [run] = builds().slice(before);
+    expect(run.buildArgs.ARCH).toBe('arm64');
+  });
+
   it.runIf(hostHasQemu)(
     'installs the runner’s Earthly and builds arm64 images under their own tag',
     async () => {

@@ -1,4 +1,8 @@
-/** Asks the local Docker, then the mirror's registry, whether CanvOS's BuildKit mirror fits this runner. */
+/**
+ * What the BuildKit Earthly starts needs on this runner: QEMU for images of another arch, and an
+ * image of the runner's own arch (CanvOS's mirror, where it has one). A remote BuildKit needs
+ * neither from here: it runs the RUN steps on its own machine, from its own image.
+ */
 import * as core from '@actions/core';
 import {
   type MirrorFinding,
@@ -8,8 +12,24 @@ import {
 import type { EarthlyPlan } from '../core/earthly-plan.js';
 import type { Arch } from '../core/inputs/types.js';
 import { localImagePlatform } from '../docker/cli.js';
+import { checkEmulation } from '../docker/emulation.js';
 import { errorMessage } from '../errors.js';
 import { lookupPlatforms } from '../registry/lookup.js';
+
+/** The Earthly plan to run, once the runner is known to be able to run its BuildKit. */
+export async function prepareBuildkit(
+  earthly: EarthlyPlan,
+  target: Arch,
+  runnerArch: Arch,
+  ca: readonly string[],
+): Promise<EarthlyPlan> {
+  if (earthly.remoteBuildkit) {
+    core.info(`BuildKit at ${earthly.buildkitHost}: it runs the ${target} RUN steps itself`);
+    return earthly;
+  }
+  await checkEmulation(target, runnerArch);
+  return checkBuildkitMirror(earthly, runnerArch, ca);
+}
 
 /**
  * The Earthly plan to run: as planned when CanvOS's mirror has a BuildKit image for the runner's
