@@ -50,6 +50,8 @@ export interface RegistryRequest extends RequestRecord {
   accept?: string;
   /** True for a request to the blob-store origin (see RegistryQuirks.redirectManifestGets). */
   blobStore: boolean;
+  /** The form a POST to /token sent. */
+  form?: Record<string, string>;
 }
 
 export interface RegistryQuirks {
@@ -101,6 +103,8 @@ export interface Registry {
   configure(quirks?: Partial<RegistryQuirks>): void;
   /** The token /token hands out when `auth` is `token`. */
   bearerToken: string;
+  /** The identity token a POST to /token takes as a refresh token (`auth: token`). */
+  identityToken: string;
   /** `127.0.0.1:<port>` of the blob-store origin manifest GETs are redirected to. */
   blobStoreHost: string;
   /** Uploads a small OCI image (an empty config, no layers) as repo:tag; its digest. */
@@ -219,6 +223,7 @@ interface ProxyInfo {
   port: number;
   blobStorePort: number;
   bearerToken: string;
+  identityToken: string;
 }
 
 interface ProxyControl {
@@ -238,6 +243,7 @@ export async function createRegistryProxyCore(
   const faults: FaultRule[] = [];
   let quirks = { ...DEFAULT_QUIRKS };
   const bearerToken = randomBytes(16).toString('hex');
+  const identityToken = randomBytes(16).toString('hex');
   let blobStoreOrigin = '';
   const handler = (blobStore: boolean) => (req: IncomingMessage, res: ServerResponse) => {
     hooks.beforeRequest();
@@ -286,6 +292,25 @@ export async function createRegistryProxyCore(
     const headers = { ...req.headers };
     if (blobStore) {
       headers.authorization = backendAuth; // a signed URL: it needs no credentials of its own
+    } else if (quirks.auth === 'token' && record.path === '/token' && record.method === 'POST') {
+      // The OAuth2 refresh-token grant (distribution docs/content/spec/auth/oauth.md): how an
+      // identity token (`az acr login`) is traded for a Bearer token.
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        record.form = Object.fromEntries(form);
+        const granted =
+          form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === identityToken;
+        answer(
+          granted ? 200 : 401,
+          { 'Content-Type': 'application/json' },
+          granted
+            ? JSON.stringify({ access_token: bearerToken, expires_in: 300 })
+            : '{"errors":[]}',
+        );
+      });
+      return;
     } else if (quirks.auth === 'token' && record.path === '/token') {
       if (req.headers.authorization && req.headers.authorization !== backendAuth)
         return answer(401, { 'Content-Type': 'application/json' }, '{"errors":[]}');
@@ -342,7 +367,7 @@ export async function createRegistryProxyCore(
   const [port, blobStorePort] = await Promise.all([listen(proxy), listen(blobs)]);
   blobStoreOrigin = `http://${LOOPBACK}:${blobStorePort}`;
   return {
-    info: { port, blobStorePort, bearerToken },
+    info: { port, blobStorePort, bearerToken, identityToken },
     control: {
       failNext(rule) {
         faults.push({ ...rule });
@@ -448,6 +473,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
     failNext: (rule) => proxy.control('failNext', { ...rule }),
     configure: (quirks = {}) => proxy.control('configure', { ...quirks }),
     bearerToken: proxy.info.bearerToken,
+    identityToken: proxy.info.identityToken,
     blobStoreHost: `${LOOPBACK}:${proxy.info.blobStorePort}`,
     async pushManifest(repo, tag) {
       const config = Buffer.from('{}');

@@ -1,15 +1,14 @@
-// lookupDigest against the harness's real registry (distribution 2.8), with its proxy showing the
-// auth schemes and quirks of other registries: anonymous pulls, Bearer tokens from a realm
-// (distribution docs/content/spec/auth/token.md), HEAD without Docker-Content-Digest, and manifest
-// GETs redirected to a blob store on another origin.
-import { createHash } from 'node:crypto';
-import { type Server, createServer } from 'node:http';
+// lookupDigest and lookupPlatforms against the harness's real registry (distribution 2.8), with its
+// proxy showing the auth schemes and quirks of other registries: anonymous pulls, Bearer tokens
+// from a realm (distribution docs/content/spec/auth/token.md), identity tokens traded as refresh
+// tokens (spec/auth/oauth.md), HEAD without Docker-Content-Digest, and manifest GETs redirected to
+// a blob store on another origin.
 import * as path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { credentialsFromDockerConfig } from '../../../src/docker/config.js';
 import { MANIFEST_MEDIA_TYPES } from '../../../src/registry/client.js';
 import { lookupDigest, lookupPlatforms } from '../../../src/registry/lookup.js';
-import { closeServer, freePort, listen } from '../../harness/net.js';
+import { freePort } from '../../harness/net.js';
 import { startRegistry } from '../../harness/registry.js';
 import { forThisFile } from '../../harness/suite.js';
 import { fakeCommand, rejection, useSandbox, writeDockerConfig } from '../support.js';
@@ -205,110 +204,53 @@ describe('lookupDigest', () => {
   });
 });
 
-// MERGE-CHECK: the harness's registry proxy has no refresh-token grant (POST to the realm), so the
-// identity-token exchange runs against this small token service in front of nothing else: a
-// manifest endpoint that wants `Bearer TOKEN`, and a realm that trades REFRESH for it.
-const TOKEN = 'tok-secret-123';
-const REFRESH = 'refresh-secret-456';
-const MANIFEST = Buffer.from(
-  JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST_MEDIA_TYPES[2] }),
-);
-const MANIFEST_DIGEST = `sha256:${createHash('sha256').update(MANIFEST).digest('hex')}`;
-
-interface TokenService {
-  host: string;
-  seen: [method: string, path: string, authorization: string | undefined][];
-  /** Forms POSTed to the token endpoint. */
-  forms: Record<string, string>[];
-  server: Server;
-}
-
-const acr = forThisFile<TokenService>(
-  async () => {
-    const service = { host: '', seen: [], forms: [] } as unknown as TokenService;
-    service.server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', `http://${service.host}`);
-      service.seen.push([req.method ?? '', url.pathname, req.headers.authorization]);
-      if (url.pathname === '/token' && req.method === 'POST') {
-        // distribution/distribution docs/spec/auth/oauth.md: a refresh token is POSTed as a form
-        // with grant_type=refresh_token; the answer carries access_token.
-        let body = '';
-        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        req.on('end', () => {
-          const form = new URLSearchParams(body);
-          service.forms.push(Object.fromEntries(form));
-          if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== REFRESH) {
-            res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
-            return;
-          }
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ access_token: TOKEN, expires_in: 300 }));
-        });
-        return;
-      }
-      const match = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url.pathname);
-      if (!match) {
-        res.writeHead(404).end();
-        return;
-      }
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) {
-        res.writeHead(401, {
-          'www-authenticate': `Bearer realm="http://${service.host}/token",service="fake-registry",scope="repository:${match[1]}:pull"`,
-          'content-type': 'application/json',
-        });
-        res.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
-        return;
-      }
-      res.writeHead(200, {
-        'content-type': MANIFEST_MEDIA_TYPES[2],
-        'content-length': MANIFEST.length,
-        'docker-content-digest': MANIFEST_DIGEST,
-      });
-      res.end(req.method === 'HEAD' ? undefined : MANIFEST);
-    });
-    service.host = `127.0.0.1:${await listen(service.server)}`;
-    return service;
-  },
-  (service) => closeServer(service.server),
-);
-
 describe('identity tokens (az acr login)', () => {
   // docker/cli stores an identity token as auths[host].identitytoken (cli/config/types/authconfig.go),
   // or as the Secret of user "<token>" in a credential helper (cli/config/credentials/native_store.go).
   it('reads identitytoken from config.json and trades it as a refresh token for a bearer', async () => {
-    acr.seen.length = 0;
-    acr.forms.length = 0;
+    registry.configure({ auth: 'token', tokenField: 'access_token' });
+    const digest = await registry.pushManifest('acme/ubuntu', 'acr');
     const dir = writeDockerConfig(sandbox.dir, {
-      auths: { [acr.host]: { auth: '', identitytoken: REFRESH } },
+      auths: { [registry.host]: { auth: '', identitytoken: registry.identityToken } },
     });
-    await expect(
-      lookupDigest(`${acr.host}/acme/ubuntu:acr`, { ...fast, dockerConfigDir: dir }),
-    ).resolves.toBe(MANIFEST_DIGEST);
-    expect(acr.seen).toEqual([
-      ['HEAD', '/v2/acme/ubuntu/manifests/acr', undefined],
-      ['POST', '/token', undefined],
-      ['HEAD', '/v2/acme/ubuntu/manifests/acr', `Bearer ${TOKEN}`],
+    await expect(lookupDigest(ref('acr'), { ...fast, dockerConfigDir: dir })).resolves.toBe(digest);
+    expect(requests()).toEqual([
+      { method: 'HEAD', path: '/v2/acme/ubuntu/manifests/acr', scheme: undefined, status: 401 },
+      { method: 'POST', path: '/token', scheme: undefined, status: 200 },
+      { method: 'HEAD', path: '/v2/acme/ubuntu/manifests/acr', scheme: 'bearer', status: 200 },
     ]);
-    expect(acr.forms).toEqual([
-      {
-        grant_type: 'refresh_token',
-        refresh_token: REFRESH,
-        client_id: 'canvos-provider-images-action',
-        service: 'fake-registry',
-        scope: 'repository:acme/ubuntu:pull',
-      },
-    ]);
+    // distribution docs/content/spec/auth/oauth.md: the refresh-token grant, as a form.
+    expect(registry.requests[1].form).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: registry.identityToken,
+      client_id: 'canvos-provider-images-action',
+      service: 'harness-registry',
+      scope: 'repository:acme/ubuntu:pull',
+    });
+  });
+
+  it('names a refused identity token without echoing it', async () => {
+    registry.configure({ auth: 'token' });
+    await registry.pushManifest('acme/ubuntu', 'acr');
+    const dir = writeDockerConfig(sandbox.dir, {
+      auths: { [registry.host]: { identitytoken: 'expired-refresh-token' } },
+    });
+    const error = await rejection(lookupDigest(ref('acr'), { ...fast, dockerConfigDir: dir }));
+    expect(error.message).toMatch(
+      /token request to .* failed with HTTP 401: the credentials were refused/,
+    );
+    expect(error.message).not.toContain('expired-refresh-token');
   });
 
   it('takes a credential helper’s "<token>" answer as an identity token', async () => {
     fakeCommand(
       sandbox.dir,
       'docker-credential-acr',
-      `[ "$1" = get ] || exit 3\nread -r server\necho '{"ServerURL":"x","Username":"<token>","Secret":"${REFRESH}"}'`,
+      `[ "$1" = get ] || exit 3\nread -r server\necho '{"ServerURL":"x","Username":"<token>","Secret":"refresh-secret-456"}'`,
     );
     const dir = writeDockerConfig(sandbox.dir, { credHelpers: { 'acme.azurecr.io': 'acr' } });
     await expect(credentialsFromDockerConfig('acme.azurecr.io', dir)).resolves.toEqual({
-      identityToken: REFRESH,
+      identityToken: 'refresh-secret-456',
     });
   });
 });
