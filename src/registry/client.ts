@@ -45,7 +45,7 @@ export const MANIFEST_MEDIA_TYPES = [
 
 export class RegistryClient {
   /** Set once a 401 challenge has been answered. */
-  authorization?: string;
+  private authorization?: string;
   private sentCredentials = false;
   private loadedCredentials?: Promise<StoredCredentials | undefined>;
 
@@ -55,7 +55,7 @@ export class RegistryClient {
   ) {}
 
   /** One request, retried on 5xx / 429 / network errors. Any other status is returned. */
-  async send(
+  private async send(
     method: 'GET' | 'HEAD' | 'POST',
     url: string,
     authorization: string | undefined,
@@ -95,7 +95,7 @@ export class RegistryClient {
   }
 
   /** Answers a 401 by obtaining an Authorization header from its challenge. */
-  async authenticate(unauthorized: Response): Promise<void> {
+  private async authenticate(unauthorized: Response): Promise<void> {
     await unauthorized.body?.cancel();
     const challenges = parseWwwAuthenticate(unauthorized.headers.get('www-authenticate') ?? '');
     const bearer = challenges.find((c) => c.scheme === 'bearer');
